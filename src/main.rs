@@ -1,0 +1,5 @@
+//! The `payloads` binary: everything lives in the library.
+
+fn main() -> std::process::ExitCode {
+    payloads::cli::main()
+}

@@ -1,0 +1,1 @@
+//! Templates: `{{credential.*}}`, `{{input.*}}`, `{{var.*}}`, `{{env.*}}`, `{{now}}`, escaped for where they land.

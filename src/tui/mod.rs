@@ -1,0 +1,1 @@
+//! The terminal UI: app state, one message enum, update, view, widgets.

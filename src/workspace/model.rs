@@ -1,0 +1,410 @@
+//! The workspace's model types: the whole vocabulary of DESIGN.md §2, as it is written in the
+//! RON file. Knows nothing of HTTP, terminals or disks.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Everything the user describes, in file order. Records are keyed by their stable `id`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workspace {
+    #[serde(default)]
+    pub integrations: Vec<Integration>,
+    #[serde(default)]
+    pub credentials: Vec<Credential>,
+    #[serde(default)]
+    pub payloads: Vec<Payload>,
+    #[serde(default)]
+    pub variables: Vec<Variable>,
+}
+
+/// One external system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Integration {
+    pub id: String,
+    pub name: String,
+    pub base_url: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Default timeout for this Integration's Payloads, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u64>,
+    /// Extra headers sent with every request of this Integration.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<KeyValue>,
+    #[serde(default, skip_serializing_if = "TlsOptions::is_default")]
+    pub tls: TlsOptions,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsOptions {
+    /// Turns certificate verification off. Never the default; for test servers only.
+    #[serde(default)]
+    pub accept_invalid_certs: bool,
+    /// An extra CA certificate (PEM path) to trust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_cert: Option<String>,
+}
+
+impl TlsOptions {
+    pub fn is_default(&self) -> bool {
+        *self == TlsOptions::default()
+    }
+}
+
+/// A named value: a header, a query parameter or a form field. Values may hold templates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyValue {
+    pub name: String,
+    pub value: String,
+}
+
+impl KeyValue {
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        KeyValue {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// How requests of the Payloads that use it are authenticated. Belongs to one Integration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    pub id: String,
+    pub name: String,
+    pub integration: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub auth: CredentialAuth,
+}
+
+/// The Credential's type and the fields of that type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum CredentialAuth {
+    BearerToken(BearerToken),
+    Basic(BasicAuth),
+    ApiKey(ApiKey),
+    Custom(CustomAuth),
+    Certificate(CertificateAuth),
+}
+
+impl CredentialAuth {
+    /// The user-facing name of the type.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            CredentialAuth::BearerToken(_) => "Bearer Token",
+            CredentialAuth::Basic(_) => "Basic",
+            CredentialAuth::ApiKey(_) => "API Key",
+            CredentialAuth::Custom(_) => "Custom",
+            CredentialAuth::Certificate(_) => "Certificate",
+        }
+    }
+}
+
+/// Token state of an OAuth-style Credential, refreshed through its Token Payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BearerToken {
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub client_secret: String,
+    #[serde(default)]
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: String,
+    /// Access Token Duration in Minutes.
+    #[serde(default = "default_token_minutes")]
+    pub access_token_duration_minutes: u32,
+    /// When the current access token was obtained; expiry = this + duration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obtained_at: Option<DateTime<Utc>>,
+    /// Id of the Credential-kind Payload that requests new tokens.
+    pub token_payload: String,
+}
+
+pub fn default_token_minutes() -> u32 {
+    60
+}
+
+impl BearerToken {
+    /// When the access token expires, if it is known when it was obtained.
+    pub fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.obtained_at
+            .map(|at| at + Duration::minutes(i64::from(self.access_token_duration_minutes)))
+    }
+
+    /// A refresh is needed when the token is blank, or `now` is within `margin` of the expiry.
+    pub fn needs_refresh(&self, now: DateTime<Utc>, margin: Duration) -> bool {
+        if self.access_token.trim().is_empty() {
+            return true;
+        }
+        match self.expires_at() {
+            Some(expiry) => now + margin >= expiry,
+            // A token entered by hand with no time it was obtained is trusted until a 401 says otherwise.
+            None => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuth {
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKey {
+    #[serde(default = "default_api_key_header")]
+    pub header: String,
+    pub value: String,
+}
+
+pub fn default_api_key_header() -> String {
+    "x-api-key".to_string()
+}
+
+/// A header or a query parameter, sent as-is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomAuth {
+    pub placement: Placement,
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Placement {
+    Header,
+    Query,
+}
+
+/// A client certificate and key (PEM paths) for mutual TLS.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateAuth {
+    pub cert_path: String,
+    pub key_path: String,
+}
+
+/// One request and what to do with its response. Belongs to one Integration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payload {
+    pub id: String,
+    pub name: String,
+    pub integration: String,
+    pub kind: PayloadKind,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    pub method: Method,
+    /// Relative to the Integration's base URL, or absolute.
+    pub endpoint: String,
+    /// For Callout and Webhook: the Credential that authenticates the request. For a Credential
+    /// Payload: the Bearer Token Credential whose tokens it requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+    /// Credential Payloads only: where the client id and secret go.
+    #[serde(default, skip_serializing_if = "ClientAuth::is_default")]
+    pub client_auth: ClientAuth,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<KeyValue>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<KeyValue>,
+    #[serde(default, skip_serializing_if = "Body::is_none")]
+    pub body: Body,
+    /// The response model: named values read from the response.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub response: Vec<ResponseValue>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<DataTarget>,
+    /// Dynamic inputs, asked for at run time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<DynamicInput>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PayloadKind {
+    /// Request, response model, Data Targets.
+    Callout,
+    /// Fire and forget: success is the response status alone.
+    Webhook,
+    /// The token request of one Bearer Token Credential.
+    Credential,
+}
+
+impl PayloadKind {
+    pub const ALL: [PayloadKind; 3] = [
+        PayloadKind::Callout,
+        PayloadKind::Webhook,
+        PayloadKind::Credential,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[allow(clippy::upper_case_acronyms)]
+pub enum Method {
+    GET,
+    POST,
+    PUT,
+    PATCH,
+    DELETE,
+    HEAD,
+    OPTIONS,
+}
+
+impl Method {
+    pub const ALL: [Method; 7] = [
+        Method::GET,
+        Method::POST,
+        Method::PUT,
+        Method::PATCH,
+        Method::DELETE,
+        Method::HEAD,
+        Method::OPTIONS,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::GET => "GET",
+            Method::POST => "POST",
+            Method::PUT => "PUT",
+            Method::PATCH => "PATCH",
+            Method::DELETE => "DELETE",
+            Method::HEAD => "HEAD",
+            Method::OPTIONS => "OPTIONS",
+        }
+    }
+}
+
+/// How a token request authenticates the client (RFC 6749 §2.3.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientAuth {
+    /// `client_id` and `client_secret` are form fields of the body (as the body says).
+    #[default]
+    InBody,
+    /// `Authorization: Basic` with the form-encoded client id and secret.
+    BasicHeader,
+}
+
+impl ClientAuth {
+    pub fn is_default(&self) -> bool {
+        *self == ClientAuth::InBody
+    }
+}
+
+/// A request body. Template placeholders inside are escaped for where they land.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub enum Body {
+    #[default]
+    None,
+    /// JSON text; placeholders inside JSON strings are JSON-escaped.
+    Json(String),
+    /// `application/x-www-form-urlencoded` fields.
+    Form(Vec<KeyValue>),
+    /// Raw text (XML, plain text …) with its content type.
+    Raw { content_type: String, text: String },
+}
+
+impl Body {
+    pub fn is_none(&self) -> bool {
+        matches!(self, Body::None)
+    }
+}
+
+/// A named value read from a response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseValue {
+    pub name: String,
+    pub source: ValueSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ValueSource {
+    /// RFC 9535 JSONPath into a JSON body, e.g. `$.access_token`.
+    JsonPath(String),
+    /// A key of a form-encoded body.
+    FormKey(String),
+    /// A response header, by name.
+    Header(String),
+}
+
+/// Writes one response value somewhere.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataTarget {
+    /// The name of a value of the response model.
+    pub value: String,
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    /// A field of the Payload's Credential (for a Credential Payload, the Credential it refreshes).
+    Credential(CredentialField),
+    /// A workspace Variable, by name; created when missing.
+    Variable(String),
+}
+
+/// The Credential fields a Data Target may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CredentialField {
+    AccessToken,
+    RefreshToken,
+    /// Seconds until expiry (`expires_in`): sets Access Token Duration in Minutes.
+    ExpiresIn,
+}
+
+/// A named value asked for at run time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DynamicInput {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+/// A named value read by templates as `{{var.NAME}}` and written by Data Targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variable {
+    pub name: String,
+    pub value: String,
+    /// A secret Variable is masked and redacted like a token.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+}
+
+impl Workspace {
+    pub fn integration(&self, id: &str) -> Option<&Integration> {
+        self.integrations.iter().find(|i| i.id == id)
+    }
+    pub fn credential(&self, id: &str) -> Option<&Credential> {
+        self.credentials.iter().find(|c| c.id == id)
+    }
+    pub fn credential_mut(&mut self, id: &str) -> Option<&mut Credential> {
+        self.credentials.iter_mut().find(|c| c.id == id)
+    }
+    pub fn payload(&self, id: &str) -> Option<&Payload> {
+        self.payloads.iter().find(|p| p.id == id)
+    }
+    pub fn payload_mut(&mut self, id: &str) -> Option<&mut Payload> {
+        self.payloads.iter_mut().find(|p| p.id == id)
+    }
+    pub fn variable(&self, name: &str) -> Option<&Variable> {
+        self.variables.iter().find(|v| v.name == name)
+    }
+}

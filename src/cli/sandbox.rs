@@ -17,7 +17,7 @@ pub fn serve(port: u16, token_ttl: u64) -> ExitCode {
     };
     let config = SandboxConfig {
         port,
-        token_ttl: Duration::from_secs(token_ttl),
+        token_ttl: Duration::from_secs(token_ttl).min(sandbox::MAX_TOKEN_TTL),
         ..SandboxConfig::default()
     };
     runtime.block_on(async move {

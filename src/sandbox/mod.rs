@@ -25,12 +25,16 @@ use tokio_util::sync::CancellationToken;
 /// How long [`SandboxHandle::shutdown`] lets open connections finish before it stops waiting.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
+/// Longest access-token lifetime the sandbox issues; longer settings are cut to it.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
 /// What the sandbox accepts. The defaults are the public demo values of the shipped workspace.
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
     /// Port on 127.0.0.1; 0 picks any free port.
     pub port: u16,
-    /// Lifetime of issued access tokens (`expires_in`); zero issues already-expired tokens.
+    /// Lifetime of issued access tokens (`expires_in`), at most [`MAX_TOKEN_TTL`]; zero issues
+    /// already-expired tokens.
     pub token_ttl: Duration,
     pub client_id: String,
     pub client_secret: String,
@@ -138,7 +142,8 @@ impl Drop for SandboxHandle {
 /// Binds 127.0.0.1:`config.port` and serves the sandbox on a tokio task.
 ///
 /// A port already in use is an [`io::ErrorKind::AddrInUse`] error whose message says so.
-pub async fn start(config: SandboxConfig) -> io::Result<SandboxHandle> {
+pub async fn start(mut config: SandboxConfig) -> io::Result<SandboxHandle> {
+    config.token_ttl = config.token_ttl.min(MAX_TOKEN_TTL);
     let port = config.port;
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
         .await

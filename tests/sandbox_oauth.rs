@@ -264,3 +264,34 @@ async fn the_demo_refresh_token_is_always_accepted_and_its_successors_rotate() {
     }
     sbx.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_client_accepting_only_form_encoding_gets_a_form_encoded_answer() {
+    let sbx = start(any_port()).await;
+    let response = client()
+        .post(format!("{}/oauth/token", sbx.base_url()))
+        .header("accept", "application/x-www-form-urlencoded")
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", "demo-client"),
+            ("client_secret", "demo-secret"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/x-www-form-urlencoded"
+    );
+    let body = response.bytes().await.unwrap();
+    let fields: std::collections::HashMap<String, String> =
+        form_urlencoded::parse(&body).into_owned().collect();
+    assert_eq!(fields["token_type"], "Bearer");
+    assert_eq!(fields["expires_in"], "300");
+    assert!(fields["refresh_token"].starts_with("sbx_rt."));
+    let access = &fields["access_token"];
+    let listed = get_with_bearer(&sbx, "/api/contacts", Some(access)).await;
+    assert_eq!(listed.status(), StatusCode::OK);
+    sbx.shutdown().await;
+}

@@ -271,7 +271,7 @@ pub(super) async fn index(State(state): State<Arc<SandboxState>>) -> Response {
         "name": "payloads sandbox",
         "client_id": state.config.client_id,
         "endpoints": [
-            "POST /oauth/token  (form body; grant_type client_credentials or refresh_token; client in the body or HTTP Basic)",
+            "POST /oauth/token  (form body; grant_type client_credentials or refresh_token; client in the body or HTTP Basic; answers JSON, or form-encoded to Accept: application/x-www-form-urlencoded)",
             "GET  /api/contacts  (Authorization: Bearer <access token>)",
             "POST /api/contacts  (Bearer; JSON {\"name\", \"email\"})",
             "GET  /api/contacts/{id}  (Bearer)",

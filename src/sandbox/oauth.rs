@@ -1,5 +1,6 @@
 //! `POST /oauth/token`: the OAuth 2 token endpoint (RFC 6749), with the `client_credentials` and
 //! `refresh_token` grants, client authentication in the body or a Basic header, and rotation.
+//! Answers JSON, or a form-encoded body to `Accept: application/x-www-form-urlencoded`.
 
 use super::SandboxState;
 use super::token::{self, DEMO_REFRESH_TOKEN, TokenError, TokenKind};
@@ -108,13 +109,40 @@ fn issue_tokens(
     let ttl = state.config.token_ttl;
     // RFC 6749 says a client_credentials answer SHOULD NOT carry a refresh token; the sandbox
     // sends one anyway so that the refresh_token grant can be tried right after.
+    let access_token = token::issue_access_token(now + ttl);
+    let refresh_token = token::issue_refresh_token(now + token::REFRESH_TOKEN_TTL);
+    if wants_form_answer(headers) {
+        // Some providers (GitHub, for one) answer form-encoded: lets response models that read
+        // form keys be tried against the sandbox.
+        let body = form_urlencoded::Serializer::new(String::new())
+            .append_pair("access_token", &access_token)
+            .append_pair("token_type", "Bearer")
+            .append_pair("expires_in", &ttl.as_secs().to_string())
+            .append_pair("refresh_token", &refresh_token)
+            .finish();
+        let content_type = (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        return Ok((StatusCode::OK, no_store_headers(), [content_type], body).into_response());
+    }
     let body = json!({
-        "access_token": token::issue_access_token(now + ttl),
+        "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": ttl.as_secs(),
-        "refresh_token": token::issue_refresh_token(now + token::REFRESH_TOKEN_TTL),
+        "refresh_token": refresh_token,
     });
     Ok((StatusCode::OK, no_store_headers(), Json(body)).into_response())
+}
+
+/// True when the client asks for a form-encoded answer and does not also accept JSON.
+fn wants_form_answer(headers: &HeaderMap) -> bool {
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    accept.contains("application/x-www-form-urlencoded") && !accept.contains("json")
 }
 
 /// Accepts the refresh token once: on success it is remembered as used, so a replay is refused.

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod flow;
 pub mod jobs;
+pub mod logging;
 pub mod sandbox;
 pub mod template;
 pub mod tui;

@@ -239,14 +239,74 @@ pub fn job_detail(job: &Job) -> String {
     out
 }
 
-/// A JSON body pretty-printed; anything else as it is.
+/// A JSON body pretty-printed, keys in the order the server sent them; anything else as it is.
 pub fn pretty_body(body: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(value) if value.is_object() || value.is_array() => {
-            serde_json::to_string_pretty(&value).unwrap_or_else(|_| body.to_string())
-        }
-        _ => printable(body),
+    let trimmed = body.trim();
+    let is_container = trimmed.starts_with('{') || trimmed.starts_with('[');
+    if is_container && serde_json::from_str::<serde::de::IgnoredAny>(trimmed).is_ok() {
+        printable(&reindent_json(trimmed))
+    } else {
+        printable(body)
     }
+}
+
+/// Re-indents valid JSON text by two spaces a level without parsing it into a map, which would
+/// reorder its keys.
+fn reindent_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = json.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    // An empty object or array stays on one line.
+                    out.extend(chars.next());
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// `text` safe to print on a terminal: control characters (escape sequences above all) shown as
@@ -305,6 +365,11 @@ mod tests {
     #[test]
     fn bodies_are_pretty_and_escape_sequences_are_defused() {
         assert_eq!(pretty_body(r#"{"a":1}"#), "{\n  \"a\": 1\n}");
+        assert_eq!(
+            pretty_body(r#" {"z": [1, {}], "a": "x,\":{y", "e": []} "#),
+            "{\n  \"z\": [\n    1,\n    {}\n  ],\n  \"a\": \"x,\\\":{y\",\n  \"e\": []\n}"
+        );
+        assert_eq!(pretty_body("\"just a string\""), "\"just a string\"");
         assert_eq!(pretty_body("plain\u{1b}[31m"), "plain\\u{1b}[31m");
     }
 }

@@ -27,12 +27,22 @@ fn logs_go_to_a_private_file_and_a_bad_directory_is_not_fatal() {
     );
     let guard = payloads::logging::init("test").expect("logging starts");
     tracing::debug!("a debug line for the log file");
+    let mut secrets = payloads::jobs::Redactor::new();
+    secrets.add("log-secret-123456");
+    payloads::logging::add_secrets(&secrets);
+    tracing::info!(
+        token = "log-secret-123456",
+        "careless line with log-secret-123456"
+    );
     drop(guard); // flushes
 
     let file = log_dir.join(payloads::logging::LOG_FILE);
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("a debug line for the log file"), "{text}");
     assert!(!text.contains('\u{1b}'), "no colour codes in the file");
+    assert!(text.contains("careless line with •••redacted•••"), "{text}");
+    assert!(!text.contains("log-secret-123456"), "{text}");
+    assert_eq!(payloads::logging::log_file(), Some(file.clone()));
     assert_private(&file);
 }
 

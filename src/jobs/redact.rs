@@ -129,6 +129,19 @@ impl Redactor {
         }
     }
 
+    /// Adds every secret `other` knows.
+    pub fn extend(&mut self, other: &Redactor) {
+        let before = self.needles.len();
+        for needle in &other.needles {
+            if !self.needles.contains(needle) {
+                self.needles.push(needle.clone());
+            }
+        }
+        if self.needles.len() != before {
+            self.rebuild();
+        }
+    }
+
     /// True when nothing would ever be redacted.
     pub fn is_empty(&self) -> bool {
         self.needles.is_empty()
@@ -271,10 +284,13 @@ fn form(text: &str) -> String {
 /// The forms a secret takes on the wire: as-is, form-encoded, percent-encoded (query, path
 /// segment, everything), JSON-escaped (plain, with `\/`, and ASCII-only `\uXXXX`).
 fn encodings(secret: &str) -> Vec<String> {
+    let every = utf8_percent_encode(secret, NON_ALPHANUMERIC).to_string();
     let mut forms = vec![
         secret.to_string(),
         form(secret),
-        utf8_percent_encode(secret, NON_ALPHANUMERIC).to_string(),
+        // Some clients write percent escapes in lower case.
+        lower_hex_escapes(&every),
+        every,
         utf8_percent_encode(secret, PATH_SEGMENT).to_string(),
         utf8_percent_encode(secret, QUERY).to_string(),
     ];
@@ -304,6 +320,19 @@ fn encodings(secret: &str) -> Vec<String> {
     forms.sort();
     forms.dedup();
     forms
+}
+
+/// `%2F` → `%2f`, the rest untouched.
+fn lower_hex_escapes(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut chars = encoded.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '%' {
+            out.extend(chars.by_ref().take(2).map(|h| h.to_ascii_lowercase()));
+        }
+    }
+    out
 }
 
 /// The names inside `{{env.NAME}}` placeholders of `text`.
@@ -363,10 +392,21 @@ fn with_env(field: &str) -> Vec<String> {
     values
 }
 
-/// Secrets visible in the Job itself: credentials in `Authorization` headers, and values of
-/// well-known secret keys in bodies and query strings.
+/// Secrets visible in the Job itself: credentials in `Authorization` headers, values of
+/// well-known secret keys in bodies and query strings, extracted values with such names, and
+/// what Data Targets wrote into a Credential's tokens.
 fn harvest(job: &Job) -> Vec<String> {
     let mut found = Vec::new();
+    for (name, value) in &job.extracted {
+        if is_secret_key(name) {
+            found.push(value.clone());
+        }
+    }
+    for target in &job.targets {
+        if target.target.contains("access_token") || target.target.contains("refresh_token") {
+            found.push(target.written.clone());
+        }
+    }
     let mut bodies: Vec<&str> = Vec::new();
     if let Some(request) = &job.request {
         harvest_headers(&request.headers, &mut found);
@@ -554,6 +594,7 @@ mod tests {
             // percent-encoded (query / path)
             "https://h/x?p=pa%20ss:word@1".to_string(),
             "/users/pa%20ss:word@1/x".to_string(),
+            "p=pa%20ss%3aword%401".to_string(),
             // JSON-escaped
             r#"{"sig":"CUSTOM\"quote\\"}"#.to_string(),
             r#"{"s":"cl!ent\/secret=1"}"#.to_string(),
@@ -686,6 +727,20 @@ mod tests {
                 text: "got fresh-access-99 and hdr/secret".into(),
             }],
         }
+    }
+
+    #[test]
+    fn token_values_named_by_the_response_model_or_targets_are_redacted() {
+        let redactor = Redactor::new();
+        let mut job = job_with("", "not json at all");
+        job.extracted = vec![("refresh_token".into(), "extracted-rt-1".into())];
+        job.targets[0].written = "written-at-2".into();
+        job.targets[0].target = "credential oauth access_token".into();
+        job.steps[0].text = "saved extracted-rt-1 and written-at-2".into();
+        redactor.redact_job(&mut job);
+        let text = serde_json::to_string(&job).unwrap();
+        assert!(!text.contains("extracted-rt-1"), "{text}");
+        assert!(!text.contains("written-at-2"), "{text}");
     }
 
     #[test]

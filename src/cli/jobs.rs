@@ -24,7 +24,7 @@ pub fn list(workspace: &Path, limit: usize, json: bool) -> ExitCode {
             text.push_str(&serde_json::to_string(job).unwrap_or_default());
             text.push('\n');
         }
-    } else if jobs.is_empty() {
+    } else if jobs.is_empty() && limit > 0 {
         eprintln!(
             "payloads: no Jobs yet (they are kept in {})",
             store.path().display()

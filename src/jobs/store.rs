@@ -156,7 +156,7 @@ impl JobStore {
     fn append(&self, line: String) -> io::Result<()> {
         let file = loop {
             let file = open_append(&self.path)?;
-            file.lock()?;
+            lock(&file)?;
             if same_file(&file, &self.path)? {
                 break file;
             }
@@ -177,7 +177,7 @@ impl JobStore {
     fn compact(&self) -> io::Result<usize> {
         let file = loop {
             let file = open_append(&self.path)?;
-            file.lock()?;
+            lock(&file)?;
             if same_file(&file, &self.path)? {
                 break file;
             }
@@ -301,6 +301,15 @@ fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
     let mut file = file;
     file.seek(SeekFrom::Start(offset))?;
     file.read_exact(buf)
+}
+
+/// An exclusive advisory lock, released when `file` is closed. Where the file system cannot lock
+/// (some network mounts), writing unlocked beats not recording at all.
+fn lock(file: &File) -> io::Result<()> {
+    match file.lock() {
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => Ok(()),
+        other => other,
+    }
 }
 
 fn open_append(path: &Path) -> io::Result<File> {

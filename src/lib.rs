@@ -5,6 +5,7 @@ pub mod cli;
 pub mod editor;
 pub mod flow;
 pub mod jobs;
+pub mod logging;
 pub mod ronpatch;
 pub mod sandbox;
 pub mod template;

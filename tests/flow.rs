@@ -14,10 +14,14 @@ async fn token_ok(server: &MockServer, expect: u64) {
         .and(path("/oauth/token"))
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains(format!("refresh_token={OLD_REFRESH}")))
-        .and(body_string_contains(format!("client_secret={CLIENT_SECRET}")))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(token_json(NEW_ACCESS, NEW_REFRESH, 1800)),
-        )
+        .and(body_string_contains(format!(
+            "client_secret={CLIENT_SECRET}"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
+            NEW_ACCESS,
+            NEW_REFRESH,
+            1800,
+        )))
         .expect(expect)
         .mount(server)
         .await;
@@ -27,9 +31,7 @@ async fn contacts_with(server: &MockServer, token: &str, expect: u64) {
     Mock::given(method("GET"))
         .and(path("/contacts"))
         .and(header("authorization", format!("Bearer {token}")))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(serde_json::json!([{"id": "c1"}])),
-        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([{"id": "c1"}])))
         .expect(expect)
         .mount(server)
         .await;
@@ -48,13 +50,19 @@ async fn a_blank_token_is_refreshed_saved_then_used() {
     assert_eq!(job.response.as_ref().unwrap().status, 200);
     let saved = h.saved_token();
     assert_eq!(saved.access_token, NEW_ACCESS);
-    assert_eq!(saved.refresh_token, NEW_REFRESH, "the rotated refresh token is in the file");
+    assert_eq!(
+        saved.refresh_token, NEW_REFRESH,
+        "the rotated refresh token is in the file"
+    );
     assert_eq!(saved.access_token_duration_minutes, 30);
     let obtained = saved.obtained_at.expect("obtained_at is set");
     assert!((Utc::now() - obtained).num_seconds().abs() < 60);
 
     // Both runs are Jobs, linked to each other.
-    let refresh_id = job.linked_job.clone().expect("the business Job links its refresh");
+    let refresh_id = job
+        .linked_job
+        .clone()
+        .expect("the business Job links its refresh");
     let refresh = h.job(&refresh_id);
     assert_eq!(refresh.status, JobStatus::Succeeded);
     assert_eq!(refresh.payload, "oauth-token");
@@ -69,7 +77,11 @@ async fn a_valid_token_is_used_without_a_refresh() {
     let server = MockServer::start().await;
     token_ok(&server, 0).await;
     contacts_with(&server, OLD_ACCESS, 1).await;
-    let h = Harness::new(&oauth_workspace(&server.uri(), OLD_ACCESS, Some(Utc::now())));
+    let h = Harness::new(&oauth_workspace(
+        &server.uri(),
+        OLD_ACCESS,
+        Some(Utc::now()),
+    ));
 
     let job = h.run("list-contacts").await;
 
@@ -84,7 +96,11 @@ async fn a_token_expired_by_time_is_refreshed() {
     token_ok(&server, 1).await;
     contacts_with(&server, NEW_ACCESS, 1).await;
     let two_hours_ago = Utc::now() - ChronoDuration::hours(2);
-    let h = Harness::new(&oauth_workspace(&server.uri(), OLD_ACCESS, Some(two_hours_ago)));
+    let h = Harness::new(&oauth_workspace(
+        &server.uri(),
+        OLD_ACCESS,
+        Some(two_hours_ago),
+    ));
 
     let job = h.run("list-contacts").await;
 
@@ -101,7 +117,10 @@ async fn a_token_within_the_safety_margin_is_refreshed_by_the_clock() {
     let obtained = Utc::now();
     // 59 min 40 s later the 60-minute token is within the 30 s margin.
     let clock = Clock::fixed(obtained + ChronoDuration::seconds(59 * 60 + 40));
-    let h = Harness::with_clock(&oauth_workspace(&server.uri(), OLD_ACCESS, Some(obtained)), clock);
+    let h = Harness::with_clock(
+        &oauth_workspace(&server.uri(), OLD_ACCESS, Some(obtained)),
+        clock,
+    );
 
     let job = h.run("list-contacts").await;
 
@@ -142,15 +161,19 @@ async fn a_401_refreshes_once_and_retries_once() {
     Mock::given(method("GET"))
         .and(path("/contacts"))
         .and(header("authorization", format!("Bearer {OLD_ACCESS}")))
-        .respond_with(ResponseTemplate::new(401).insert_header(
-            "www-authenticate",
-            "Bearer error=\"invalid_token\"",
-        ))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("www-authenticate", "Bearer error=\"invalid_token\""),
+        )
         .expect(1)
         .mount(&server)
         .await;
     contacts_with(&server, NEW_ACCESS, 1).await;
-    let h = Harness::new(&oauth_workspace(&server.uri(), OLD_ACCESS, Some(Utc::now())));
+    let h = Harness::new(&oauth_workspace(
+        &server.uri(),
+        OLD_ACCESS,
+        Some(Utc::now()),
+    ));
 
     let job = h.run("list-contacts").await;
 
@@ -171,7 +194,11 @@ async fn a_second_401_fails_clearly_without_looping() {
         .expect(2)
         .mount(&server)
         .await;
-    let h = Harness::new(&oauth_workspace(&server.uri(), OLD_ACCESS, Some(Utc::now())));
+    let h = Harness::new(&oauth_workspace(
+        &server.uri(),
+        OLD_ACCESS,
+        Some(Utc::now()),
+    ));
 
     let job = h.run("list-contacts").await;
 
@@ -238,17 +265,22 @@ async fn cancelling_a_running_job_stops_it() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/contacts"))
-        .respond_with(
-            ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(60)),
-        )
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(60)))
         .mount(&server)
         .await;
-    let h = Harness::new(&oauth_workspace(&server.uri(), OLD_ACCESS, Some(Utc::now())));
+    let h = Harness::new(&oauth_workspace(
+        &server.uri(),
+        OLD_ACCESS,
+        Some(Utc::now()),
+    ));
     let (tx, mut rx) = events_channel();
 
     let handle = h.runner.start(request("list-contacts", &[]), tx);
     let job_id = handle.job_id.clone();
-    wait_for(&mut rx, |e| e.kind == RunEventKind::RequestSent && e.job_id == job_id).await;
+    wait_for(&mut rx, |e| {
+        e.kind == RunEventKind::RequestSent && e.job_id == job_id
+    })
+    .await;
     handle.cancel.cancel();
     let job = tokio::time::timeout(std::time::Duration::from_secs(5), handle.done)
         .await
@@ -344,12 +376,14 @@ async fn events_stream_every_step_in_order() {
 async fn a_manual_refresh_writes_new_tokens() {
     let server = MockServer::start().await;
     token_ok(&server, 1).await;
-    let h = Harness::new(&oauth_workspace(&server.uri(), OLD_ACCESS, Some(Utc::now())));
+    let h = Harness::new(&oauth_workspace(
+        &server.uri(),
+        OLD_ACCESS,
+        Some(Utc::now()),
+    ));
     let (tx, _rx) = events_channel();
 
-    let handle = h
-        .runner
-        .start_refresh("oauth", Trigger::ManualRefresh, tx);
+    let handle = h.runner.start_refresh("oauth", Trigger::ManualRefresh, tx);
     let job = handle.done.await.unwrap();
 
     assert_eq!(job.status, JobStatus::Succeeded, "{:?}", job.error);

@@ -51,10 +51,8 @@ pub fn for_business(credential: &Credential) -> AppliedAuth {
     let mut auth = AppliedAuth::default();
     match &credential.auth {
         CredentialAuth::BearerToken(b) => {
-            auth.headers.push((
-                "Authorization".into(),
-                format!("Bearer {}", b.access_token),
-            ));
+            auth.headers
+                .push(("Authorization".into(), format!("Bearer {}", b.access_token)));
             auth.secrets.push(b.access_token.clone());
         }
         CredentialAuth::Basic(b) => {

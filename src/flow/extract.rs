@@ -204,7 +204,11 @@ mod tests {
         assert_eq!(e.get("first"), Some("x"));
         assert_eq!(e.get("req"), Some("abc-123"));
         assert!(e.why_missing("nil").unwrap().contains("null"));
-        assert!(e.why_missing("absent").unwrap().contains("nothing at $.nope"));
+        assert!(
+            e.why_missing("absent")
+                .unwrap()
+                .contains("nothing at $.nope")
+        );
     }
 
     #[test]

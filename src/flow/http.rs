@@ -121,7 +121,10 @@ impl HttpClients {
         }
         if let Some(c) = certificate {
             let mut pem = std::fs::read(&c.cert_path).map_err(|e| {
-                HttpError::Tls(format!("cannot read client certificate {}: {e}", c.cert_path))
+                HttpError::Tls(format!(
+                    "cannot read client certificate {}: {e}",
+                    c.cert_path
+                ))
             })?;
             let key = std::fs::read(&c.key_path).map_err(|e| {
                 HttpError::Tls(format!("cannot read client key {}: {e}", c.key_path))
@@ -208,7 +211,9 @@ async fn exchange(
     let mut headers = header_map(&request.headers)?;
     let mut redirects = Vec::new();
     loop {
-        let mut builder = client.request(method.clone(), url.clone()).headers(headers.clone());
+        let mut builder = client
+            .request(method.clone(), url.clone())
+            .headers(headers.clone());
         if let Some(b) = &body {
             builder = builder.body(b.clone());
         }
@@ -290,7 +295,9 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, HttpError> {
         let n = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| HttpError::Invalid(format!("header name {name:?} is not valid")))?;
         let v = HeaderValue::from_str(value).map_err(|_| {
-            HttpError::Invalid(format!("the value of header {name} has characters HTTP forbids"))
+            HttpError::Invalid(format!(
+                "the value of header {name} has characters HTTP forbids"
+            ))
         })?;
         map.append(n, v);
     }

@@ -20,10 +20,7 @@ impl RefreshGate {
     pub async fn acquire(&self, credential_id: &str) -> OwnedMutexGuard<()> {
         let lock = {
             let mut locks = self.locks.lock().expect("refresh gate lock");
-            locks
-                .entry(credential_id.to_string())
-                .or_default()
-                .clone()
+            locks.entry(credential_id.to_string()).or_default().clone()
         };
         lock.lock_owned().await
     }
@@ -104,7 +101,12 @@ mod tests {
         assert!(still_needed(&fresh, &RefreshReason::Manual, now, margin));
         let stale = bearer("t", Some(now - chrono::Duration::seconds(59 * 60 + 45)));
         assert!(still_needed(&stale, &RefreshReason::Expiring, now, margin));
-        assert!(still_needed(&bearer("", None), &RefreshReason::Expiring, now, margin));
+        assert!(still_needed(
+            &bearer("", None),
+            &RefreshReason::Expiring,
+            now,
+            margin
+        ));
     }
 
     #[tokio::test]

@@ -257,7 +257,9 @@ impl Runner {
                 .credential
                 .clone()
                 .ok_or("this Credential Payload names no Credential to refresh".to_string())?;
-            t.step(format!("requesting new tokens for Credential {credential_id}"));
+            t.step(format!(
+                "requesting new tokens for Credential {credential_id}"
+            ));
             return self.manual_refresh(t, &credential_id, cancel).await;
         }
         let integration = ws
@@ -316,7 +318,16 @@ impl Runner {
                 .unwrap_or_default();
             add_secrets(&t.redactor, &auth.secrets);
             let response = self
-                .send(t, &payload, &integration, credential.as_ref(), &auth, &inputs, &ws, cancel)
+                .send(
+                    t,
+                    &payload,
+                    &integration,
+                    credential.as_ref(),
+                    &auth,
+                    &inputs,
+                    &ws,
+                    cancel,
+                )
                 .await?;
             let bearer_token = credential.as_ref().and_then(|c| match &c.auth {
                 CredentialAuth::BearerToken(b) => Some(b.access_token.clone()),
@@ -527,9 +538,9 @@ impl Runner {
                 bearer.token_payload
             )
         })?;
-        let integration = ws.integration(&payload.integration).ok_or_else(|| {
-            format!("no Integration {:?} in the workspace", payload.integration)
-        })?;
+        let integration = ws
+            .integration(&payload.integration)
+            .ok_or_else(|| format!("no Integration {:?} in the workspace", payload.integration))?;
         let resolved = template::resolve_credential(credential)
             .map_err(|e| format!("Credential {credential_id}: {e}"))?;
         add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
@@ -582,9 +593,7 @@ impl Runner {
         let applied = self
             .inner
             .store
-            .update(|ws| {
-                targets::apply(ws, &payload.targets, &extracted, Some(credential_id), now)
-            })
+            .update(|ws| targets::apply(ws, &payload.targets, &extracted, Some(credential_id), now))
             .map_err(|e| format!("the new tokens could not be saved: {e}"))?;
         add_secrets(&t.redactor, &applied.secrets);
         t.job.targets = applied.results;
@@ -640,9 +649,8 @@ fn refusal(who: &str, response: &HttpResponse) -> String {
         text.push_str(&format!(" ({reason})"));
     }
     match extract::oauth_error_code(response).as_deref() {
-        Some("invalid_grant") => text.push_str(
-            ": the refresh token is no longer accepted; the Credential needs new tokens",
-        ),
+        Some("invalid_grant") => text
+            .push_str(": the refresh token is no longer accepted; the Credential needs new tokens"),
         Some("invalid_client") => {
             text.push_str(": the client id or client secret was not accepted")
         }

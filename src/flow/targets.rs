@@ -76,7 +76,10 @@ pub fn apply(
                     .why_missing(&target.value)
                     .map(|why| format!("not written: {why}"))
                     .unwrap_or_else(|| {
-                        format!("not written: the response model has no value {}", target.value)
+                        format!(
+                            "not written: the response model has no value {}",
+                            target.value
+                        )
                     }),
             );
             applied.results.push(result);

@@ -18,6 +18,8 @@ pub fn add_secrets<'a>(redactor: &SharedRedactor, secrets: impl IntoIterator<Ite
     for s in secrets {
         r.add(s);
     }
+    // The log is a second line of defence: it learns every secret the run learns.
+    crate::logging::add_secrets(&r);
 }
 
 /// Where a run's Jobs report: the event channel, the clock, and the run's redactor.

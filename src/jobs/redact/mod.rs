@@ -25,8 +25,8 @@ pub const MIN_SECRET_CHARS: usize = 4;
 pub struct Redactor {
     /// Secrets and their encoded forms, longest first, no duplicates.
     needles: Vec<String>,
-    /// `first_bytes[b]` is true when some needle starts with byte `b`: a cheap pre-filter.
-    first_bytes: Vec<bool>,
+    /// `by_first_byte[b]`: indexes into `needles` of those starting with byte `b`, longest first.
+    by_first_byte: Vec<Vec<usize>>,
 }
 
 impl std::fmt::Debug for Redactor {
@@ -121,11 +121,10 @@ impl Redactor {
         let mut copied = 0;
         let mut at = 0;
         while at < bytes.len() {
-            if self.first_bytes[usize::from(bytes[at])]
-                && let Some(needle) = self
-                    .needles
-                    .iter()
-                    .find(|n| bytes[at..].starts_with(n.as_bytes()))
+            if let Some(needle) = self.by_first_byte[usize::from(bytes[at])]
+                .iter()
+                .map(|&i| &self.needles[i])
+                .find(|n| bytes[at..].starts_with(n.as_bytes()))
             {
                 // A needle is valid UTF-8 and starts with a non-continuation byte, so `at` and
                 // `at + len` are both char boundaries.
@@ -208,10 +207,15 @@ impl Redactor {
     /// Records a secret and its wire forms; true when something new was added. Call `rebuild`
     /// before redacting.
     fn insert(&mut self, secret: &str) -> bool {
-        if secret.chars().count() < MIN_SECRET_CHARS {
-            return false;
-        }
+        let trimmed = secret.trim();
         let mut added = false;
+        if trimmed != secret {
+            // A value pasted with stray spaces is usually sent trimmed.
+            added |= self.insert(trimmed);
+        }
+        if secret.chars().count() < MIN_SECRET_CHARS {
+            return added;
+        }
         for form in encodings(secret) {
             if !self.needles.contains(&form) {
                 self.needles.push(form);
@@ -225,10 +229,10 @@ impl Redactor {
         self.needles
             .sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         self.needles.dedup();
-        let mut first_bytes = vec![false; 256];
-        for needle in &self.needles {
-            first_bytes[usize::from(needle.as_bytes()[0])] = true;
+        let mut by_first_byte = vec![Vec::new(); 256];
+        for (i, needle) in self.needles.iter().enumerate() {
+            by_first_byte[usize::from(needle.as_bytes()[0])].push(i);
         }
-        self.first_bytes = first_bytes;
+        self.by_first_byte = by_first_byte;
     }
 }

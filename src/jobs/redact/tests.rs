@@ -138,6 +138,12 @@ fn short_and_empty_secrets_are_ignored_and_longest_wins() {
         redactor.redact("x tok1-longer y tok1 z"),
         format!("x {REDACTED} y {REDACTED} z")
     );
+    // A value pasted with stray spaces is caught as sent, trimmed.
+    redactor.add("  padded-secret\n");
+    assert_eq!(
+        redactor.redact("k=padded-secret;"),
+        format!("k={REDACTED};")
+    );
     // The marker itself is not shredded by a later, overlapping secret.
     redactor.add("acted");
     assert_eq!(redactor.redact("tok1"), REDACTED);

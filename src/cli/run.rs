@@ -50,7 +50,6 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
 }
 
 pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> ExitCode {
-    let _log = crate::logging::init("payloads run");
     let inputs = match parse_inputs(inputs) {
         Ok(inputs) => inputs,
         Err(e) => return usage_error(e),
@@ -114,7 +113,6 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
 }
 
 pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
-    let _log = crate::logging::init("payloads refresh");
     let (store, snapshot) = match open(workspace) {
         Ok(opened) => opened,
         Err(code) => return code,

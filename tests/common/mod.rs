@@ -222,13 +222,25 @@ pub fn request(payload: &str, inputs: &[(&str, &str)]) -> RunRequest {
 }
 
 pub fn write_workspace(path: &std::path::Path, workspace: &Workspace) {
-    let text = ron::ser::to_string_pretty(workspace, ron::ser::PrettyConfig::default()).unwrap();
+    // In the workspace dialect, announced by an `#![enable(...)]` line so any RON reader agrees.
+    let extensions = ron::extensions::Extensions::IMPLICIT_SOME
+        | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES;
+    let config = ron::ser::PrettyConfig::default().extensions(extensions);
+    let text = ron::ser::to_string_pretty(workspace, config).unwrap();
     std::fs::write(path, text).unwrap();
 }
 
 pub fn read_workspace(path: &std::path::Path) -> Workspace {
     let text = std::fs::read_to_string(path).unwrap();
-    ron::from_str(&text).unwrap_or_else(|e| panic!("{} parses: {e}\n{text}", path.display()))
+    // The workspace dialect may write optional fields and Credential types plainly; the test
+    // files written above are plain RON. Either must read.
+    let extensions = ron::extensions::Extensions::IMPLICIT_SOME
+        | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES;
+    ron::Options::default()
+        .with_default_extension(extensions)
+        .from_str(&text)
+        .or_else(|_| ron::from_str(&text))
+        .unwrap_or_else(|e| panic!("{} parses: {e}\n{text}", path.display()))
 }
 
 pub fn bearer(workspace: &Workspace, id: &str) -> BearerToken {

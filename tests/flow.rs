@@ -392,3 +392,50 @@ async fn a_manual_refresh_writes_new_tokens() {
     assert_eq!(h.saved_token().access_token, NEW_ACCESS);
     assert_eq!(h.saved_token().refresh_token, NEW_REFRESH);
 }
+
+#[tokio::test]
+async fn cancelling_during_a_refresh_keeps_the_new_tokens_and_sends_nothing_more() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(token_json(NEW_ACCESS, NEW_REFRESH, 3600))
+                .set_delay(std::time::Duration::from_millis(500)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    contacts_with(&server, NEW_ACCESS, 0).await;
+    let h = Harness::new(&oauth_workspace(&server.uri(), "", None));
+    let (tx, mut rx) = events_channel();
+
+    let first = h.runner.start(request("list-contacts", &[]), tx.clone());
+    let first_id = first.job_id.clone();
+    wait_for(&mut rx, |e| {
+        e.job_id == first_id && matches!(e.kind, RunEventKind::RefreshStarted { .. })
+    })
+    .await;
+    // A second run queues behind the refresh; cancelling it does not wait for the refresh.
+    let second = h.runner.start(request("list-contacts", &[]), tx);
+    second.cancel.cancel();
+    first.cancel.cancel();
+    let second = tokio::time::timeout(std::time::Duration::from_secs(5), second.done)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.status, JobStatus::Cancelled);
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), first.done)
+        .await
+        .unwrap()
+        .unwrap();
+
+    assert_eq!(first.status, JobStatus::Cancelled);
+    assert!(
+        first.request.is_none(),
+        "the business request was never sent"
+    );
+    // The token request had gone out: its rotated refresh token is saved, not lost.
+    assert_eq!(h.saved_token().refresh_token, NEW_REFRESH);
+    server.verify().await;
+}

@@ -414,3 +414,88 @@ async fn a_non_2xx_business_answer_fails_the_job_with_the_reason() {
     assert!(error.contains("404 Not Found"), "{error}");
     assert!(error.contains("no such contact"), "{error}");
 }
+
+#[tokio::test]
+async fn an_unreadable_client_certificate_fails_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let mut ws = oauth_workspace(&server.uri(), OLD_ACCESS, Some(Utc::now()));
+    with_credential(
+        &mut ws,
+        "mtls",
+        CredentialAuth::Certificate(payloads::workspace::CertificateAuth {
+            cert_path: "/nonexistent/client.pem".into(),
+            key_path: "/nonexistent/client.key".into(),
+        }),
+    );
+    ws.payloads
+        .push(callout("secure", Method::GET, "/secure", Some("mtls")));
+    let h = Harness::new(&ws);
+
+    let job = h.run("secure").await;
+
+    assert_eq!(job.status, JobStatus::Failed);
+    let error = job.error.unwrap();
+    assert!(
+        error.contains("cannot read client certificate /nonexistent/client.pem"),
+        "{error}"
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_webhook_succeeds_or_fails_on_its_status_alone() {
+    let server = MockServer::start().await;
+    Mock::given(path("/hooks/ok"))
+        .respond_with(ResponseTemplate::new(202).set_body_string("not json"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/hooks/down"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    let mut ws = oauth_workspace(&server.uri(), OLD_ACCESS, Some(Utc::now()));
+    for (id, endpoint) in [("hook-ok", "/hooks/ok"), ("hook-down", "/hooks/down")] {
+        let mut p = callout(id, Method::POST, endpoint, None);
+        p.kind = payloads::workspace::PayloadKind::Webhook;
+        p.body = Body::Json(r#"{"event":"demo"}"#.into());
+        ws.payloads.push(p);
+    }
+    let h = Harness::new(&ws);
+
+    assert_eq!(h.run("hook-ok").await.status, JobStatus::Succeeded);
+    let down = h.run("hook-down").await;
+    assert_eq!(down.status, JobStatus::Failed);
+    assert!(down.error.unwrap().contains("503 Service Unavailable"));
+}
+
+#[tokio::test]
+async fn running_a_credential_payload_refreshes_its_credential() {
+    let server = MockServer::start().await;
+    Mock::given(path("/oauth/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
+            NEW_ACCESS,
+            NEW_REFRESH,
+            120,
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let h = Harness::new(&oauth_workspace(
+        &server.uri(),
+        OLD_ACCESS,
+        Some(Utc::now()),
+    ));
+
+    let job = h.run("oauth-token").await;
+
+    assert_eq!(job.status, JobStatus::Succeeded, "{:?}", job.error);
+    let saved = h.saved_token();
+    assert_eq!(saved.access_token, NEW_ACCESS);
+    assert_eq!(saved.access_token_duration_minutes, 2);
+    server.verify().await;
+}

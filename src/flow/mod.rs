@@ -10,6 +10,7 @@ pub mod refresh;
 pub mod request;
 pub mod runner;
 pub mod targets;
+mod token;
 pub mod tracker;
 
 pub use config::{Clock, RunnerConfig};

@@ -6,7 +6,7 @@ use super::credentials::{self, AppliedAuth};
 use super::events::{RunEvent, RunEventKind, RunRequest};
 use super::extract::{self, Extracted};
 use super::http::{self, HttpClients, HttpError, HttpResponse};
-use super::refresh::{RefreshGate, RefreshReason, still_needed};
+use super::refresh::{RefreshGate, RefreshReason};
 use super::request::{self, RequestParts};
 use super::targets;
 use super::tracker::{JobTracker, Sink, add_secrets};
@@ -36,7 +36,7 @@ pub enum FlowError {
 
 /// Why a run stopped early.
 #[derive(Debug)]
-enum Failure {
+pub(super) enum Failure {
     Failed(String),
     Cancelled,
 }
@@ -59,15 +59,15 @@ impl From<HttpError> for Failure {
 /// Runs Payloads against a shared workspace. Cheap to clone; clones share clients and locks.
 #[derive(Clone)]
 pub struct Runner {
-    inner: Arc<Inner>,
+    pub(super) inner: Arc<Inner>,
 }
 
-struct Inner {
-    store: Arc<WorkspaceStore>,
-    jobs: Arc<JobStore>,
-    config: RunnerConfig,
-    http: HttpClients,
-    gate: RefreshGate,
+pub(super) struct Inner {
+    pub(super) store: Arc<WorkspaceStore>,
+    pub(super) jobs: Arc<JobStore>,
+    pub(super) config: RunnerConfig,
+    pub(super) http: HttpClients,
+    pub(super) gate: RefreshGate,
 }
 
 impl std::fmt::Debug for Runner {
@@ -116,7 +116,7 @@ impl Runner {
         }
     }
 
-    fn new_job_id(&self) -> JobId {
+    pub(super) fn new_job_id(&self) -> JobId {
         new_job_id(self.inner.config.clock.now())
     }
 
@@ -360,7 +360,7 @@ impl Runner {
 
     /// Builds, records and sends one request; its response is recorded in the Job.
     #[allow(clippy::too_many_arguments)]
-    async fn send(
+    pub(super) async fn send(
         &self,
         t: &mut JobTracker,
         payload: &Payload,
@@ -409,10 +409,7 @@ impl Runner {
             response.body_bytes
         );
         if response.truncated {
-            line.push_str(&format!(
-                ", first {} kept",
-                self.inner.config.body_cap.min(response.body.len())
-            ));
+            line.push_str(&format!(", first {} kept", response.body.len()));
         }
         line.push(')');
         t.step(line);
@@ -452,175 +449,10 @@ impl Runner {
             None => Ok(()),
         }
     }
-
-    /// Makes sure the Credential has a usable token, refreshing it under its single-flight lock
-    /// unless another run has just done so. Returns whether this run made a token request.
-    async fn refresh_for(
-        &self,
-        t: &mut JobTracker,
-        credential_id: &str,
-        reason: RefreshReason,
-        cancel: &CancellationToken,
-        sink: &Sink,
-    ) -> Result<bool, Failure> {
-        let _guard = tokio::select! {
-            _ = cancel.cancelled() => return Err(Failure::Cancelled),
-            guard = self.inner.gate.acquire(credential_id) => guard,
-        };
-        let ws = self.inner.store.snapshot();
-        let credential = ws
-            .credential(credential_id)
-            .ok_or_else(|| format!("Credential {credential_id:?} is not in the workspace"))?;
-        let now = self.inner.config.clock.now();
-        if !still_needed(credential, &reason, now, self.inner.config.margin()) {
-            t.step("another run has just refreshed the token: using it");
-            return Ok(false);
-        }
-        let (payload_id, integration) = match &credential.auth {
-            CredentialAuth::BearerToken(b) => (
-                b.token_payload.clone(),
-                ws.payload(&b.token_payload)
-                    .map(|p| p.integration.clone())
-                    .unwrap_or_default(),
-            ),
-            _ => (credential_id.to_string(), credential.integration.clone()),
-        };
-        let mut rt = JobTracker::create(
-            self.new_job_id(),
-            &payload_id,
-            &integration,
-            Trigger::RefreshFor(t.id()),
-            Vec::new(),
-            sink,
-        );
-        let refresh_job = rt.id();
-        rt.job.linked_job = Some(t.id());
-        t.job.linked_job = Some(refresh_job.clone());
-        t.step(format!("refresh started (job {refresh_job})"));
-        t.emit(RunEventKind::RefreshStarted {
-            refresh_job: refresh_job.clone(),
-        });
-        rt.start();
-        let result = self.token_request(&mut rt, credential_id).await;
-        let finished = match &result {
-            Ok(()) => rt.finish(JobStatus::Succeeded, None, &self.inner.jobs),
-            Err(e) => rt.finish(JobStatus::Failed, Some(e.clone()), &self.inner.jobs),
-        };
-        let ok = finished.status == JobStatus::Succeeded;
-        t.step(format!(
-            "refresh {} (job {refresh_job})",
-            if ok { "succeeded" } else { "failed" }
-        ));
-        t.emit(RunEventKind::RefreshFinished { refresh_job, ok });
-        match result {
-            Ok(()) => Ok(true),
-            Err(e) => Err(Failure::Failed(format!("token refresh failed: {e}"))),
-        }
-    }
-
-    /// Runs the Credential's Token Payload in Job `t` and, when it yields an access token, writes
-    /// the Data Targets and saves the workspace. On any failure the Credential is left untouched.
-    /// Called with the Credential's refresh lock held.
-    async fn token_request(&self, t: &mut JobTracker, credential_id: &str) -> Result<(), String> {
-        let ws = self.inner.store.snapshot();
-        let credential = ws
-            .credential(credential_id)
-            .ok_or_else(|| format!("Credential {credential_id:?} is not in the workspace"))?;
-        let CredentialAuth::BearerToken(bearer) = &credential.auth else {
-            return Err(format!(
-                "Credential {credential_id} is a {} Credential; only Bearer Token Credentials have tokens to refresh",
-                credential.auth.type_name()
-            ));
-        };
-        let payload = ws.payload(&bearer.token_payload).ok_or_else(|| {
-            format!(
-                "Credential {credential_id}'s Token Payload {:?} is not in the workspace",
-                bearer.token_payload
-            )
-        })?;
-        let integration = ws
-            .integration(&payload.integration)
-            .ok_or_else(|| format!("no Integration {:?} in the workspace", payload.integration))?;
-        let resolved = template::resolve_credential(credential)
-            .map_err(|e| format!("Credential {credential_id}: {e}"))?;
-        add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
-        let inputs = request::resolve_inputs(payload, &[])?;
-        let auth = credentials::for_token_request(&resolved, payload.client_auth);
-        add_secrets(&t.redactor, &auth.secrets);
-        // Once the token request is out, it runs to its end even if the run is cancelled: the
-        // server may already have rotated the refresh token, and the new one must be saved.
-        let not_cancellable = CancellationToken::new();
-        let response = match self
-            .send(
-                t,
-                payload,
-                integration,
-                Some(&resolved),
-                &auth,
-                &inputs,
-                &ws,
-                &not_cancellable,
-            )
-            .await
-        {
-            Ok(r) => r,
-            Err(Failure::Failed(e)) => return Err(e),
-            Err(Failure::Cancelled) => return Err("cancelled".into()),
-        };
-        if !response.status.is_success() {
-            return Err(refusal("the token endpoint", &response));
-        }
-        let extracted = extract::extract(&payload.response, &response);
-        let secret_values = credential_target_values(payload, &extracted);
-        add_secrets(&t.redactor, &secret_values);
-        t.job.extracted = extracted.values.clone();
-        let access = payload
-            .targets
-            .iter()
-            .find(|d| d.target == Target::Credential(CredentialField::AccessToken))
-            .ok_or("the Token Payload has no Data Target writing the access token")?;
-        match extracted.get(&access.value) {
-            Some(v) if !v.trim().is_empty() => {}
-            Some(_) => return Err("the access token in the token response is empty".into()),
-            None => {
-                let why = extracted
-                    .why_missing(&access.value)
-                    .unwrap_or("the response model does not read it");
-                return Err(format!("no access token in the token response: {why}"));
-            }
-        }
-        let now = self.inner.config.clock.now();
-        let applied = self
-            .inner
-            .store
-            .update(|ws| targets::apply(ws, &payload.targets, &extracted, Some(credential_id), now))
-            .map_err(|e| format!("the new tokens could not be saved: {e}"))?;
-        add_secrets(&t.redactor, &applied.secrets);
-        t.job.targets = applied.results;
-        t.emit(RunEventKind::TargetsApplied);
-        let expiry = self
-            .inner
-            .store
-            .snapshot()
-            .credential(credential_id)
-            .and_then(|c| match &c.auth {
-                CredentialAuth::BearerToken(b) => b.expires_at(),
-                _ => None,
-            });
-        t.step(format!(
-            "new tokens saved to {}{}",
-            self.inner.store.path().display(),
-            expiry
-                .map(|at| format!("; the access token expires at {at}"))
-                .unwrap_or_default()
-        ));
-        t.emit(RunEventKind::WorkspaceSaved);
-        Ok(())
-    }
 }
 
 /// Values of the response headed for Credential fields: secrets from the moment they are read.
-fn credential_target_values(payload: &Payload, extracted: &Extracted) -> Vec<String> {
+pub(super) fn credential_target_values(payload: &Payload, extracted: &Extracted) -> Vec<String> {
     payload
         .targets
         .iter()
@@ -634,7 +466,7 @@ fn credential_target_values(payload: &Payload, extracted: &Extracted) -> Vec<Str
         .collect()
 }
 
-fn status_text(status: reqwest::StatusCode) -> String {
+pub(super) fn status_text(status: reqwest::StatusCode) -> String {
     match status.canonical_reason() {
         Some(reason) => format!("{} {reason}", status.as_u16()),
         None => status.as_u16().to_string(),
@@ -643,7 +475,7 @@ fn status_text(status: reqwest::StatusCode) -> String {
 
 /// A non-2xx answer in words, quoting the server's reason, with plain advice for the OAuth 2
 /// errors a user can act on.
-fn refusal(who: &str, response: &HttpResponse) -> String {
+pub(super) fn refusal(who: &str, response: &HttpResponse) -> String {
     let mut text = format!("{who} answered {}", status_text(response.status));
     if let Some(reason) = extract::server_reason(response) {
         text.push_str(&format!(" ({reason})"));

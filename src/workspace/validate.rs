@@ -212,7 +212,8 @@ impl<'w> Checker<'w> {
         for (index, integration) in ws.integrations.iter().enumerate() {
             let who = label("integration", &integration.id, index);
             let url = &integration.base_url;
-            if !url.contains("{{") && !(url.starts_with("http://") || url.starts_with("https://")) {
+            let templated = url.contains("{{");
+            if !(templated || url.starts_with("http://") || url.starts_with("https://")) {
                 self.push(
                     "integrations",
                     index,

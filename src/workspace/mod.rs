@@ -4,7 +4,6 @@ pub mod diagnostics;
 pub mod load;
 mod locate;
 pub mod model;
-mod placeholders;
 pub mod save;
 pub mod store;
 pub mod validate;

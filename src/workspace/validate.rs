@@ -4,7 +4,7 @@
 use super::diagnostics::{Diagnostic, Diagnostics, closest};
 use super::locate::Locator;
 use super::model::*;
-use super::placeholders::{Placeholder, scan};
+use crate::template::{self, Placeholder, TemplateError};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -248,30 +248,20 @@ impl<'w> Checker<'w> {
             let who = label("credential", &credential.id, index);
             self.integration_ref("credentials", index, &who, &credential.integration);
             for (field, text) in credential_text_fields(&credential.auth) {
-                let found = match scan(text) {
-                    Ok(found) => found,
-                    Err(bad) => {
-                        self.push(
-                            "credentials",
-                            index,
-                            Anchor::Text(bad.raw),
-                            format!("{who}: {field}: {}", bad.message),
-                        );
-                        continue;
-                    }
+                let message = match template::check(text) {
+                    Err(e) => Some(template_error(&e)),
+                    Ok(found) => found
+                        .into_iter()
+                        .find(|p| !matches!(p, Placeholder::Env(_)))
+                        .map(|p| format!("only {{{{env.NAME}}}} may be used in a credential field, found `{p}`")),
                 };
-                for f in found {
-                    if !matches!(f.placeholder, Placeholder::Env(_)) {
-                        self.push(
-                            "credentials",
-                            index,
-                            Anchor::Text(f.raw.clone()),
-                            format!(
-                                "{who}: {field}: only {{{{env.NAME}}}} may be used in a credential field, found `{}`",
-                                f.raw
-                            ),
-                        );
-                    }
+                if let Some(message) = message {
+                    self.push(
+                        "credentials",
+                        index,
+                        Anchor::Text(text.to_string()),
+                        format!("{who}: {field}: {message}"),
+                    );
                 }
             }
             let CredentialAuth::BearerToken(bearer) = &credential.auth else {
@@ -572,41 +562,42 @@ impl<'w> Checker<'w> {
         credential: Option<&Credential>,
         inputs: &[&str],
     ) {
-        let found = match scan(text) {
+        let found = match template::check(text) {
             Ok(found) => found,
-            Err(bad) => {
+            Err(e) => {
                 self.push(
                     section,
                     index,
-                    Anchor::Text(bad.raw),
-                    format!("{who}: {field}: {}", bad.message),
+                    Anchor::Text(text.to_string()),
+                    format!("{who}: {field}: {}", template_error(&e)),
                 );
                 return;
             }
         };
         let in_payload = section == "payloads";
-        for f in found {
-            let problem = match &f.placeholder {
+        for placeholder in found {
+            let raw = placeholder.to_string();
+            let problem = match &placeholder {
                 Placeholder::Credential(name) if !in_payload => {
-                    Some(format!("`{}` can only be used in a payload", f.raw))
+                    Some(format!("`{}` can only be used in a payload", raw))
                 }
                 Placeholder::Input(_) if !in_payload => {
-                    Some(format!("`{}` can only be used in a payload", f.raw))
+                    Some(format!("`{}` can only be used in a payload", raw))
                 }
                 Placeholder::Credential(name) => match credential {
                     None => Some(format!(
                         "`{}` is used but the payload has no credential",
-                        f.raw
+                        raw
                     )),
                     Some(c) => {
                         let fields = credential_fields(&c.auth);
-                        (!fields.contains(&name.as_str())).then(|| {
+                        template::credential_field(c, name).is_none().then(|| {
                             let hint = closest(name, fields.iter().copied())
                                 .map(|s| format!(" (did you mean `{{{{credential.{s}}}}}`?)"))
                                 .unwrap_or_else(|| format!("; it has {}", fields.join(", ")));
                             format!(
                                 "`{}`: a {} credential has no field \"{name}\"{hint}",
-                                f.raw,
+                                raw,
                                 c.auth.type_name()
                             )
                         })
@@ -616,7 +607,7 @@ impl<'w> Checker<'w> {
                     let hint = closest(name, inputs.iter().copied())
                         .map(|s| format!(" (did you mean `{{{{input.{s}}}}}`?)"))
                         .unwrap_or_else(|| "; declare it in the payload's inputs".to_string());
-                    format!("`{}` is not a declared input{hint}", f.raw)
+                    format!("`{}` is not a declared input{hint}", raw)
                 }),
                 Placeholder::Var(name) => (!self.variable_known(name)).then(|| {
                     let names = self.variable_names();
@@ -625,14 +616,14 @@ impl<'w> Checker<'w> {
                         .unwrap_or_default();
                     format!(
                         "`{}`: no variable \"{name}\" is defined or written by a data target{hint}",
-                        f.raw
+                        raw
                     )
                 }),
                 Placeholder::Env(name) => {
                     (!name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then(|| {
                         format!(
                             "`{}`: environment variable names are letters, digits and `_`",
-                            f.raw
+                            raw
                         )
                     })
                 }
@@ -642,7 +633,7 @@ impl<'w> Checker<'w> {
                 self.push(
                     section,
                     index,
-                    Anchor::Text(f.raw.clone()),
+                    Anchor::Text(text.to_string()),
                     format!("{who}: {field}: {problem}"),
                 );
             }
@@ -690,6 +681,20 @@ impl<'w> Checker<'w> {
             seen.push(name);
         }
     }
+}
+
+/// The template module's message, with a suggestion when a placeholder's scope is misspelt.
+fn template_error(error: &TemplateError) -> String {
+    let mut message = error.to_string();
+    if let TemplateError::UnknownForm(inner) = error {
+        let (scope, name) = inner.split_once('.').unwrap_or((inner.as_str(), ""));
+        let scopes = ["credential", "input", "var", "env", "now"];
+        if let Some(s) = closest(scope, scopes).filter(|s| *s != scope) {
+            let fixed = if name.is_empty() { s.to_string() } else { format!("{s}.{name}") };
+            message.push_str(&format!(" (did you mean `{{{{{fixed}}}}}`?)"));
+        }
+    }
+    message
 }
 
 fn issues(workspace: &Workspace) -> Vec<Issue> {

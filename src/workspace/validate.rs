@@ -690,7 +690,11 @@ fn template_error(error: &TemplateError) -> String {
         let (scope, name) = inner.split_once('.').unwrap_or((inner.as_str(), ""));
         let scopes = ["credential", "input", "var", "env", "now"];
         if let Some(s) = closest(scope, scopes).filter(|s| *s != scope) {
-            let fixed = if name.is_empty() { s.to_string() } else { format!("{s}.{name}") };
+            let fixed = if name.is_empty() {
+                s.to_string()
+            } else {
+                format!("{s}.{name}")
+            };
             message.push_str(&format!(" (did you mean `{{{{{fixed}}}}}`?)"));
         }
     }

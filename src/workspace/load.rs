@@ -2,6 +2,7 @@
 //! suggestion where one is likely, then validation of references and rules.
 
 use super::diagnostics::{Diagnostic, Diagnostics, closest};
+use super::locate::{Locator, Pos};
 use super::model::Workspace;
 use ron::error::{Error as RonError, SpannedError};
 use ron::extensions::Extensions;
@@ -36,7 +37,7 @@ pub fn read(path: &Path) -> Result<String, Diagnostics> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(valid);
-        let pos = super::locate::Locator::new(&text).pos(text.len());
+        let pos = Locator::new(&text).pos(text.len());
         Diagnostics::single(Diagnostic::at(
             path,
             pos.line,
@@ -57,12 +58,44 @@ pub fn parse(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
 pub fn parse_syntax(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
     ron_options()
         .from_str::<Workspace>(text)
-        .map_err(|e| Diagnostics::single(describe(path, &e)))
+        .map_err(|e| Diagnostics::single(describe(path, text, &e)))
 }
 
-fn describe(path: &Path, error: &SpannedError) -> Diagnostic {
+fn describe(path: &Path, text: &str, error: &SpannedError) -> Diagnostic {
     let at = &error.span.start;
-    Diagnostic::at(path, at.line, at.col, message(&error.code))
+    let message = message(&error.code);
+    // Name the record the error is in, as validation errors do, when the text gets that far.
+    let locator = Locator::new(text);
+    let offset = locator.offset(Pos {
+        line: at.line,
+        col: at.col,
+    });
+    let record = locator.record_at(offset).map(|(section, index)| {
+        let (kind, key) = match section {
+            "integrations" => ("integration", "id"),
+            "credentials" => ("credential", "id"),
+            "payloads" => ("payload", "id"),
+            _ => ("variable", "name"),
+        };
+        let record = match locator.record_field_text(section, index, key) {
+            Some(id) => format!("{kind} \"{id}\""),
+            None => format!("{kind} #{}", index + 1),
+        };
+        (kind, record)
+    });
+    let message = match record {
+        Some((kind, record)) => {
+            // The record is named already: "in payload" would repeat it.
+            let suffix = format!(" in {kind}");
+            let message = match message.strip_suffix(&suffix) {
+                Some(m) => m.to_string(),
+                None => message.replace(&format!("{suffix};"), ";"),
+            };
+            format!("{record}: {message}")
+        }
+        None => message,
+    };
+    Diagnostic::at(path, at.line, at.col, message)
 }
 
 /// A user-facing message for a RON error: names the record kind as the user knows it and
@@ -109,7 +142,11 @@ fn message(error: &RonError) -> String {
         RonError::Eof => {
             "unexpected end of file (a bracket or parenthesis is not closed?)".to_string()
         }
-        RonError::ExpectedComma => "expected a comma".to_string(),
+        RonError::ExpectedComma => {
+            "expected a comma (is one missing at the end of the previous line?)".to_string()
+        }
+        RonError::ExpectedInteger => "expected a whole number (without quotes)".to_string(),
+        RonError::ExpectedBoolean => "expected `true` or `false`".to_string(),
         RonError::TrailingCharacters => {
             "unexpected text after the end of the workspace".to_string()
         }

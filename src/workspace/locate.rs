@@ -53,6 +53,61 @@ impl<'a> Locator<'a> {
         Pos { line, col }
     }
 
+    /// The byte offset of a 1-based line and column.
+    pub fn offset(&self, pos: Pos) -> usize {
+        let line_start = if pos.line <= 1 {
+            0
+        } else {
+            self.source
+                .match_indices('\n')
+                .nth(pos.line - 2)
+                .map_or(self.source.len(), |(i, _)| i + 1)
+        };
+        let line = &self.source[line_start..];
+        line_start
+            + line
+                .char_indices()
+                .nth(pos.col.saturating_sub(1))
+                .map_or(line.len(), |(i, _)| i)
+    }
+
+    /// The innermost record (section and index) whose parentheses hold `offset`.
+    pub fn record_at(&self, offset: usize) -> Option<(&'static str, usize)> {
+        for section in ["integrations", "credentials", "payloads", "variables"] {
+            let mut index = 0;
+            while let Some(span) = self.record(section, index) {
+                let (start, end) = (self.tokens[span.start].start, self.tokens[span.end].start);
+                if (start..=end).contains(&offset) {
+                    return Some((section, index));
+                }
+                index += 1;
+            }
+        }
+        None
+    }
+
+    /// The string value of a record's own (top-level) field, such as its `id`.
+    pub fn record_field_text(&self, section: &str, index: usize, field: &str) -> Option<String> {
+        let span = self.record(section, index)?;
+        let mut depth = 0usize;
+        for i in span.start..span.end {
+            match &self.tokens[i].kind {
+                Kind::Open => depth += 1,
+                Kind::Close => depth = depth.saturating_sub(1),
+                Kind::Ident(name) if depth == 1 && name == field => {
+                    if let (Some(Kind::Colon), Some(Kind::Str(value))) = (
+                        self.tokens.get(i + 1).map(|t| &t.kind),
+                        self.tokens.get(i + 2).map(|t| &t.kind),
+                    ) {
+                        return Some(value.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     fn token_pos(&self, index: usize) -> Pos {
         self.pos(self.tokens[index].start)
     }

@@ -23,6 +23,8 @@ struct Issue {
     index: usize,
     anchor: Anchor,
     message: String,
+    /// Another record of the same section the message mentions as `{related}`.
+    related: Option<usize>,
 }
 
 /// Checks `workspace` (parsed from `text`), pointing every problem at its place in `text`.
@@ -48,7 +50,15 @@ pub fn validate(path: &Path, text: &str, workspace: &Workspace) -> Result<(), Di
             }
             .or(record);
             let (line, col) = pos.map_or((1, 1), |p| (p.line, p.col));
-            Diagnostic::at(path, line, col, issue.message)
+            let mut message = issue.message;
+            if let Some(related) = issue.related {
+                let place = match locator.record_pos(issue.section, related) {
+                    Some(p) => format!("line {}", p.line),
+                    None => format!("record #{}", related + 1),
+                };
+                message = message.replace("{related}", &place);
+            }
+            Diagnostic::at(path, line, col, message)
         })
         .collect();
     diagnostics.sort_by_key(|d| (d.line, d.col));
@@ -57,7 +67,13 @@ pub fn validate(path: &Path, text: &str, workspace: &Workspace) -> Result<(), Di
 
 /// Every problem in `workspace`, as messages naming their record, in no particular order.
 pub fn problems(workspace: &Workspace) -> Vec<String> {
-    issues(workspace).into_iter().map(|i| i.message).collect()
+    issues(workspace)
+        .into_iter()
+        .map(|i| match i.related {
+            Some(r) => i.message.replace("{related}", &format!("#{}", r + 1)),
+            None => i.message,
+        })
+        .collect()
 }
 
 /// Whether `id` is a valid record id: lowercase letters, digits, `-` and `_`.
@@ -123,6 +139,17 @@ pub fn credential_text_fields(auth: &CredentialAuth) -> Vec<(&'static str, &str)
     }
 }
 
+/// "a Bearer Token", "an API Key".
+fn a_type(auth: &CredentialAuth) -> String {
+    let name = auth.type_name();
+    let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
+}
+
 fn label(kind: &str, id: &str, index: usize) -> String {
     if id.is_empty() {
         format!("{kind} #{}", index + 1)
@@ -149,6 +176,7 @@ impl<'w> Checker<'w> {
             index,
             anchor,
             message,
+            related: None,
         });
     }
 
@@ -179,16 +207,16 @@ impl<'w> Checker<'w> {
                     ),
                 );
             }
-            if let Some(earlier) = first.get(id) {
-                self.push(
+            if let Some(&earlier) = first.get(id) {
+                self.issues.push(Issue {
                     section,
                     index,
-                    Anchor::Record,
-                    format!(
-                        "{who}: duplicate id; {kind} #{} already uses it",
-                        earlier + 1
+                    anchor: Anchor::Record,
+                    message: format!(
+                        "{who}: duplicate id; the {kind} at {{related}} already uses it"
                     ),
-                );
+                    related: Some(earlier),
+                });
             } else {
                 first.insert(id, index);
             }
@@ -465,8 +493,8 @@ impl<'w> Checker<'w> {
                 index,
                 anchor,
                 format!(
-                    "{who}: credential \"{id}\" is a {} credential; a Credential payload refreshes a Bearer Token credential",
-                    credential.auth.type_name()
+                    "{who}: credential \"{id}\" is {} credential; a Credential payload refreshes a Bearer Token credential",
+                    a_type(&credential.auth)
                 ),
             );
         }
@@ -539,9 +567,9 @@ impl<'w> Checker<'w> {
                                 index,
                                 anchor,
                                 format!(
-                                    "{who}: data target \"{value}\" writes {field_name}, but credential \"{}\" is a {} credential, not a Bearer Token",
+                                    "{who}: data target \"{value}\" writes {field_name}, but credential \"{}\" is {} credential, not a Bearer Token",
                                     c.id,
-                                    other.type_name()
+                                    a_type(other)
                                 ),
                             ),
                         },
@@ -596,9 +624,9 @@ impl<'w> Checker<'w> {
                                 .map(|s| format!(" (did you mean `{{{{credential.{s}}}}}`?)"))
                                 .unwrap_or_else(|| format!("; it has {}", fields.join(", ")));
                             format!(
-                                "`{}`: a {} credential has no field \"{name}\"{hint}",
+                                "`{}`: {} credential has no field \"{name}\"{hint}",
                                 raw,
-                                c.auth.type_name()
+                                a_type(&c.auth)
                             )
                         })
                     }

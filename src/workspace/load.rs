@@ -83,6 +83,15 @@ fn describe(path: &Path, text: &str, error: &SpannedError) -> Diagnostic {
         };
         (kind, record)
     });
+    let message = match locator.multiline_string_before(offset) {
+        Some(start) if is_syntax(&error.code) => format!(
+            "{}; the string at line {}:{} runs over several lines: is its closing `\"` missing?",
+            lowercase_first(&error.code.to_string()),
+            start.line,
+            start.col
+        ),
+        _ => message,
+    };
     let message = match record {
         Some((kind, record)) => {
             // The record is named already: "in payload" would repeat it.
@@ -152,6 +161,19 @@ fn message(error: &RonError) -> String {
         }
         other => lowercase_first(&other.to_string()),
     }
+}
+
+/// Whether the error is in the RON syntax itself rather than in what the fields hold.
+fn is_syntax(error: &RonError) -> bool {
+    !matches!(
+        error,
+        RonError::NoSuchStructField { .. }
+            | RonError::MissingStructField { .. }
+            | RonError::DuplicateStructField { .. }
+            | RonError::NoSuchEnumVariant { .. }
+            | RonError::InvalidValueForType { .. }
+            | RonError::Message(_)
+    )
 }
 
 fn in_record(outer: &Option<String>) -> String {

@@ -108,6 +108,16 @@ impl<'a> Locator<'a> {
         None
     }
 
+    /// Where the last string literal before `offset` starts, when it spans several lines (the
+    /// usual sign of a missing closing quote).
+    pub fn multiline_string_before(&self, offset: usize) -> Option<Pos> {
+        let token = self.tokens.iter().rev().find(|t| t.start < offset)?;
+        match &token.kind {
+            Kind::Str(text) if text.contains('\n') => Some(self.pos(token.start)),
+            _ => None,
+        }
+    }
+
     fn token_pos(&self, index: usize) -> Pos {
         self.pos(self.tokens[index].start)
     }

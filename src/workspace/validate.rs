@@ -164,6 +164,15 @@ fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Str
         .unwrap_or_default()
 }
 
+/// A Payload's Credential as far as templates are concerned.
+#[derive(Clone, Copy)]
+enum CredentialRef<'c> {
+    None,
+    /// Missing or dangling, and reported as such already.
+    Reported,
+    Found(&'c Credential),
+}
+
 struct Checker<'w> {
     ws: &'w Workspace,
     issues: Vec<Issue>,
@@ -257,7 +266,15 @@ impl<'w> Checker<'w> {
                     .map(|h| ("headers", h.value.as_str())),
             );
             for (field, text) in texts {
-                self.templates("integrations", index, &who, field, text, None, &[]);
+                self.templates(
+                    "integrations",
+                    index,
+                    &who,
+                    field,
+                    text,
+                    CredentialRef::None,
+                    &[],
+                );
             }
             if integration.timeout_secs == Some(0) {
                 self.push(
@@ -324,16 +341,15 @@ impl<'w> Checker<'w> {
                 ),
                 Some(p) if p.credential.as_deref() != Some(credential.id.as_str()) => {
                     let points = match &p.credential {
-                        Some(other) => format!("its credential is \"{other}\""),
-                        None => "it names no credential".to_string(),
+                        Some(other) => format!("the payload's credential is \"{other}\""),
+                        None => "the payload names no credential".to_string(),
                     };
                     self.push(
                         "credentials",
                         index,
                         anchor,
                         format!(
-                            "{who}: token_payload \"{token_payload}\" does not point back: {points}, not \"{}\"",
-                            credential.id
+                            "{who}: token_payload \"{token_payload}\" does not point back at it ({points})"
                         ),
                     );
                 }
@@ -372,8 +388,25 @@ impl<'w> Checker<'w> {
                 }
                 Body::Raw { text, .. } => texts.push(("body", text)),
             }
+            // With a dangling credential, or none on a Credential payload, that is the error
+            // already reported; `{{credential.*}}` adds nothing.
+            let credential_ref = match credential {
+                Some(c) => CredentialRef::Found(c),
+                None if payload.credential.is_none() && payload.kind != PayloadKind::Credential => {
+                    CredentialRef::None
+                }
+                None => CredentialRef::Reported,
+            };
             for (field, text) in texts {
-                self.templates("payloads", index, &who, field, text, credential, &inputs);
+                self.templates(
+                    "payloads",
+                    index,
+                    &who,
+                    field,
+                    text,
+                    credential_ref,
+                    &inputs,
+                );
             }
 
             // Inputs and the response model.
@@ -474,7 +507,10 @@ impl<'w> Checker<'w> {
             );
             return None;
         };
-        if credential.integration != payload.integration {
+        // A credential of a missing integration is reported as such; "belongs to" adds nothing.
+        if credential.integration != payload.integration
+            && ws.integration(&credential.integration).is_some()
+        {
             self.push(
                 "payloads",
                 index,
@@ -539,13 +575,18 @@ impl<'w> Checker<'w> {
                     };
                     let anchor = Anchor::FieldValue("value", value.clone());
                     match credential {
-                        None if payload.credential.is_none() => self.push(
+                        None if payload.credential.is_none()
+                            && payload.kind != PayloadKind::Credential =>
+                        {
+                            self.push(
                             "payloads",
                             index,
                             anchor,
                             format!("{who}: data target \"{value}\" writes the credential's {field_name}, but the payload has no credential"),
-                        ),
-                        None => {} // the dangling credential is reported already
+                            )
+                        }
+                        // A dangling or missing credential is reported already.
+                        None => {}
                         Some(c) => match &c.auth {
                             CredentialAuth::BearerToken(bearer) => {
                                 let current = match field {
@@ -587,7 +628,7 @@ impl<'w> Checker<'w> {
         who: &str,
         field: &str,
         text: &str,
-        credential: Option<&Credential>,
+        credential: CredentialRef<'_>,
         inputs: &[&str],
     ) {
         let found = match template::check(text) {
@@ -613,11 +654,12 @@ impl<'w> Checker<'w> {
                     Some(format!("`{}` can only be used in a payload", raw))
                 }
                 Placeholder::Credential(name) => match credential {
-                    None => Some(format!(
+                    CredentialRef::Reported => None,
+                    CredentialRef::None => Some(format!(
                         "`{}` is used but the payload has no credential",
                         raw
                     )),
-                    Some(c) => {
+                    CredentialRef::Found(c) => {
                         let fields = credential_fields(&c.auth);
                         template::credential_field(c, name).is_none().then(|| {
                             let hint = closest(name, fields.iter().copied())

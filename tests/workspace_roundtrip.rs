@@ -344,3 +344,15 @@ fn saving_through_a_symlink_writes_the_file_it_points_at() {
     );
     assert_eq!(load(&real).unwrap(), Workspace::default());
 }
+
+/// The complete example in docs/workspace-format.md is a valid workspace.
+#[test]
+fn the_documented_example_loads() {
+    let doc = include_str!("../docs/workspace-format.md");
+    let start = doc.find("## A complete small example").unwrap();
+    let example = &doc[start..];
+    let body = &example[example.find("```ron\n").unwrap() + 7..];
+    let body = &body[..body.find("```").unwrap()];
+    let ws = parse(Path::new("example.ron"), body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ws.payloads.len(), 3);
+}

@@ -255,3 +255,17 @@ fn every_error_is_reported_in_file_order() {
     assert!(lines[1].starts_with("w.ron:103:24: payload \"create-contact\""));
     assert!(lines[2].starts_with("w.ron:140:17: payload \"Ping\": invalid id"));
 }
+
+#[test]
+fn an_invalid_workspace_can_still_be_read_unvalidated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let text = VALID.replacen("credential: \"sandbox-api-key\"", "credential: \"gone\"", 1);
+    std::fs::write(&path, text).unwrap();
+    assert!(payloads::workspace::load(&path).is_err());
+    let ws = payloads::workspace::load_unvalidated(&path).unwrap();
+    assert_eq!(
+        ws.payload("ping").unwrap().credential.as_deref(),
+        Some("gone")
+    );
+}

@@ -24,6 +24,13 @@ pub fn load(path: &Path) -> Result<Workspace, Diagnostics> {
     parse(path, &text)
 }
 
+/// Reads and parses the file without checking references and rules: for readers that only need
+/// what the file holds (the secrets to redact, say), even when it is not a valid workspace.
+pub fn load_unvalidated(path: &Path) -> Result<Workspace, Diagnostics> {
+    let text = read(path)?;
+    parse_syntax(path, &text)
+}
+
 /// Reads the file's text; a missing or unreadable file is one file-level diagnostic.
 pub fn read(path: &Path) -> Result<String, Diagnostics> {
     let bytes = std::fs::read(path).map_err(|e| {

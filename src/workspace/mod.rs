@@ -11,7 +11,7 @@ pub mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use edit::EditError;
-pub use load::{load, parse};
+pub use load::{load, load_unvalidated, parse};
 pub use model::*;
 pub use store::{StoreError, WorkspaceStore};
 

@@ -4,10 +4,14 @@
 use payloads::workspace::*;
 use std::path::{Path, PathBuf};
 
+/// A copy of the demo workspace kept apart from the shipped file, so that editing the shipped
+/// file's comments does not move the line numbers these tests expect.
+const DEMO: &str = include_str!("fixtures/valid.ron");
+
 fn demo_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("workspace.ron");
-    std::fs::write(&path, DEMO_WORKSPACE).unwrap();
+    std::fs::write(&path, DEMO).unwrap();
     (dir, path)
 }
 
@@ -78,7 +82,7 @@ fn stores_in_parallel_threads_lose_nothing() {
 fn a_file_broken_outside_is_never_written_over() {
     let (_dir, path) = demo_copy();
     let store = WorkspaceStore::open(&path).unwrap();
-    let broken = DEMO_WORKSPACE.replacen("method: GET,", "method: GET", 1);
+    let broken = DEMO.replacen("method: GET,", "method: GET", 1);
     std::fs::write(&path, &broken).unwrap();
 
     assert!(store.is_stale());
@@ -126,7 +130,7 @@ fn a_file_broken_outside_is_never_written_over() {
 #[test]
 fn opening_a_broken_file_reports_it_and_leaves_it_alone() {
     let (dir, path) = demo_copy();
-    let broken = DEMO_WORKSPACE.replacen("access_token: \"\"", "acess_token: \"\"", 1);
+    let broken = DEMO.replacen("access_token: \"\"", "acess_token: \"\"", 1);
     std::fs::write(&path, &broken).unwrap();
     let err = WorkspaceStore::open(&path).unwrap_err();
     assert_eq!(
@@ -180,7 +184,7 @@ fn an_invalid_change_is_refused_and_nothing_is_saved() {
             .contains("payload \"ping\": credential \"gone\" does not exist"),
         "{err}"
     );
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), DEMO_WORKSPACE);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), DEMO);
     assert_eq!(
         store
             .snapshot()
@@ -198,7 +202,7 @@ fn an_invalid_change_is_refused_and_nothing_is_saved() {
         })
         .unwrap();
     assert_eq!(refused, Err("changed my mind"));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), DEMO_WORKSPACE);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), DEMO);
 }
 
 #[test]
@@ -216,7 +220,7 @@ fn a_token_write_back_keeps_the_files_comments_and_layout() {
         .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(access_token(&load(&path).unwrap()), "fresh-token");
-    let changed: Vec<_> = DEMO_WORKSPACE
+    let changed: Vec<_> = DEMO
         .lines()
         .zip(text.lines())
         .filter(|(a, b)| a != b)
@@ -228,7 +232,7 @@ fn a_token_write_back_keeps_the_files_comments_and_layout() {
             "                access_token: \"fresh-token\","
         )]
     );
-    assert_eq!(DEMO_WORKSPACE.lines().count(), text.lines().count());
+    assert_eq!(DEMO.lines().count(), text.lines().count());
 }
 
 #[cfg(unix)]

@@ -160,13 +160,3 @@ async fn a_refused_connection_fails_the_refresh() {
     assert!(reason.contains("could not connect"), "{reason}");
     assert!(reason.contains(&format!("127.0.0.1:{port}")), "{reason}");
 }
-
-#[tokio::test]
-async fn a_token_payload_that_is_missing_fails_naming_it() {
-    let o = failed_refresh(None, |ws, _| {
-        ws.payloads.retain(|p| p.id != "oauth-token");
-    })
-    .await;
-    let reason = o.refresh.error.unwrap();
-    assert!(reason.contains("Token Payload \"oauth-token\""), "{reason}");
-}

@@ -31,19 +31,24 @@ async fn a_placeholder_with_no_value_sends_nothing() {
         .expect(0)
         .mount(&server)
         .await;
-    // A blank token would need a refresh: the placeholder check must not wait for it either.
-    let mut ws = oauth_workspace(&server.uri(), OLD_ACCESS, Some(Utc::now()));
+    // The token is blank, yet not even the token request goes out.
+    let mut ws = oauth_workspace(&server.uri(), "", None);
     let p = ws.payload_mut("list-contacts").unwrap();
-    p.headers
-        .push(KeyValue::new("X-Session", "{{var.session_id}}"));
+    // Only the environment can leave a placeholder empty: the workspace check catches the rest.
+    p.headers.push(KeyValue::new(
+        "X-Session",
+        "{{env.PAYLOADS_TEST_SURELY_UNSET_42}}",
+    ));
 
     let h = Harness::new(&ws);
     let job = h.run("list-contacts").await;
 
     assert_eq!(job.status, JobStatus::Failed);
     let error = job.error.unwrap();
-    assert!(error.contains("{{var.session_id}}"), "{error}");
+    assert!(error.contains("PAYLOADS_TEST_SURELY_UNSET_42"), "{error}");
+    assert!(error.contains("header X-Session"), "{error}");
     assert!(job.request.is_none());
+    assert!(job.linked_job.is_none(), "no refresh was started");
     server.verify().await;
 }
 

@@ -270,6 +270,34 @@ impl Runner {
         t.job.inputs = inputs.clone();
 
         let credential_id = payload.credential.clone();
+        // Render once before anything goes out (a token request included): a placeholder with
+        // no value stops the run here, naming it.
+        {
+            let resolved = match &credential_id {
+                Some(id) => match ws.credential(id) {
+                    Some(c) => Some(
+                        template::resolve_credential(c)
+                            .map_err(|e| format!("Credential {id}: {e}"))?,
+                    ),
+                    None => None,
+                },
+                None => None,
+            };
+            let auth = resolved
+                .as_ref()
+                .map(credentials::for_business)
+                .unwrap_or_default();
+            request::build(&RequestParts {
+                payload: &payload,
+                integration: &integration,
+                credential: resolved.as_ref(),
+                auth: &auth,
+                inputs: &inputs,
+                variables: &ws.variables,
+                now: self.inner.config.clock.now(),
+                default_timeout: self.inner.config.default_timeout,
+            })?;
+        }
         let mut refreshed = false;
         if let Some(id) = &credential_id {
             let credential = ws.credential(id).ok_or_else(|| {

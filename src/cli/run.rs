@@ -31,12 +31,8 @@ pub fn parse_inputs(raw: &[String]) -> Result<Vec<(String, String)>, String> {
 }
 
 fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
-    let store = WorkspaceStore::open(workspace).map_err(|e| {
-        usage_error(format_args!(
-            "cannot use the workspace {}: {e}",
-            workspace.display()
-        ))
-    })?;
+    // Load errors already read `path:line:col: what is wrong`.
+    let store = WorkspaceStore::open(workspace).map_err(usage_error)?;
     let snapshot = store.snapshot();
     crate::logging::add_secrets(&Redactor::from_workspace(&snapshot));
     Ok((store, snapshot))

@@ -310,7 +310,10 @@ impl Runner {
                         _ if bearer.access_token.trim().is_empty() => {
                             "the access token is blank: refreshing first".to_string()
                         }
-                        Some(at) => format!("the access token expires at {at}: refreshing first"),
+                        Some(at) => format!(
+                            "the access token expires at {}: refreshing first",
+                            at.format("%Y-%m-%d %H:%M:%S UTC")
+                        ),
                         None => "the access token needs a refresh".to_string(),
                     });
                     refreshed = self

@@ -141,7 +141,8 @@ fn write_credential(
                 return Err("the access token in the response is empty".into());
             }
             bearer.access_token = value.to_string();
-            bearer.obtained_at = Some(now);
+            // Whole seconds keep the file readable; rounding down only makes the expiry earlier.
+            bearer.obtained_at = Some(chrono::SubsecRound::trunc_subsecs(now, 0));
             Ok(value.to_string())
         }
         CredentialField::RefreshToken => {

@@ -177,7 +177,10 @@ impl Runner {
             "new tokens saved to {}{}",
             self.inner.store.path().display(),
             expiry
-                .map(|at| format!("; the access token expires at {at}"))
+                .map(|at| format!(
+                    "; the access token expires at {}",
+                    at.format("%Y-%m-%d %H:%M:%S UTC")
+                ))
                 .unwrap_or_default()
         ));
         t.emit(RunEventKind::WorkspaceSaved);

@@ -1,1 +1,16 @@
 //! The terminal UI: app state, one message enum, update, view, widgets.
+
+pub mod app;
+pub mod edits;
+pub mod forms;
+pub mod keys;
+pub mod lines;
+pub mod message;
+pub mod theme;
+pub mod update;
+pub mod view;
+pub mod widgets;
+
+pub use app::{App, Overlay, Pane, Screen};
+pub use message::{Action, Message};
+pub use view::view;

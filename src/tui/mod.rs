@@ -2,10 +2,13 @@
 
 pub mod app;
 pub mod edits;
+pub mod event_loop;
 pub mod forms;
 pub mod keys;
 pub mod lines;
 pub mod message;
+pub mod runtime;
+pub mod terminal;
 pub mod theme;
 pub mod update;
 pub mod view;

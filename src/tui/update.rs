@@ -368,7 +368,11 @@ impl App {
         };
         match job {
             Some(job) if !job.status.is_finished() => {
-                let id = job.id.clone();
+                // A refresh is cancelled through the run it was started for.
+                let id = match &job.trigger {
+                    Trigger::RefreshFor(parent) => parent.clone(),
+                    _ => job.id.clone(),
+                };
                 self.note = Some(format!("cancelling {id}"));
                 vec![Action::Cancel(id)]
             }

@@ -37,7 +37,12 @@ pub fn render(app: &App, frame: &mut Frame, form: &Form) {
     } else {
         area.height.saturating_sub(2)
     };
-    let rect = centered(area, area.width.saturating_sub(4).min(110), height);
+    let width = if area.width < 100 {
+        area.width
+    } else {
+        area.width.saturating_sub(4).min(110)
+    };
+    let rect = centered(area, width, height);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)

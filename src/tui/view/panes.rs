@@ -24,13 +24,17 @@ pub fn pane_block(app: &App, title: String, focused: bool) -> Block<'static> {
         ))
 }
 
-fn list_title(app: &App, pane: Pane, count: usize) -> String {
+fn list_title(app: &App, pane: Pane, count: usize, width: u16) -> String {
     let filter = &app.filters[pane.index()];
     let mut title = format!("{} ({count})", pane.title());
     if (pane == Pane::Credentials || pane == Pane::Payloads)
         && let Some(i) = app.current_integration()
     {
-        title = format!("{} of {} ({count})", pane.title(), i.id);
+        let narrowed = format!("{} of {} ({count})", pane.title(), i.id);
+        // Room for the borders, the focus marker and a filter.
+        if narrowed.chars().count() + 8 <= width as usize {
+            title = narrowed;
+        }
     }
     if !filter.is_empty() || (app.filter_editing && app.focus == pane) {
         let cursor = if app.filter_editing && app.focus == pane {
@@ -124,7 +128,7 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
         ),
     };
     let count = items.len();
-    let block = pane_block(app, list_title(app, pane, count), focused);
+    let block = pane_block(app, list_title(app, pane, count, area.width), focused);
     if items.is_empty() {
         let text = Paragraph::new(Line::styled(format!(" {empty}"), theme.dim())).block(block);
         frame.render_widget(text, area);

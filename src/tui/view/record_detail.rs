@@ -1,7 +1,7 @@
 //! The detail of the selected Integration, Credential or Payload: every field, secrets masked,
 //! a Credential's generated headers and token expiry.
 
-use super::format::{date_time, expiry_phrase, mask};
+use super::format::{clock, date_time, expiry_phrase, mask};
 use super::job_detail;
 use crate::tui::app::{App, Pane};
 use crate::tui::lines as syntax;
@@ -110,9 +110,14 @@ fn integration(b: &mut Builder, app: &App, i: &Integration) {
         .iter()
         .filter(|p| p.integration == i.id)
         .count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     b.field(
         "Records",
-        format!("{credentials} Credentials, {payloads} Payloads"),
+        format!(
+            "{} · {}",
+            plural(credentials, "Credential"),
+            plural(payloads, "Payload")
+        ),
     );
     b.heading("Headers sent with every request");
     b.block(&syntax::format_key_values(&i.headers), "none");
@@ -165,7 +170,14 @@ fn credential(b: &mut Builder, app: &App, c: &Credential) {
             b.field("Token minutes", t.access_token_duration_minutes.to_string());
             let expiry = match (t.access_token.is_empty(), t.expires_at()) {
                 (true, _) => "no access token yet".to_string(),
-                (false, Some(at)) => format!("{} ({})", date_time(at), expiry_phrase(app.now, at)),
+                (false, Some(at)) => {
+                    let when = if at.date_naive() == app.now.date_naive() {
+                        format!("{} UTC", clock(at))
+                    } else {
+                        date_time(at)
+                    };
+                    format!("{when}, {}", expiry_phrase(app.now, at))
+                }
                 (false, None) => "unknown (entered by hand): used until a 401".to_string(),
             };
             b.field("Expiry", expiry);

@@ -35,7 +35,7 @@ fn creating_an_integration_from_keys_saves_it_at_once() {
     press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "Contacts API");
     press(&mut app, &[key(KeyCode::Tab)]);
-    type_text(&mut app, "api.example.com");
+    type_text(&mut app, "https://api.example.com");
     let actions = press(&mut app, &[ctrl('s')]);
 
     let [
@@ -70,9 +70,6 @@ fn an_invalid_value_is_refused_at_the_field_with_the_reason() {
     press(&mut app, &[key(KeyCode::Char('n')), key(KeyCode::Tab)]);
     type_text(&mut app, "Broken");
     press(&mut app, &[key(KeyCode::Tab)]);
-    for _ in 0.."https://".len() {
-        press(&mut app, &[key(KeyCode::Backspace)]);
-    }
     type_text(&mut app, "ftp://files");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(actions.is_empty(), "nothing is saved: {actions:?}");
@@ -98,7 +95,7 @@ fn an_invalid_value_is_refused_at_the_field_with_the_reason() {
     press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "Again");
     press(&mut app, &[key(KeyCode::Tab)]);
-    type_text(&mut app, "again.example.com");
+    type_text(&mut app, "https://again.example.com");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(actions.is_empty());
     let Some(Overlay::Form(form)) = app.top_overlay() else {
@@ -231,6 +228,9 @@ fn creating_a_payload_and_editing_a_field() {
     press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "Ping");
     let actions = press(&mut app, &[ctrl('s')]);
+    assert!(actions.is_empty(), "an endpoint is required");
+    type_text(&mut app, "/ping");
+    let actions = press(&mut app, &[ctrl('s')]);
     let [
         Action::Save(Edit::Payload {
             original: None,
@@ -242,7 +242,7 @@ fn creating_a_payload_and_editing_a_field() {
     };
     assert_eq!(
         (payload.id.as_str(), payload.endpoint.as_str()),
-        ("ping", "/")
+        ("ping", "/ping")
     );
     assert_eq!(app.selected_id(Pane::Payloads).as_deref(), Some("ping"));
 

@@ -9,7 +9,7 @@ pub fn new_form() -> Form {
     let blank = Integration {
         id: String::new(),
         name: String::new(),
-        base_url: "https://".to_string(),
+        base_url: String::new(),
         description: String::new(),
         timeout_secs: None,
         headers: Vec::new(),
@@ -52,6 +52,7 @@ fn build(title: impl Into<String>, original: Option<String>, i: &Integration) ->
         Field::line("name", "Name", &i.name).validated(validate::required),
         Field::line("base_url", "Base URL", &i.base_url)
             .validated(validate::base_url)
+            .placeholder("https://api.example.com/v1")
             .hint("http:// or https:// and the host, e.g. https://api.example.com/v1"),
         Field::line("description", "Description", &i.description),
         Field::line(

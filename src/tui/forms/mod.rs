@@ -85,6 +85,13 @@ impl Field {
         }
     }
 
+    pub fn placeholder(mut self, example: &str) -> Field {
+        if let FieldInput::Text(t) = &mut self.input {
+            t.set_placeholder(example);
+        }
+        self
+    }
+
     pub fn hint(mut self, hint: &str) -> Field {
         self.hint = hint.to_string();
         self

@@ -18,7 +18,7 @@ pub fn new_form(ws: &Workspace, integration: &str) -> Form {
         kind: PayloadKind::Callout,
         description: String::new(),
         method: Method::GET,
-        endpoint: "/".to_string(),
+        endpoint: String::new(),
         credential: None,
         client_auth: ClientAuth::InBody,
         headers: vec![],
@@ -85,6 +85,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
         ),
         Field::line("endpoint", "Endpoint", &p.endpoint)
             .validated(validate::endpoint)
+            .placeholder("/contacts/{{input.contact_id}}")
             .hint("relative to the base URL, or absolute; {{input.NAME}} {{var.NAME}} {{env.NAME}} {{now}}"),
         Field::choice(
             "credential",

@@ -44,7 +44,10 @@ pub fn render_title(app: &App, frame: &mut Frame, area: Rect) {
 /// The keys that work here, as many as fit, with `? help` always last.
 pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(app.colour);
-    let help = ("?", "help");
+    // In a form or the filter, `?` is a character like any other.
+    let typing =
+        app.filter_editing || matches!(app.top_overlay(), Some(crate::tui::app::Overlay::Form(_)));
+    let help = if typing { ("", "") } else { ("?", "help") };
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1 + help.0.len() + help.1.len() + 2;
     for (key, what) in keys::footer(app) {

@@ -53,7 +53,7 @@ pub fn render(app: &App, frame: &mut Frame, form: &Form) {
     frame.render_widget(block, rect);
 
     // Bottom: a blank line, the hint of the focused field, and any form-level error.
-    let footer_height = 2 + u16::from(form.error.is_some());
+    let footer_height = 3 + u16::from(form.error.is_some());
     let fields_area = Rect {
         height: inner.height.saturating_sub(footer_height),
         ..inner

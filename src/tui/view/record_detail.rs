@@ -110,15 +110,8 @@ fn integration(b: &mut Builder, app: &App, i: &Integration) {
         .iter()
         .filter(|p| p.integration == i.id)
         .count();
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    b.field(
-        "Records",
-        format!(
-            "{} · {}",
-            plural(credentials, "Credential"),
-            plural(payloads, "Payload")
-        ),
-    );
+    b.field("Credentials", credentials.to_string());
+    b.field("Payloads", payloads.to_string());
     b.heading("Headers sent with every request");
     b.block(&syntax::format_key_values(&i.headers), "none");
 }

@@ -45,6 +45,11 @@ impl TextInput {
         input
     }
 
+    /// Grey text shown while the input is empty: an example, never a value.
+    pub fn set_placeholder(&mut self, text: &str) {
+        self.area.set_placeholder_text(text);
+    }
+
     pub fn kind(&self) -> InputKind {
         self.kind
     }

@@ -1,14 +1,98 @@
 //! `payloads jobs` and `payloads jobs show ID`: the Job history beside the workspace.
 
+use crate::jobs::render::{job_detail, job_table};
+use crate::jobs::{Job, JobStore, Lookup, Redactor};
+use crate::workspace::store::WorkspaceStore;
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn list(_workspace: &Path, _limit: usize, _json: bool) -> ExitCode {
-    eprintln!("payloads: `list` is not built yet");
+/// Lists the newest `limit` Jobs: a table, or one JSON object per line.
+pub fn list(workspace: &Path, limit: usize, json: bool) -> ExitCode {
+    let store = JobStore::beside(workspace);
+    let mut jobs = match store.list(limit) {
+        Ok(jobs) => jobs,
+        Err(e) => return read_failed(&store, &e),
+    };
+    let redactor = redactor_for(workspace);
+    for job in &mut jobs {
+        redactor.redact_job(job);
+    }
+    let mut text = String::new();
+    if json {
+        for job in &jobs {
+            text.push_str(&serde_json::to_string(job).unwrap_or_default());
+            text.push('\n');
+        }
+    } else if jobs.is_empty() && limit > 0 {
+        eprintln!(
+            "payloads: no Jobs yet (they are kept in {})",
+            store.path().display()
+        );
+    } else {
+        text = job_table(&jobs);
+    }
+    print(&text);
+    ExitCode::SUCCESS
+}
+
+/// Shows one Job in full, by id or unique id prefix.
+pub fn show(workspace: &Path, id: &str, json: bool) -> ExitCode {
+    let store = JobStore::beside(workspace);
+    let mut job: Job = match store.find(id) {
+        Ok(Lookup::Found(job)) => *job,
+        Ok(Lookup::NotFound) => {
+            eprintln!(
+                "payloads: no Job with id {id:?} in {} (`payloads jobs` lists them)",
+                store.path().display()
+            );
+            return ExitCode::from(super::EXIT_USAGE);
+        }
+        Ok(Lookup::Ambiguous(ids)) => {
+            eprintln!(
+                "payloads: {id:?} matches {} Jobs; give more of the id:",
+                ids.len()
+            );
+            for id in ids.iter().take(20) {
+                eprintln!("  {id}");
+            }
+            return ExitCode::from(super::EXIT_USAGE);
+        }
+        Err(e) => return read_failed(&store, &e),
+    };
+    redactor_for(workspace).redact_job(&mut job);
+    let text = if json {
+        let mut text = serde_json::to_string_pretty(&job).unwrap_or_default();
+        text.push('\n');
+        text
+    } else {
+        job_detail(&job)
+    };
+    print(&text);
+    ExitCode::SUCCESS
+}
+
+/// Jobs are redacted when written; redacting again with today's workspace secrets costs little
+/// and covers a record written by an older or careless writer. An unreadable workspace still
+/// lets the history be read.
+fn redactor_for(workspace: &Path) -> Redactor {
+    match WorkspaceStore::open(workspace) {
+        Ok(store) => Redactor::from_workspace(&store.snapshot()),
+        Err(_) => Redactor::new(),
+    }
+}
+
+fn read_failed(store: &JobStore, error: &std::io::Error) -> ExitCode {
+    eprintln!(
+        "payloads: could not read the Jobs file {}: {error}",
+        store.path().display()
+    );
     ExitCode::from(super::EXIT_USAGE)
 }
 
-pub fn show(_workspace: &Path, _id: &str, _json: bool) -> ExitCode {
-    eprintln!("payloads: `show` is not built yet");
-    ExitCode::from(super::EXIT_USAGE)
+/// Writes to stdout, quietly stopping when the reader has gone (`payloads jobs | head`).
+fn print(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }

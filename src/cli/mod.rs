@@ -87,6 +87,8 @@ pub const EXIT_USAGE: u8 = 2;
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Logs go to a file under the state directory, never to the terminal; kept until exit.
+    let _log_guard = crate::logging::init("payloads");
     let workspace = cli.workspace;
     match cli.command {
         None => interactive::tui(&workspace),

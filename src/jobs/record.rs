@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Job ids sort by creation time: `20261128T133745Z-0001` style strings.
+/// Job ids sort by creation time: `20261128-133745-a1b2c3` style strings, made by `jobs::new_job_id`.
 pub type JobId = String;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

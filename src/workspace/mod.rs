@@ -1,7 +1,20 @@
 //! The workspace: model types, loading with `path:line:col` diagnostics, validation, atomic saves.
 
+pub mod diagnostics;
+pub mod edit;
+pub mod load;
+mod locate;
 pub mod model;
+pub mod save;
 pub mod store;
+pub mod validate;
 
+pub use diagnostics::{Diagnostic, Diagnostics};
+pub use edit::EditError;
+pub use load::{load, load_unvalidated, parse};
 pub use model::*;
 pub use store::{StoreError, WorkspaceStore};
+
+/// The shipped demo workspace (`workspace.ron` at the repository root), for `payloads demo` and
+/// tests.
+pub const DEMO_WORKSPACE: &str = include_str!("../../workspace.ron");

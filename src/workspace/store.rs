@@ -1,15 +1,57 @@
-//! The shared, saved workspace: one in-memory copy behind a lock, every change saved to the file.
+//! The shared, saved workspace: one in-memory copy behind a lock, every change saved to the file
+//! under an advisory file lock, after picking up changes other programs made to it.
 
+use super::diagnostics::{Diagnostic, Diagnostics};
+use super::load::{parse, parse_syntax, read};
 use super::model::Workspace;
+use super::save::{to_text, write_atomic};
+use super::validate::validate;
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::SystemTime;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The file could not be read, parsed or validated; it was left untouched.
     #[error("{0}")]
-    Load(String),
+    Load(Diagnostics),
+    /// The change would make the workspace invalid; nothing was saved.
+    #[error("the change was not saved because it would leave the workspace invalid:\n{0}")]
+    Invalid(Diagnostics),
     #[error("could not save {path}: {reason}")]
     Save { path: PathBuf, reason: String },
+}
+
+/// What the file looked like when we last read or wrote it: a cheap way to notice outside edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            inode,
+        })
+    }
+}
+
+#[derive(Debug)]
+struct State {
+    workspace: Workspace,
+    /// The file's text as we last read or wrote it.
+    text: String,
+    stamp: Option<Stamp>,
 }
 
 /// The workspace as the running program sees it. `update` is the only way to change it, and it
@@ -17,19 +59,23 @@ pub enum StoreError {
 #[derive(Debug)]
 pub struct WorkspaceStore {
     path: PathBuf,
-    state: Mutex<Workspace>,
+    state: Mutex<State>,
 }
 
 impl WorkspaceStore {
-    /// Loads and validates the file at `path`.
+    /// Loads and validates the file at `path`; every problem is in the returned diagnostics.
     pub fn open(path: impl Into<PathBuf>) -> Result<WorkspaceStore, StoreError> {
         let path = path.into();
-        let text = std::fs::read_to_string(&path).map_err(|e| StoreError::Load(e.to_string()))?;
-        let workspace: Workspace =
-            ron::from_str(&text).map_err(|e| StoreError::Load(e.to_string()))?;
+        let text = read(&path).map_err(StoreError::Load)?;
+        let workspace = parse(&path, &text).map_err(StoreError::Load)?;
+        let stamp = Stamp::of(&path);
         Ok(WorkspaceStore {
             path,
-            state: Mutex::new(workspace),
+            state: Mutex::new(State {
+                workspace,
+                text,
+                stamp,
+            }),
         })
     }
 
@@ -39,26 +85,136 @@ impl WorkspaceStore {
 
     /// A copy of the current workspace.
     pub fn snapshot(&self) -> Workspace {
-        self.state.lock().expect("workspace lock").clone()
+        self.lock_state().workspace.clone()
     }
 
-    /// Applies `change` and saves the file; on a failed save memory is rolled back.
+    /// The file's text as last read or written (for showing a record's line, say).
+    pub fn text(&self) -> String {
+        self.lock_state().text.clone()
+    }
+
+    /// Applies `change` and saves the file. Changes made to the file by another program since we
+    /// last read it are loaded first, so they are kept. The change is refused, and nothing is
+    /// written, when the file on disk no longer loads or the result would not be valid.
     pub fn update<R>(&self, change: impl FnOnce(&mut Workspace) -> R) -> Result<R, StoreError> {
-        let mut state = self.state.lock().expect("workspace lock");
-        let mut next = state.clone();
-        let result = change(&mut next);
-        let text =
-            ron::ser::to_string_pretty(&next, ron::ser::PrettyConfig::default()).map_err(|e| {
-                StoreError::Save {
-                    path: self.path.clone(),
-                    reason: e.to_string(),
-                }
-            })?;
-        std::fs::write(&self.path, text).map_err(|e| StoreError::Save {
+        self.try_update(|ws| Ok::<R, std::convert::Infallible>(change(ws)))
+            .map(|r| match r {
+                Ok(r) => r,
+                Err(never) => match never {},
+            })
+    }
+
+    /// Like `update`, but a change that returns `Err` is discarded and nothing is saved.
+    pub fn try_update<R, E>(
+        &self,
+        change: impl FnOnce(&mut Workspace) -> Result<R, E>,
+    ) -> Result<Result<R, E>, StoreError> {
+        let mut state = self.lock_state();
+        let _file_lock = self.lock_file()?;
+        self.catch_up(&mut state)?;
+        let mut next = state.workspace.clone();
+        let result = match change(&mut next) {
+            Ok(result) => result,
+            Err(e) => return Ok(Err(e)),
+        };
+        if next == state.workspace {
+            return Ok(Ok(result));
+        }
+        let canonical = to_text(&next);
+        validate(&self.path, &canonical, &next).map_err(StoreError::Invalid)?;
+        let text = keep_layout(&state.text, &canonical, &next);
+        write_atomic(&self.path, text.as_bytes()).map_err(|e| StoreError::Save {
             path: self.path.clone(),
             reason: e.to_string(),
         })?;
-        *state = next;
-        Ok(result)
+        state.workspace = next;
+        state.text = text;
+        state.stamp = Stamp::of(&self.path);
+        Ok(Ok(result))
     }
+
+    /// Loads the file again if another program changed it. `Ok(true)` when the workspace changed;
+    /// on error the copy in memory is kept (and saving is refused until the file loads again).
+    pub fn reload(&self) -> Result<bool, Diagnostics> {
+        let mut state = self.lock_state();
+        state.stamp = Stamp::of(&self.path);
+        let text = read(&self.path)?;
+        if text == state.text {
+            return Ok(false);
+        }
+        let workspace = parse(&self.path, &text)?;
+        let changed = workspace != state.workspace;
+        state.workspace = workspace;
+        state.text = text;
+        Ok(changed)
+    }
+
+    /// A cheap check (size, modification time, inode) for whether the file changed on disk since
+    /// we last read or wrote it; poll it, then call `reload`.
+    pub fn is_stale(&self) -> bool {
+        Stamp::of(&self.path) != self.lock_state().stamp
+    }
+
+    fn lock_state(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic inside a change closure leaves the state as it was before the change.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Loads outside changes before a write; refuses when the file on disk does not load.
+    fn catch_up(&self, state: &mut State) -> Result<(), StoreError> {
+        let text = match read(&self.path) {
+            Ok(text) => text,
+            // A deleted file is written anew from memory: nothing is lost by that.
+            Err(_) if !self.path.exists() => return Ok(()),
+            Err(d) => return Err(StoreError::Load(d)),
+        };
+        if text != state.text {
+            let workspace = parse(&self.path, &text).map_err(|d| {
+                let mut d = d;
+                d.0.push(Diagnostic::file(
+                    &self.path,
+                    "the file was changed outside Payloads and no longer loads; fix it (or undo the edit) before changing anything here",
+                ));
+                StoreError::Load(d)
+            })?;
+            state.workspace = workspace;
+            state.text = text;
+            state.stamp = Stamp::of(&self.path);
+        }
+        Ok(())
+    }
+
+    /// An advisory lock on `.<name>.lock` beside the workspace, held while a change is written, so
+    /// two Payloads processes never interleave their read-change-write.
+    fn lock_file(&self) -> Result<Option<File>, StoreError> {
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "workspace".to_string());
+        let lock_path = self.path.with_file_name(format!(".{name}.lock"));
+        let mut options = OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let save_error = |e: std::io::Error| StoreError::Save {
+            path: self.path.clone(),
+            reason: format!("could not lock {}: {e}", lock_path.display()),
+        };
+        let file = options.open(&lock_path).map_err(save_error)?;
+        match file.lock() {
+            Ok(()) => Ok(Some(file)),
+            // Some file systems have no locks; the in-process lock still orders our own writes.
+            Err(e) if e.kind() == std::io::ErrorKind::Unsupported => Ok(None),
+            Err(e) => Err(save_error(e)),
+        }
+    }
+}
+
+/// The new text for the file: the old text with only what changed rewritten (comments and layout
+/// kept), when that provably reads back as `workspace`; the canonical text otherwise.
+fn keep_layout(old: &str, canonical: &str, workspace: &Workspace) -> String {
+    crate::ronpatch::patch(old, canonical)
+        .filter(|patched| parse_syntax(Path::new(""), patched).is_ok_and(|back| back == *workspace))
+        .unwrap_or_else(|| canonical.to_string())
 }

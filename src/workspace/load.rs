@@ -1,0 +1,251 @@
+//! Reading a workspace file: RON parsing with every error as `path:line:col: message`, a
+//! suggestion where one is likely, then validation of references and rules.
+
+use super::diagnostics::{Diagnostic, Diagnostics, closest};
+use super::locate::{Locator, Pos};
+use super::model::Workspace;
+use ron::error::{Error as RonError, SpannedError};
+use ron::extensions::Extensions;
+use std::path::Path;
+
+/// The RON dialect of workspace files, for reading and writing alike. `implicit_some` lets an
+/// optional field be written plainly (`timeout_secs: 30`, not `Some(30)`);
+/// `unwrap_variant_newtypes` lets a Credential's type hold its fields directly
+/// (`auth: BearerToken(client_id: "…")`, not `BearerToken((client_id: "…"))`). Both are on by
+/// default, so a file needs no `#![enable(...)]` line.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES)
+}
+
+/// Reads, parses and validates the workspace file at `path`.
+pub fn load(path: &Path) -> Result<Workspace, Diagnostics> {
+    let text = read(path)?;
+    parse(path, &text)
+}
+
+/// Reads and parses the file without checking references and rules: for readers that only need
+/// what the file holds (the secrets to redact, say), even when it is not a valid workspace.
+pub fn load_unvalidated(path: &Path) -> Result<Workspace, Diagnostics> {
+    let text = read(path)?;
+    parse_syntax(path, &text)
+}
+
+/// Reads the file's text; a missing or unreadable file is one file-level diagnostic.
+pub fn read(path: &Path) -> Result<String, Diagnostics> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        let message = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => format!("could not read: {e}"),
+        };
+        Diagnostics::single(Diagnostic::file(path, message))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(valid);
+        let pos = Locator::new(&text).pos(text.len());
+        Diagnostics::single(Diagnostic::at(
+            path,
+            pos.line,
+            pos.col,
+            "the file is not UTF-8 text",
+        ))
+    })
+}
+
+/// Parses and validates workspace text; `path` is only used in messages.
+pub fn parse(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
+    let workspace = parse_syntax(path, text)?;
+    super::validate::validate(path, text, &workspace)?;
+    Ok(workspace)
+}
+
+/// Parses workspace text without validating references and rules.
+pub fn parse_syntax(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
+    ron_options()
+        .from_str::<Workspace>(text)
+        .map_err(|e| Diagnostics::single(describe(path, text, &e)))
+}
+
+fn describe(path: &Path, text: &str, error: &SpannedError) -> Diagnostic {
+    let at = &error.span.start;
+    let message = message(&error.code);
+    // Name the record the error is in, as validation errors do, when the text gets that far.
+    let locator = Locator::new(text);
+    let offset = locator.offset(Pos {
+        line: at.line,
+        col: at.col,
+    });
+    let record = locator.record_at(offset).map(|(section, index)| {
+        let (kind, key) = match section {
+            "integrations" => ("integration", "id"),
+            "credentials" => ("credential", "id"),
+            "payloads" => ("payload", "id"),
+            _ => ("variable", "name"),
+        };
+        let record = match locator.record_field_text(section, index, key) {
+            Some(id) => format!("{kind} \"{id}\""),
+            None => format!("{kind} #{}", index + 1),
+        };
+        (kind, record)
+    });
+    let message = match locator.multiline_string_before(offset) {
+        Some(start) if is_syntax(&error.code) => format!(
+            "{}; the string at line {}:{} runs over several lines: is its closing `\"` missing?",
+            lowercase_first(&error.code.to_string()),
+            start.line,
+            start.col
+        ),
+        _ => message,
+    };
+    let message = match record {
+        Some((kind, record)) => {
+            // The record is named already: "in payload" would repeat it.
+            let suffix = format!(" in {kind}");
+            let message = match message.strip_suffix(&suffix) {
+                Some(m) => m.to_string(),
+                None => message.replace(&format!("{suffix};"), ";"),
+            };
+            format!("{record}: {message}")
+        }
+        None => message,
+    };
+    Diagnostic::at(path, at.line, at.col, message)
+}
+
+/// A user-facing message for a RON error: names the record kind as the user knows it and
+/// suggests the likely fix.
+fn message(error: &RonError) -> String {
+    match error {
+        RonError::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => {
+            let mut m = format!("unknown field `{found}`{}", in_record(outer));
+            match closest(found, expected.iter().copied()) {
+                Some(suggestion) => m.push_str(&format!("; did you mean `{suggestion}`?")),
+                None => m.push_str(&format!("; expected {}", one_of(expected))),
+            }
+            m
+        }
+        RonError::MissingStructField { field, outer } => {
+            format!("missing field `{field}`{}", in_record(outer))
+        }
+        RonError::DuplicateStructField { field, outer } => {
+            format!("field `{field}` is written twice{}", in_record(outer))
+        }
+        RonError::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => {
+            let what = outer
+                .as_deref()
+                .map_or("variant", |o| enum_name(o).unwrap_or("variant"));
+            let mut m = format!("unknown {what} `{found}`");
+            match closest(found, expected.iter().copied()) {
+                Some(suggestion) => m.push_str(&format!("; did you mean `{suggestion}`?")),
+                None => m.push_str(&format!("; expected {}", one_of(expected))),
+            }
+            m
+        }
+        RonError::InvalidValueForType { expected, found } => {
+            format!("wrong type: expected {expected}, found {found}")
+        }
+        RonError::ExpectedString => "expected a string in double quotes".to_string(),
+        RonError::Eof => {
+            "unexpected end of file (a bracket or parenthesis is not closed?)".to_string()
+        }
+        RonError::ExpectedComma => {
+            "expected a comma (is one missing at the end of the previous line?)".to_string()
+        }
+        RonError::ExpectedInteger => "expected a whole number (without quotes)".to_string(),
+        RonError::ExpectedBoolean => "expected `true` or `false`".to_string(),
+        RonError::TrailingCharacters => {
+            "unexpected text after the end of the workspace".to_string()
+        }
+        other => lowercase_first(&other.to_string()),
+    }
+}
+
+/// Whether the error is in the RON syntax itself rather than in what the fields hold.
+fn is_syntax(error: &RonError) -> bool {
+    !matches!(
+        error,
+        RonError::NoSuchStructField { .. }
+            | RonError::MissingStructField { .. }
+            | RonError::DuplicateStructField { .. }
+            | RonError::NoSuchEnumVariant { .. }
+            | RonError::InvalidValueForType { .. }
+            | RonError::Message(_)
+    )
+}
+
+fn in_record(outer: &Option<String>) -> String {
+    match outer.as_deref().and_then(struct_name) {
+        Some(name) => format!(" in {name}"),
+        None => String::new(),
+    }
+}
+
+/// The user-facing name of a model struct.
+fn struct_name(rust_name: &str) -> Option<&'static str> {
+    Some(match rust_name {
+        "Workspace" => "the workspace",
+        "Integration" => "integration",
+        "TlsOptions" => "tls options",
+        "KeyValue" => "name/value pair",
+        "Credential" => "credential",
+        "BearerToken" => "Bearer Token credential",
+        "BasicAuth" => "Basic credential",
+        "ApiKey" => "API Key credential",
+        "CustomAuth" => "Custom credential",
+        "CertificateAuth" => "Certificate credential",
+        "Payload" => "payload",
+        "ResponseValue" => "response value",
+        "DataTarget" => "data target",
+        "DynamicInput" => "input",
+        "Variable" => "variable",
+        _ => return None,
+    })
+}
+
+fn enum_name(rust_name: &str) -> Option<&'static str> {
+    Some(match rust_name {
+        "CredentialAuth" => "credential type",
+        "PayloadKind" => "payload kind",
+        "Method" => "method",
+        "ClientAuth" => "client_auth",
+        "Body" => "body type",
+        "ValueSource" => "response value source",
+        "Target" => "data target",
+        "CredentialField" => "credential field",
+        "Placement" => "placement",
+        _ => return None,
+    })
+}
+
+fn one_of(names: &[&str]) -> String {
+    match names {
+        [] => "nothing here".to_string(),
+        [one] => format!("`{one}`"),
+        _ => format!(
+            "one of {}",
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

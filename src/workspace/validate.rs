@@ -1,0 +1,807 @@
+//! Rules a parsed workspace must keep: ids, references between records, Data Targets and
+//! template placeholders. Reports every problem, each naming its record and pointing at it.
+
+use super::diagnostics::{Diagnostic, Diagnostics, closest};
+use super::locate::Locator;
+use super::model::*;
+use crate::template::{self, Placeholder, TemplateError};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Where in a record a problem is, so that it can be found in the source.
+#[derive(Debug, Clone)]
+enum Anchor {
+    Record,
+    Field(&'static str),
+    FieldValue(&'static str, String),
+    Text(String),
+}
+
+#[derive(Debug, Clone)]
+struct Issue {
+    section: &'static str,
+    index: usize,
+    anchor: Anchor,
+    message: String,
+    /// Another record of the same section the message mentions as `{related}`.
+    related: Option<usize>,
+}
+
+/// Checks `workspace` (parsed from `text`), pointing every problem at its place in `text`.
+pub fn validate(path: &Path, text: &str, workspace: &Workspace) -> Result<(), Diagnostics> {
+    let issues = issues(workspace);
+    if issues.is_empty() {
+        return Ok(());
+    }
+    let locator = Locator::new(text);
+    let mut diagnostics: Vec<Diagnostic> = issues
+        .into_iter()
+        .map(|issue| {
+            let record = locator.record_pos(issue.section, issue.index);
+            let pos = match &issue.anchor {
+                Anchor::Record => None,
+                Anchor::Field(field) => locator.field(issue.section, issue.index, field),
+                Anchor::FieldValue(field, value) => {
+                    locator.field_with_value(issue.section, issue.index, field, value)
+                }
+                Anchor::Text(needle) => {
+                    locator.string_containing(issue.section, issue.index, needle)
+                }
+            }
+            .or(record);
+            let (line, col) = pos.map_or((1, 1), |p| (p.line, p.col));
+            let mut message = issue.message;
+            if let Some(related) = issue.related {
+                let place = match locator.record_pos(issue.section, related) {
+                    Some(p) => format!("line {}", p.line),
+                    None => format!("record #{}", related + 1),
+                };
+                message = message.replace("{related}", &place);
+            }
+            Diagnostic::at(path, line, col, message)
+        })
+        .collect();
+    diagnostics.sort_by_key(|d| (d.line, d.col));
+    Err(Diagnostics(diagnostics))
+}
+
+/// Every problem in `workspace`, as messages naming their record, in no particular order.
+pub fn problems(workspace: &Workspace) -> Vec<String> {
+    issues(workspace)
+        .into_iter()
+        .map(|i| match i.related {
+            Some(r) => i.message.replace("{related}", &format!("#{}", r + 1)),
+            None => i.message,
+        })
+        .collect()
+}
+
+/// Whether `id` is a valid record id: lowercase letters, digits, `-` and `_`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// `text` made into a valid id: "My API" → "my-api".
+pub fn to_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.trim().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_matches('-').to_string()
+}
+
+/// Whether `name` is a valid Variable or input name: letters, digits, `-` and `_`.
+pub fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The fields of a Credential of this type that `{{credential.FIELD}}` may read.
+pub fn credential_fields(auth: &CredentialAuth) -> &'static [&'static str] {
+    match auth {
+        CredentialAuth::BearerToken(_) => &[
+            "client_id",
+            "client_secret",
+            "access_token",
+            "refresh_token",
+        ],
+        CredentialAuth::Basic(_) => &["username", "password"],
+        CredentialAuth::ApiKey(_) => &["header", "value"],
+        CredentialAuth::Custom(_) => &["name", "value"],
+        CredentialAuth::Certificate(_) => &["cert_path", "key_path"],
+    }
+}
+
+/// The text fields of a Credential, by name, as written in the file.
+pub fn credential_text_fields(auth: &CredentialAuth) -> Vec<(&'static str, &str)> {
+    match auth {
+        CredentialAuth::BearerToken(b) => vec![
+            ("client_id", &b.client_id),
+            ("client_secret", &b.client_secret),
+            ("access_token", &b.access_token),
+            ("refresh_token", &b.refresh_token),
+        ],
+        CredentialAuth::Basic(b) => vec![("username", &b.username), ("password", &b.password)],
+        CredentialAuth::ApiKey(k) => vec![("header", &k.header), ("value", &k.value)],
+        CredentialAuth::Custom(c) => vec![("name", &c.name), ("value", &c.value)],
+        CredentialAuth::Certificate(c) => {
+            vec![("cert_path", &c.cert_path), ("key_path", &c.key_path)]
+        }
+    }
+}
+
+/// "a Bearer Token", "an API Key".
+fn a_type(auth: &CredentialAuth) -> String {
+    let name = auth.type_name();
+    let article = if name.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
+}
+
+fn label(kind: &str, id: &str, index: usize) -> String {
+    if id.is_empty() {
+        format!("{kind} #{}", index + 1)
+    } else {
+        format!("{kind} \"{id}\"")
+    }
+}
+
+fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    closest(word, candidates)
+        .map(|s| format!(" (did you mean \"{s}\"?)"))
+        .unwrap_or_default()
+}
+
+/// A Payload's Credential as far as templates are concerned.
+#[derive(Clone, Copy)]
+enum CredentialRef<'c> {
+    None,
+    /// Missing or dangling, and reported as such already.
+    Reported,
+    Found(&'c Credential),
+}
+
+struct Checker<'w> {
+    ws: &'w Workspace,
+    issues: Vec<Issue>,
+}
+
+impl<'w> Checker<'w> {
+    fn push(&mut self, section: &'static str, index: usize, anchor: Anchor, message: String) {
+        self.issues.push(Issue {
+            section,
+            index,
+            anchor,
+            message,
+            related: None,
+        });
+    }
+
+    fn ids(&mut self, section: &'static str, kind: &str, ids: Vec<&str>) {
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (index, id) in ids.into_iter().enumerate() {
+            let who = label(kind, id, index);
+            if id.is_empty() {
+                self.push(
+                    section,
+                    index,
+                    Anchor::Record,
+                    format!("{who}: id is empty"),
+                );
+            } else if !is_valid_id(id) {
+                let fixed = to_id(id);
+                let hint = if fixed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (try \"{fixed}\")")
+                };
+                self.push(
+                    section,
+                    index,
+                    Anchor::Record,
+                    format!(
+                        "{who}: invalid id; ids are lowercase letters, digits, `-` and `_`{hint}"
+                    ),
+                );
+            }
+            if let Some(&earlier) = first.get(id) {
+                self.issues.push(Issue {
+                    section,
+                    index,
+                    anchor: Anchor::Record,
+                    message: format!(
+                        "{who}: duplicate id; the {kind} at {{related}} already uses it"
+                    ),
+                    related: Some(earlier),
+                });
+            } else {
+                first.insert(id, index);
+            }
+        }
+    }
+
+    fn integration_ref(&mut self, section: &'static str, index: usize, who: &str, id: &str) {
+        if self.ws.integration(id).is_none() {
+            let hint = suggest(id, self.ws.integrations.iter().map(|i| i.id.as_str()));
+            self.push(
+                section,
+                index,
+                Anchor::Field("integration"),
+                format!("{who}: integration \"{id}\" does not exist{hint}"),
+            );
+        }
+    }
+
+    fn integrations(&mut self) {
+        let ws = self.ws;
+        for (index, integration) in ws.integrations.iter().enumerate() {
+            let who = label("integration", &integration.id, index);
+            let url = &integration.base_url;
+            let templated = url.contains("{{");
+            if !(templated || url.starts_with("http://") || url.starts_with("https://")) {
+                self.push(
+                    "integrations",
+                    index,
+                    Anchor::Field("base_url"),
+                    format!("{who}: base_url \"{url}\" must start with http:// or https://"),
+                );
+            }
+            let mut texts = vec![("base_url", url.as_str())];
+            texts.extend(
+                integration
+                    .headers
+                    .iter()
+                    .map(|h| ("headers", h.value.as_str())),
+            );
+            for (field, text) in texts {
+                self.templates(
+                    "integrations",
+                    index,
+                    &who,
+                    field,
+                    text,
+                    CredentialRef::None,
+                    &[],
+                );
+            }
+            if integration.timeout_secs == Some(0) {
+                self.push(
+                    "integrations",
+                    index,
+                    Anchor::Field("timeout_secs"),
+                    format!("{who}: timeout_secs must be at least 1"),
+                );
+            }
+        }
+    }
+
+    fn credentials(&mut self) {
+        let ws = self.ws;
+        for (index, credential) in ws.credentials.iter().enumerate() {
+            let who = label("credential", &credential.id, index);
+            self.integration_ref("credentials", index, &who, &credential.integration);
+            for (field, text) in credential_text_fields(&credential.auth) {
+                let message = match template::check(text) {
+                    Err(e) => Some(template_error(&e)),
+                    Ok(found) => found
+                        .into_iter()
+                        .find(|p| !matches!(p, Placeholder::Env(_)))
+                        .map(|p| format!("only {{{{env.NAME}}}} may be used in a credential field, found `{p}`")),
+                };
+                if let Some(message) = message {
+                    self.push(
+                        "credentials",
+                        index,
+                        Anchor::Text(text.to_string()),
+                        format!("{who}: {field}: {message}"),
+                    );
+                }
+            }
+            let CredentialAuth::BearerToken(bearer) = &credential.auth else {
+                continue;
+            };
+            let token_payload = &bearer.token_payload;
+            let anchor = Anchor::Field("token_payload");
+            match ws.payload(token_payload) {
+                None => {
+                    let hint = suggest(
+                        token_payload,
+                        ws.payloads
+                            .iter()
+                            .filter(|p| p.kind == PayloadKind::Credential)
+                            .map(|p| p.id.as_str()),
+                    );
+                    self.push(
+                        "credentials",
+                        index,
+                        anchor,
+                        format!("{who}: token_payload \"{token_payload}\" does not exist{hint}"),
+                    );
+                }
+                Some(p) if p.kind != PayloadKind::Credential => self.push(
+                    "credentials",
+                    index,
+                    anchor,
+                    format!(
+                        "{who}: token_payload \"{token_payload}\" is a {:?} payload; it must be of kind Credential",
+                        p.kind
+                    ),
+                ),
+                Some(p) if p.credential.as_deref() != Some(credential.id.as_str()) => {
+                    let points = match &p.credential {
+                        Some(other) => format!("the payload's credential is \"{other}\""),
+                        None => "the payload names no credential".to_string(),
+                    };
+                    self.push(
+                        "credentials",
+                        index,
+                        anchor,
+                        format!(
+                            "{who}: token_payload \"{token_payload}\" does not point back at it ({points})"
+                        ),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn payloads(&mut self) {
+        let ws = self.ws;
+        for (index, payload) in ws.payloads.iter().enumerate() {
+            let who = label("payload", &payload.id, index);
+            self.integration_ref("payloads", index, &who, &payload.integration);
+            let credential = self.payload_credential(index, &who, payload);
+
+            // Templates.
+            let inputs: Vec<&str> = payload.inputs.iter().map(|i| i.name.as_str()).collect();
+            let mut texts = vec![("endpoint", payload.endpoint.as_str())];
+            texts.extend(
+                payload
+                    .headers
+                    .iter()
+                    .map(|h| ("headers", h.value.as_str())),
+            );
+            texts.extend(
+                payload
+                    .parameters
+                    .iter()
+                    .map(|p| ("parameters", p.value.as_str())),
+            );
+            match &payload.body {
+                Body::None => {}
+                Body::Json(text) => texts.push(("body", text)),
+                Body::Form(fields) => {
+                    texts.extend(fields.iter().map(|f| ("body", f.value.as_str())))
+                }
+                Body::Raw { text, .. } => texts.push(("body", text)),
+            }
+            // With a dangling credential, or none on a Credential payload, that is the error
+            // already reported; `{{credential.*}}` adds nothing.
+            let credential_ref = match credential {
+                Some(c) => CredentialRef::Found(c),
+                None if payload.credential.is_none() && payload.kind != PayloadKind::Credential => {
+                    CredentialRef::None
+                }
+                None => CredentialRef::Reported,
+            };
+            for (field, text) in texts {
+                self.templates(
+                    "payloads",
+                    index,
+                    &who,
+                    field,
+                    text,
+                    credential_ref,
+                    &inputs,
+                );
+            }
+
+            // Inputs and the response model.
+            let mut seen_inputs: Vec<&str> = Vec::new();
+            for input in &payload.inputs {
+                let name = input.name.as_str();
+                if !is_valid_name(name) {
+                    self.push(
+                        "payloads",
+                        index,
+                        Anchor::FieldValue("name", name.to_string()),
+                        format!("{who}: input \"{name}\" is not a valid name; use letters, digits, `-` and `_`"),
+                    );
+                } else if seen_inputs.contains(&name) {
+                    self.push(
+                        "payloads",
+                        index,
+                        Anchor::FieldValue("name", name.to_string()),
+                        format!("{who}: input \"{name}\" is declared twice"),
+                    );
+                }
+                seen_inputs.push(name);
+            }
+            let mut seen_values: Vec<&str> = Vec::new();
+            for value in &payload.response {
+                let name = value.name.as_str();
+                if seen_values.contains(&name) {
+                    self.push(
+                        "payloads",
+                        index,
+                        Anchor::FieldValue("name", name.to_string()),
+                        format!("{who}: response value \"{name}\" is defined twice"),
+                    );
+                }
+                seen_values.push(name);
+                if let ValueSource::JsonPath(path) = &value.source
+                    && let Err(e) = serde_json_path::JsonPath::parse(path)
+                {
+                    self.push(
+                        "payloads",
+                        index,
+                        Anchor::Text(path.clone()),
+                        format!(
+                            "{who}: response value \"{name}\": invalid JSONPath \"{path}\": {e}"
+                        ),
+                    );
+                }
+            }
+            if payload.kind == PayloadKind::Webhook
+                && (!payload.response.is_empty() || !payload.targets.is_empty())
+            {
+                self.push(
+                    "payloads",
+                    index,
+                    Anchor::Field(if payload.response.is_empty() { "targets" } else { "response" }),
+                    format!("{who}: a Webhook has no response model; remove its response values and data targets, or make it a Callout"),
+                );
+            }
+            self.targets(index, &who, payload, credential, &seen_values);
+            if payload.timeout_secs == Some(0) {
+                self.push(
+                    "payloads",
+                    index,
+                    Anchor::Field("timeout_secs"),
+                    format!("{who}: timeout_secs must be at least 1"),
+                );
+            }
+        }
+    }
+
+    /// Checks the Payload's `credential` reference; returns the Credential when it resolves.
+    fn payload_credential(
+        &mut self,
+        index: usize,
+        who: &str,
+        payload: &Payload,
+    ) -> Option<&'w Credential> {
+        let ws = self.ws;
+        let anchor = Anchor::Field("credential");
+        let Some(id) = &payload.credential else {
+            if payload.kind == PayloadKind::Credential {
+                self.push(
+                    "payloads",
+                    index,
+                    Anchor::Field("kind"),
+                    format!("{who}: a Credential payload must name the Bearer Token credential it refreshes (credential: \"...\")"),
+                );
+            }
+            return None;
+        };
+        let Some(credential) = ws.credential(id) else {
+            let hint = suggest(id, ws.credentials.iter().map(|c| c.id.as_str()));
+            self.push(
+                "payloads",
+                index,
+                anchor,
+                format!("{who}: credential \"{id}\" does not exist{hint}"),
+            );
+            return None;
+        };
+        // A credential of a missing integration is reported as such; "belongs to" adds nothing.
+        if credential.integration != payload.integration
+            && ws.integration(&credential.integration).is_some()
+        {
+            self.push(
+                "payloads",
+                index,
+                anchor.clone(),
+                format!(
+                    "{who}: credential \"{id}\" belongs to integration \"{}\", not \"{}\"",
+                    credential.integration, payload.integration
+                ),
+            );
+        }
+        if payload.kind == PayloadKind::Credential
+            && !matches!(credential.auth, CredentialAuth::BearerToken(_))
+        {
+            self.push(
+                "payloads",
+                index,
+                anchor,
+                format!(
+                    "{who}: credential \"{id}\" is {} credential; a Credential payload refreshes a Bearer Token credential",
+                    a_type(&credential.auth)
+                ),
+            );
+        }
+        Some(credential)
+    }
+
+    fn targets(
+        &mut self,
+        index: usize,
+        who: &str,
+        payload: &Payload,
+        credential: Option<&Credential>,
+        values: &[&str],
+    ) {
+        for target in &payload.targets {
+            let value = &target.value;
+            if !values.contains(&value.as_str()) {
+                let hint = suggest(value, values.iter().copied());
+                self.push(
+                    "payloads",
+                    index,
+                    Anchor::FieldValue("value", value.clone()),
+                    format!("{who}: data target value \"{value}\" is not a value of the response model{hint}"),
+                );
+            }
+            match &target.target {
+                Target::Variable(name) => {
+                    if !is_valid_name(name) {
+                        self.push(
+                            "payloads",
+                            index,
+                            Anchor::Text(name.clone()),
+                            format!("{who}: data target variable \"{name}\" is not a valid name; use letters, digits, `-` and `_`"),
+                        );
+                    }
+                }
+                Target::Credential(field) => {
+                    let field_name = match field {
+                        CredentialField::AccessToken => "access_token",
+                        CredentialField::RefreshToken => "refresh_token",
+                        CredentialField::ExpiresIn => "expires_in",
+                    };
+                    let anchor = Anchor::FieldValue("value", value.clone());
+                    match credential {
+                        None if payload.credential.is_none()
+                            && payload.kind != PayloadKind::Credential =>
+                        {
+                            self.push(
+                            "payloads",
+                            index,
+                            anchor,
+                            format!("{who}: data target \"{value}\" writes the credential's {field_name}, but the payload has no credential"),
+                            )
+                        }
+                        // A dangling or missing credential is reported already.
+                        None => {}
+                        Some(c) => match &c.auth {
+                            CredentialAuth::BearerToken(bearer) => {
+                                let current = match field {
+                                    CredentialField::AccessToken => bearer.access_token.as_str(),
+                                    CredentialField::RefreshToken => bearer.refresh_token.as_str(),
+                                    CredentialField::ExpiresIn => "",
+                                };
+                                if current.contains("{{env.") {
+                                    self.push(
+                                        "payloads",
+                                        index,
+                                        anchor,
+                                        format!("{who}: data target \"{value}\" writes {field_name} of credential \"{}\", whose value is `{current}`; that would bake a secret into the file", c.id),
+                                    );
+                                }
+                            }
+                            other => self.push(
+                                "payloads",
+                                index,
+                                anchor,
+                                format!(
+                                    "{who}: data target \"{value}\" writes {field_name}, but credential \"{}\" is {} credential, not a Bearer Token",
+                                    c.id,
+                                    a_type(other)
+                                ),
+                            ),
+                        },
+                    }
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn templates(
+        &mut self,
+        section: &'static str,
+        index: usize,
+        who: &str,
+        field: &str,
+        text: &str,
+        credential: CredentialRef<'_>,
+        inputs: &[&str],
+    ) {
+        let found = match template::check(text) {
+            Ok(found) => found,
+            Err(e) => {
+                self.push(
+                    section,
+                    index,
+                    Anchor::Text(text.to_string()),
+                    format!("{who}: {field}: {}", template_error(&e)),
+                );
+                return;
+            }
+        };
+        let in_payload = section == "payloads";
+        for placeholder in found {
+            let raw = placeholder.to_string();
+            let problem = match &placeholder {
+                Placeholder::Credential(name) if !in_payload => {
+                    Some(format!("`{}` can only be used in a payload", raw))
+                }
+                Placeholder::Input(_) if !in_payload => {
+                    Some(format!("`{}` can only be used in a payload", raw))
+                }
+                Placeholder::Credential(name) => match credential {
+                    CredentialRef::Reported => None,
+                    CredentialRef::None => Some(format!(
+                        "`{}` is used but the payload has no credential",
+                        raw
+                    )),
+                    CredentialRef::Found(c) => {
+                        let fields = credential_fields(&c.auth);
+                        template::credential_field(c, name).is_none().then(|| {
+                            let hint = closest(name, fields.iter().copied())
+                                .map(|s| format!(" (did you mean `{{{{credential.{s}}}}}`?)"))
+                                .unwrap_or_else(|| format!("; it has {}", fields.join(", ")));
+                            format!(
+                                "`{}`: {} credential has no field \"{name}\"{hint}",
+                                raw,
+                                a_type(&c.auth)
+                            )
+                        })
+                    }
+                },
+                Placeholder::Input(name) => (!inputs.contains(&name.as_str())).then(|| {
+                    let hint = closest(name, inputs.iter().copied())
+                        .map(|s| format!(" (did you mean `{{{{input.{s}}}}}`?)"))
+                        .unwrap_or_else(|| "; declare it in the payload's inputs".to_string());
+                    format!("`{}` is not a declared input{hint}", raw)
+                }),
+                Placeholder::Var(name) => (!self.variable_known(name)).then(|| {
+                    let names = self.variable_names();
+                    let hint = closest(name, names.iter().map(String::as_str))
+                        .map(|s| format!(" (did you mean `{{{{var.{s}}}}}`?)"))
+                        .unwrap_or_default();
+                    format!(
+                        "`{}`: no variable \"{name}\" is defined or written by a data target{hint}",
+                        raw
+                    )
+                }),
+                Placeholder::Env(name) => {
+                    (!name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then(|| {
+                        format!(
+                            "`{}`: environment variable names are letters, digits and `_`",
+                            raw
+                        )
+                    })
+                }
+                Placeholder::Now => None,
+            };
+            if let Some(problem) = problem {
+                self.push(
+                    section,
+                    index,
+                    Anchor::Text(text.to_string()),
+                    format!("{who}: {field}: {problem}"),
+                );
+            }
+        }
+    }
+
+    fn variable_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.ws.variables.iter().map(|v| v.name.clone()).collect();
+        for payload in &self.ws.payloads {
+            for target in &payload.targets {
+                if let Target::Variable(name) = &target.target {
+                    names.push(name.clone());
+                }
+            }
+        }
+        names
+    }
+
+    fn variable_known(&self, name: &str) -> bool {
+        self.variable_names().iter().any(|n| n == name)
+    }
+
+    fn variables(&mut self) {
+        let ws = self.ws;
+        let mut seen: Vec<&str> = Vec::new();
+        for (index, variable) in ws.variables.iter().enumerate() {
+            let name = variable.name.as_str();
+            let who = label("variable", name, index);
+            if !is_valid_name(name) {
+                self.push(
+                    "variables",
+                    index,
+                    Anchor::Record,
+                    format!("{who}: invalid name; use letters, digits, `-` and `_`"),
+                );
+            }
+            if seen.contains(&name) {
+                self.push(
+                    "variables",
+                    index,
+                    Anchor::Record,
+                    format!("{who}: defined twice"),
+                );
+            }
+            seen.push(name);
+        }
+    }
+}
+
+/// The template module's message, with a suggestion when a placeholder's scope is misspelt.
+fn template_error(error: &TemplateError) -> String {
+    let mut message = error.to_string();
+    if let TemplateError::UnknownForm(inner) = error {
+        let (scope, name) = inner.split_once('.').unwrap_or((inner.as_str(), ""));
+        let scopes = ["credential", "input", "var", "env", "now"];
+        if let Some(s) = closest(scope, scopes).filter(|s| *s != scope) {
+            let fixed = if name.is_empty() {
+                s.to_string()
+            } else {
+                format!("{s}.{name}")
+            };
+            message.push_str(&format!(" (did you mean `{{{{{fixed}}}}}`?)"));
+        }
+    }
+    message
+}
+
+fn issues(workspace: &Workspace) -> Vec<Issue> {
+    let mut checker = Checker {
+        ws: workspace,
+        issues: Vec::new(),
+    };
+    checker.ids(
+        "integrations",
+        "integration",
+        workspace
+            .integrations
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect(),
+    );
+    checker.ids(
+        "credentials",
+        "credential",
+        workspace
+            .credentials
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect(),
+    );
+    checker.ids(
+        "payloads",
+        "payload",
+        workspace.payloads.iter().map(|p| p.id.as_str()).collect(),
+    );
+    checker.integrations();
+    checker.credentials();
+    checker.payloads();
+    checker.variables();
+    checker.issues
+}

@@ -1,0 +1,89 @@
+//! `payloads check` as a user runs it: the real binary on the shipped file and on broken copies.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn check(args: &[&str], env_workspace: Option<&Path>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_payloads"));
+    command
+        .arg("check")
+        .args(args)
+        .env_remove("PAYLOADS_WORKSPACE");
+    if let Some(path) = env_workspace {
+        command.env("PAYLOADS_WORKSPACE", path);
+    }
+    command.output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn the_shipped_workspace_passes() {
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("workspace.ron");
+    let out = check(&["--workspace", shipped.to_str().unwrap()], None);
+    assert_eq!(
+        text(&out.stdout),
+        "ok: 1 integration, 2 credentials, 6 payloads\n"
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_broken_copy_exits_1_with_every_error_at_path_line_col() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.ron");
+    // The fixture is a copy of the shipped file whose line numbers stay put.
+    let broken = include_str!("fixtures/valid.ron")
+        .replacen("id: \"ping\"", "id: \"Ping\"", 1)
+        .replacen("{{input.email}}", "{{input.mail}}", 1);
+    std::fs::write(&path, &broken).unwrap();
+    let out = check(&[], Some(&path));
+    let p = path.display();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{p}:103:24: payload \"create-contact\": body: `{{{{input.mail}}}}` is not a declared input (did you mean `{{{{input.email}}}}`?)\n\
+             {p}:140:17: payload \"Ping\": invalid id; ids are lowercase letters, digits, `-` and `_` (try \"ping\")\n\
+             2 errors\n"
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        broken,
+        "check never writes"
+    );
+}
+
+#[test]
+fn a_syntax_error_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    std::fs::write(&path, "(\n    integrations: [\n        (id: \"a\", name: \"A\" base_url: \"http://x\"),\n    ],\n)\n").unwrap();
+    let out = check(&["--workspace", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{}:3:29: integration \"a\": expected a comma (is one missing at the end of the previous line?)\n1 error\n",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn a_missing_file_says_so_and_how_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("none.ron");
+    let out = check(&["--workspace", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.starts_with(&format!("{}: no such workspace file\n", path.display())),
+        "{stderr}"
+    );
+    assert!(stderr.contains("docs/workspace-format.md"), "{stderr}");
+}

@@ -158,11 +158,7 @@ impl StartRuns for RecordingRunner {
 async fn the_live_executor_saves_through_the_store_and_reports_back() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("workspace.ron");
-    std::fs::write(
-        &path,
-        ron::ser::to_string_pretty(&workspace(), Default::default()).unwrap(),
-    )
-    .unwrap();
+    payloads::workspace::save::save(&path, &workspace()).unwrap();
     let store = Arc::new(WorkspaceStore::open(&path).unwrap());
     let (messages, mut receiver) = unbounded_channel();
     let started = Arc::new(Mutex::new(vec![]));

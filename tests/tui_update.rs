@@ -302,9 +302,9 @@ fn deleting_asks_first_and_names_what_refers_to_it() {
     assert_eq!(
         referrers,
         &[
-            "Token Payload sandbox-oauth-token (deleted with it)",
-            "Payload list-contacts (its Credential is cleared)",
-            "Payload get-contact (its Credential is cleared)",
+            "payload \"sandbox-oauth-token\" is its token request",
+            "payload \"list-contacts\" uses it",
+            "payload \"get-contact\" uses it",
         ]
     );
     assert!(

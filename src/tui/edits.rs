@@ -1,10 +1,7 @@
 //! Typed workspace edits the TUI commits: each is applied to the App's copy at once and to the
 //! store off the UI thread, so both sides apply exactly the same change.
 
-use crate::workspace::{
-    BearerToken, Body, Credential, CredentialAuth, CredentialField, DataTarget, KeyValue, Method,
-    Payload, PayloadKind, ResponseValue, Target, ValueSource, Workspace,
-};
+use crate::workspace::{BearerToken, Credential, Payload, Workspace};
 
 /// Which record a key press is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,10 +98,7 @@ impl Edit {
                 |p| &p.id,
                 "Payload",
             ),
-            Edit::Delete { kind, id } => {
-                remove(ws, *kind, id);
-                Ok(())
-            }
+            Edit::Delete { kind, id } => remove(ws, *kind, id),
         }
     }
 }
@@ -135,168 +129,40 @@ fn upsert<T>(
     Ok(())
 }
 
-/// What else in the workspace points at a record, and what deleting it does to each, in words.
-pub fn referrers(ws: &Workspace, kind: RecordKind, id: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// What else in the workspace points at a record, in words, for the delete confirmation.
+pub fn referrers(ws: &Workspace, _kind: RecordKind, id: &str) -> Vec<String> {
+    ws.referrers(id)
+}
+
+/// Deletes a record the way the workspace layer does: owned records go with it, references to it
+/// are cleared, and a Token Payload is refused (it goes with its Credential).
+fn remove(ws: &mut Workspace, kind: RecordKind, id: &str) -> Result<(), String> {
     match kind {
-        RecordKind::Integration => {
-            for c in ws.credentials.iter().filter(|c| c.integration == id) {
-                out.push(format!("Credential {} (deleted with it)", c.id));
-            }
-            for p in ws.payloads.iter().filter(|p| p.integration == id) {
-                out.push(format!("Payload {} (deleted with it)", p.id));
-            }
-        }
-        RecordKind::Credential => {
-            let token_payload = token_payload_of(ws, id);
-            for p in ws
-                .payloads
-                .iter()
-                .filter(|p| p.credential.as_deref() == Some(id))
-            {
-                if Some(p.id.as_str()) == token_payload {
-                    out.push(format!("Token Payload {} (deleted with it)", p.id));
-                } else {
-                    out.push(format!("Payload {} (its Credential is cleared)", p.id));
-                }
-            }
-        }
-        RecordKind::Payload => {
-            for c in &ws.credentials {
-                if let CredentialAuth::BearerToken(b) = &c.auth
-                    && b.token_payload == id
-                {
-                    out.push(format!(
-                        "Credential {} (left without a Token Payload)",
-                        c.id
-                    ));
-                }
-            }
-        }
+        RecordKind::Integration => ws.remove_integration(id).map(|_| ()),
+        RecordKind::Credential => ws.remove_credential(id).map(|_| ()),
+        RecordKind::Payload => ws.remove_payload(id),
     }
-    out
+    .map_err(|e| e.to_string())
 }
 
-fn token_payload_of<'w>(ws: &'w Workspace, credential_id: &str) -> Option<&'w str> {
-    match &ws.credential(credential_id)?.auth {
-        CredentialAuth::BearerToken(b) => Some(b.token_payload.as_str()),
-        _ => None,
-    }
-}
-
-/// Deletes a record and keeps the workspace consistent: owned records go with it, references to
-/// it are cleared.
-fn remove(ws: &mut Workspace, kind: RecordKind, id: &str) {
-    match kind {
-        RecordKind::Integration => {
-            let credentials: Vec<String> = ws
-                .credentials
-                .iter()
-                .filter(|c| c.integration == id)
-                .map(|c| c.id.clone())
-                .collect();
-            for c in credentials {
-                remove(ws, RecordKind::Credential, &c);
-            }
-            ws.payloads.retain(|p| p.integration != id);
-            ws.integrations.retain(|i| i.id != id);
-        }
-        RecordKind::Credential => {
-            let token_payload = token_payload_of(ws, id).map(str::to_string);
-            ws.payloads
-                .retain(|p| Some(p.id.as_str()) != token_payload.as_deref());
-            for p in &mut ws.payloads {
-                if p.credential.as_deref() == Some(id) {
-                    p.credential = None;
-                }
-            }
-            ws.credentials.retain(|c| c.id != id);
-        }
-        RecordKind::Payload => {
-            ws.payloads.retain(|p| p.id != id);
-            for c in &mut ws.credentials {
-                if let CredentialAuth::BearerToken(b) = &mut c.auth
-                    && b.token_payload == id
-                {
-                    b.token_payload.clear();
-                }
-            }
-        }
-    }
-}
-
-/// `base`, or `base-2`, `base-3` … whichever no record of any kind uses yet.
+/// `base` made into an id no record uses yet: `base`, `base-2`, …
 pub fn unique_id(ws: &Workspace, base: &str) -> String {
-    let taken = |id: &str| {
-        ws.integrations.iter().any(|i| i.id == id)
-            || ws.credentials.iter().any(|c| c.id == id)
-            || ws.payloads.iter().any(|p| p.id == id)
-    };
-    if !base.is_empty() && !taken(base) {
-        return base.to_string();
-    }
-    let base = if base.is_empty() { "record" } else { base };
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|id| !taken(id))
-        .expect("some suffix is free")
+    ws.unique_id(base)
 }
 
-/// A lowercase id made from a display name: `Sandbox OAuth` → `sandbox-oauth`.
+/// A valid id made from a display name: `Sandbox OAuth` → `sandbox-oauth`.
 pub fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.trim().chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
+    crate::workspace::validate::to_id(name)
 }
 
 /// The Token Payload created with a Bearer Token Credential: a standard OAuth 2 refresh request.
 pub fn standard_token_payload(id: &str, credential: &Credential) -> Payload {
-    let form = |name: &str, value: &str| KeyValue::new(name, value);
-    let json = |name: &str| ResponseValue {
-        name: name.to_string(),
-        source: ValueSource::JsonPath(format!("$.{name}")),
-    };
-    let target = |name: &str, field| DataTarget {
-        value: name.to_string(),
-        target: Target::Credential(field),
-    };
-    Payload {
-        id: id.to_string(),
-        name: format!("{} token", credential.name),
-        integration: credential.integration.clone(),
-        kind: PayloadKind::Credential,
-        description: String::new(),
-        method: Method::POST,
-        endpoint: "/oauth/token".to_string(),
-        credential: Some(credential.id.clone()),
-        client_auth: Default::default(),
-        headers: Vec::new(),
-        parameters: Vec::new(),
-        body: Body::Form(vec![
-            form("grant_type", "refresh_token"),
-            form("refresh_token", "{{credential.refresh_token}}"),
-            form("client_id", "{{credential.client_id}}"),
-            form("client_secret", "{{credential.client_secret}}"),
-        ]),
-        response: vec![
-            json("access_token"),
-            json("refresh_token"),
-            json("expires_in"),
-        ],
-        targets: vec![
-            target("access_token", CredentialField::AccessToken),
-            target("refresh_token", CredentialField::RefreshToken),
-            target("expires_in", CredentialField::ExpiresIn),
-        ],
-        inputs: Vec::new(),
-        timeout_secs: None,
-    }
+    crate::workspace::edit::token_payload(
+        id,
+        &credential.name,
+        &credential.integration,
+        &credential.id,
+    )
 }
 
 /// A Bearer Token Credential with no tokens yet, pointing at `token_payload`.
@@ -315,7 +181,7 @@ pub fn empty_bearer(token_payload: &str) -> BearerToken {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::Integration;
+    use crate::workspace::{CredentialAuth, Integration, PayloadKind};
 
     fn integration(id: &str) -> Integration {
         Integration {
@@ -355,8 +221,8 @@ mod tests {
         assert_eq!(
             said,
             [
-                "Token Payload oauth-token (deleted with it)",
-                "Payload call (its Credential is cleared)"
+                "payload \"oauth-token\" is its token request",
+                "payload \"call\" uses it"
             ]
         );
         Edit::Delete {
@@ -402,5 +268,17 @@ mod tests {
         assert_eq!(unique_id(&ws, "api"), "api-2");
         assert_eq!(unique_id(&ws, "fresh"), "fresh");
         assert_eq!(slug("  Sandbox OAuth (v2) "), "sandbox-oauth-v2");
+    }
+
+    #[test]
+    fn a_token_payload_goes_only_with_its_credential() {
+        let mut ws = workspace_with_bearer();
+        let err = Edit::Delete {
+            kind: RecordKind::Payload,
+            id: "oauth-token".into(),
+        }
+        .apply(&mut ws)
+        .unwrap_err();
+        assert!(err.contains("remove the credential instead"), "{err}");
     }
 }

@@ -83,7 +83,8 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                 let store = self.store.clone();
                 let messages = self.messages.clone();
                 tokio::task::spawn_blocking(move || {
-                    let result = match store.update(|ws| edit.apply(ws)) {
+                    // A refused edit is discarded: nothing is written.
+                    let result = match store.try_update(|ws| edit.apply(ws)) {
                         Ok(applied) => applied,
                         Err(e) => Err(e.to_string()),
                     };

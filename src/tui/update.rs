@@ -236,6 +236,16 @@ impl App {
             self.note = Some("nothing to delete here".into());
             return;
         };
+        // A delete the workspace would refuse (a Token Payload) is explained now, not after "y".
+        if let Err(reason) = (Edit::Delete {
+            kind,
+            id: id.clone(),
+        })
+        .apply(&mut self.workspace.clone())
+        {
+            self.overlays.push(Overlay::Error(reason));
+            return;
+        }
         let referrers = edits::referrers(&self.workspace, kind, &id);
         self.overlays.push(Overlay::ConfirmDelete {
             kind,
@@ -244,9 +254,20 @@ impl App {
         });
     }
 
-    /// Applies an edit to the App's copy now and asks the event loop to save it.
+    /// Applies an edit to the App's copy now and asks the event loop to save it. An edit that
+    /// would leave the workspace invalid is refused here, with the reason, before any save.
     fn commit(&mut self, edit: Edit) -> Result<Vec<Action>, String> {
-        edit.apply(&mut self.workspace)?;
+        let mut next = self.workspace.clone();
+        edit.apply(&mut next)?;
+        let before = crate::workspace::validate::problems(&self.workspace);
+        let new: Vec<String> = crate::workspace::validate::problems(&next)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        if !new.is_empty() {
+            return Err(new.join("; "));
+        }
+        self.workspace = next;
         self.pending_saves += 1;
         Ok(vec![Action::Save(edit)])
     }

@@ -63,7 +63,7 @@ fn build(
     } else {
         Field::line("id", "Id", &c.id)
             .validated(validate::id)
-            .hint("letters, digits, - _ . ; blank: made from the name")
+            .hint("lowercase letters, digits, - and _; blank: made from the name")
     };
     let bearer = match &c.auth {
         CredentialAuth::BearerToken(b) => b.clone(),

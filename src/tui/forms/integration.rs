@@ -45,7 +45,7 @@ fn build(title: impl Into<String>, original: Option<String>, i: &Integration) ->
     } else {
         Field::line("id", "Id", &i.id)
             .validated(validate::id)
-            .hint("letters, digits, - _ . ; blank: made from the name")
+            .hint("lowercase letters, digits, - and _; blank: made from the name")
     };
     let fields = vec![
         id_field,

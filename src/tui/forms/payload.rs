@@ -60,7 +60,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
     } else {
         Field::line("id", "Id", &p.id)
             .validated(validate::id)
-            .hint("letters, digits, - _ . ; blank: made from the name")
+            .hint("lowercase letters, digits, - and _; blank: made from the name")
     };
     let (body_kind, body_text, content_type) = match &p.body {
         Body::None => ("None", String::new(), String::new()),

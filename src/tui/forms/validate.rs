@@ -4,17 +4,10 @@ pub fn id(value: &str) -> Result<(), String> {
     if value.is_empty() {
         return Ok(()); // a blank id is made from the name
     }
-    let first_ok = value
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric());
-    let rest_ok = value
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if first_ok && rest_ok {
+    if crate::workspace::validate::is_valid_id(value) {
         Ok(())
     } else {
-        Err("an id is letters, digits, `-`, `_` or `.`, starting with a letter or digit".into())
+        Err("an id is lowercase letters, digits, `-` and `_`".into())
     }
 }
 
@@ -76,8 +69,8 @@ mod tests {
         assert!(base_url("ftp://x").unwrap_err().contains("http://"));
         assert!(base_url("http://").is_err());
         assert!(base_url("https://api.example.com/v1").is_ok());
-        assert!(id("-bad").is_err());
         assert!(id("has space").is_err());
+        assert!(id("Upper").is_err());
         assert!(id("sandbox-oauth_2").is_ok());
         assert!(number("0").is_err());
         assert!(optional_number("").is_ok());

@@ -2,6 +2,7 @@
 //! a new Token Payload; and the "terminal too small" screen.
 
 use crate::tui::app::{App, Overlay};
+use crate::tui::edits::RecordKind;
 use crate::tui::keys;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
@@ -105,6 +106,16 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
                 for r in referrers {
                     lines.push(Line::raw(format!("  • {r}")));
                 }
+                lines.push(Line::raw(""));
+                lines.push(Line::raw(match kind {
+                    RecordKind::Integration => {
+                        "Its Credentials and Payloads are deleted with it."
+                    }
+                    RecordKind::Credential => {
+                        "Its Token Payload is deleted with it; Payloads that use it are left without a Credential."
+                    }
+                    RecordKind::Payload => "",
+                }));
             }
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![

@@ -36,13 +36,13 @@ pub fn view(app: &App, frame: &mut Frame) {
             let [top, bottom] =
                 Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(body);
             let [integrations, credentials, payloads] = Layout::horizontal([
-                Constraint::Ratio(1, 3),
-                Constraint::Ratio(1, 3),
-                Constraint::Ratio(1, 3),
+                Constraint::Percentage(28),
+                Constraint::Percentage(36),
+                Constraint::Percentage(36),
             ])
             .areas(top);
             let [jobs, detail] =
-                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                Layout::horizontal([Constraint::Percentage(46), Constraint::Percentage(54)])
                     .areas(bottom);
             panes::render_list_pane(app, frame, integrations, Pane::Integrations);
             panes::render_list_pane(app, frame, credentials, Pane::Credentials);

@@ -63,7 +63,7 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
             app.visible_credentials()
                 .iter()
                 .map(|c| {
-                    let kind = c.auth.type_name();
+                    let kind = short_type(&c.auth);
                     let name_width = width.saturating_sub(kind.len() + 1);
                     ListItem::new(Line::from(vec![
                         Span::raw(format!("{:<name_width$} ", fit(&c.name, name_width))),
@@ -82,9 +82,15 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
                 .iter()
                 .map(|p| {
                     let method = p.method.as_str();
-                    let name_width = width.saturating_sub(8);
+                    let method_width = app
+                        .visible_payloads()
+                        .iter()
+                        .map(|p| p.method.as_str().len())
+                        .max()
+                        .unwrap_or(3);
+                    let name_width = width.saturating_sub(method_width + 1);
                     ListItem::new(Line::from(vec![
-                        Span::styled(format!("{method:<7} "), theme.dim()),
+                        Span::styled(format!("{method:<method_width$} "), theme.dim()),
                         Span::raw(fit(&p.name, name_width)),
                     ]))
                 })
@@ -140,6 +146,18 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
         .highlight_symbol(if focused { "▶ " } else { "› " });
     let mut state = ListState::default().with_selected(app.selected_index(pane));
     frame.render_stateful_widget(list, area, &mut state);
+}
+
+/// The Credential type in a few letters, so names keep the room in narrow panes.
+fn short_type(auth: &crate::workspace::CredentialAuth) -> &'static str {
+    use crate::workspace::CredentialAuth::*;
+    match auth {
+        BearerToken(_) => "Bearer",
+        Basic(_) => "Basic",
+        ApiKey(_) => "API key",
+        Custom(_) => "Custom",
+        Certificate(_) => "Cert",
+    }
 }
 
 pub fn render_detail_pane(app: &App, frame: &mut Frame, area: Rect) {

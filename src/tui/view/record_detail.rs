@@ -19,7 +19,7 @@ struct Builder {
 impl Builder {
     fn field(&mut self, label: &str, value: impl Into<String>) {
         self.lines.push(Line::from(vec![
-            Span::styled(format!("{label:<15}"), self.theme.label()),
+            Span::styled(format!("{label:<14}"), self.theme.label()),
             Span::raw(value.into()),
         ]));
     }

@@ -148,7 +148,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let workspace_path = dir.path().join("workspace.ron");
-    let text = ron::ser::to_string_pretty(&workspace(), ron::ser::PrettyConfig::default()).unwrap();
+    let text = payloads::workspace::save::to_text(&workspace());
     std::fs::write(&workspace_path, text).unwrap();
     let store = JobStore::beside(&workspace_path);
     Fixture {

@@ -260,7 +260,7 @@ fn creating_a_payload_and_editing_a_field() {
         form_title(&app).as_deref(),
         Some("Edit Integration sandbox")
     );
-    press(&mut app, &[key(KeyCode::Tab)]);
+    // An edited record keeps its id: the form starts at the name.
     for _ in 0..3 {
         press(&mut app, &[key(KeyCode::Backspace)]);
     }
@@ -524,4 +524,16 @@ fn quitting() {
         [Action::Quit],
         "Ctrl-C quits even from a form"
     );
+}
+
+#[test]
+fn esc_then_a_key_in_quick_succession_is_both_keys() {
+    let mut app = app();
+    app.update(Message::ActionFailed("boom".into()));
+    // Terminals report a quick Esc, q as Alt+q.
+    let alt_q = Message::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('q'),
+        crossterm::event::KeyModifiers::ALT,
+    ));
+    assert_eq!(app.update(alt_q), [Action::Quit]);
 }

@@ -1,19 +1,18 @@
 //! `payloads` (the TUI) and `payloads demo` (the sandbox in-process plus the TUI).
 
-use crate::flow::{RunEvent, RunRequest};
-use crate::jobs::{JobId, JobStore};
+use crate::flow::{Runner, RunnerConfig};
+use crate::jobs::JobStore;
 use crate::sandbox::{self, SandboxConfig};
 use crate::tui::App;
 use crate::tui::event_loop::{self, Exit};
-use crate::tui::runtime::{LiveExecutor, StartRuns};
+use crate::tui::runtime::LiveExecutor;
 use crate::tui::terminal::{TerminalGuard, colour_wanted, stop_signal};
 use crate::workspace::WorkspaceStore;
 use chrono::Utc;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
-use tokio_util::sync::CancellationToken;
+use tokio::sync::mpsc::unbounded_channel;
 
 /// How many past Jobs the Jobs pane starts with.
 const HISTORY: usize = 200;
@@ -66,26 +65,6 @@ fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> Exit
     }
 }
 
-/// Runs are not wired in yet on this branch.
-struct NoRunner;
-
-impl StartRuns for NoRunner {
-    fn start(
-        &self,
-        _: RunRequest,
-        _: UnboundedSender<RunEvent>,
-    ) -> Result<(JobId, CancellationToken), String> {
-        Err("the runner is not part of this build".into())
-    }
-    fn start_refresh(
-        &self,
-        _: &str,
-        _: UnboundedSender<RunEvent>,
-    ) -> Result<(JobId, CancellationToken), String> {
-        Err("the runner is not part of this build".into())
-    }
-}
-
 async fn open_tui(path: &Path) -> ExitCode {
     let store = match WorkspaceStore::open(path) {
         Ok(store) => Arc::new(store),
@@ -94,7 +73,7 @@ async fn open_tui(path: &Path) -> ExitCode {
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
-    let jobs = JobStore::beside(path);
+    let jobs = Arc::new(JobStore::beside(path));
     let history = jobs.list(HISTORY).unwrap_or_else(|e| {
         tracing::warn!(
             "could not read the Jobs history {}: {e}",
@@ -110,7 +89,14 @@ async fn open_tui(path: &Path) -> ExitCode {
     );
     app.colour = colour_wanted();
     let (messages, receiver) = unbounded_channel();
-    let mut executor = LiveExecutor::new(store, NoRunner, messages);
+    let runner = match Runner::new(store.clone(), jobs, RunnerConfig::default()) {
+        Ok(runner) => runner,
+        Err(e) => {
+            eprintln!("payloads: cannot start the runner: {e}");
+            return ExitCode::from(super::EXIT_USAGE);
+        }
+    };
+    let mut executor = LiveExecutor::new(store, runner, messages);
     let exit = async {
         let mut guard = TerminalGuard::take_over()?;
         let input = crossterm::event::EventStream::new();

@@ -2,7 +2,6 @@
 
 use crate::jobs::render::{job_detail, job_table};
 use crate::jobs::{Job, JobStore, Lookup, Redactor};
-use crate::workspace::store::WorkspaceStore;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -76,8 +75,9 @@ pub fn show(workspace: &Path, id: &str, json: bool) -> ExitCode {
 /// and covers a record written by an older or careless writer. An unreadable workspace still
 /// lets the history be read.
 fn redactor_for(workspace: &Path) -> Redactor {
-    match WorkspaceStore::open(workspace) {
-        Ok(store) => Redactor::from_workspace(&store.snapshot()),
+    // An invalid workspace (dangling references) still knows its secrets.
+    match crate::workspace::load_unvalidated(workspace) {
+        Ok(loaded) => Redactor::from_workspace(&loaded),
         Err(_) => Redactor::new(),
     }
 }

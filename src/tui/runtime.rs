@@ -26,6 +26,32 @@ pub trait StartRuns {
     ) -> Result<(JobId, CancellationToken), String>;
 }
 
+impl StartRuns for crate::flow::Runner {
+    fn start(
+        &self,
+        request: RunRequest,
+        events: UnboundedSender<RunEvent>,
+    ) -> Result<(JobId, CancellationToken), String> {
+        // The run goes on on its own task; its end arrives as events.
+        let handle = crate::flow::Runner::start(self, request, events);
+        Ok((handle.job_id, handle.cancel))
+    }
+
+    fn start_refresh(
+        &self,
+        credential_id: &str,
+        events: UnboundedSender<RunEvent>,
+    ) -> Result<(JobId, CancellationToken), String> {
+        let handle = crate::flow::Runner::start_refresh(
+            self,
+            credential_id,
+            crate::jobs::Trigger::ManualRefresh,
+            events,
+        );
+        Ok((handle.job_id, handle.cancel))
+    }
+}
+
 pub struct LiveExecutor<R> {
     store: Arc<WorkspaceStore>,
     runner: R,

@@ -24,6 +24,17 @@ impl App {
                     return vec![Action::Quit];
                 }
                 self.note = None;
+                // A quick Esc then a key arrives as Alt+key: take it as the two keys it was.
+                if key.modifiers.contains(KeyModifiers::ALT)
+                    && let KeyCode::Char(_) = key.code
+                {
+                    let mut actions = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                    if !self.quit {
+                        let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
+                        actions.extend(self.on_key(plain));
+                    }
+                    return actions;
+                }
                 self.on_key(key)
             }
             Message::Resize { width, height } => {

@@ -14,7 +14,8 @@ pub struct Workspace {
     pub credentials: Vec<Credential>,
     #[serde(default)]
     pub payloads: Vec<Payload>,
-    #[serde(default)]
+    // Skipped when empty so a hand-written file without Variables keeps that shape on save.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<Variable>,
 }
 

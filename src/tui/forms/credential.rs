@@ -58,13 +58,9 @@ fn build(
     c: &Credential,
 ) -> Form {
     let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.clone()).collect();
-    let id_field = if original.is_some() {
-        Field::line("id", "Id", &c.id).hint("the id is fixed once created: records refer to it")
-    } else {
-        Field::line("id", "Id", &c.id)
-            .validated(validate::id)
-            .hint("lowercase letters, digits, - and _; blank: made from the name")
-    };
+    let id_field = Field::line("id", "Id", &c.id)
+        .validated(validate::id)
+        .hint("lowercase letters, digits, - and _; blank: made from the name");
     let bearer = match &c.auth {
         CredentialAuth::BearerToken(b) => b.clone(),
         _ => edits::empty_bearer(""),
@@ -160,7 +156,9 @@ fn build(
             .hint("path of the private key (PEM)")
             .shown_when("type", CERTIFICATE),
     ];
-    Form::new(title, FormPurpose::Credential { original }, fields)
+    let mut form = Form::new(title, FormPurpose::Credential { original }, fields);
+    form.drop_id_when_editing();
+    form
 }
 
 pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
@@ -171,17 +169,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
         return None;
     };
     let name = form.value("name");
-    let id = match (&original, form.value("id")) {
-        (Some(original), _) => original.clone(),
-        (None, id) if id.is_empty() => edits::unique_id(ws, &edits::slug(&name)),
-        (None, id) => {
-            if edits::unique_id(ws, &id) != id {
-                form.refuse("id", format!("the id {id} is taken"));
-                return None;
-            }
-            id
-        }
-    };
+    let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let previous = original.as_deref().and_then(|o| ws.credential(o));
     let mut token_payload = None;
     let auth = match form.value("type").as_str() {

@@ -38,15 +38,9 @@ pub fn duplicate_form(ws: &Workspace, integration: &Integration) -> Form {
 }
 
 fn build(title: impl Into<String>, original: Option<String>, i: &Integration) -> Form {
-    let id_field = if original.is_some() {
-        Field::line("id", "Id", &i.id)
-            .validated(|_| Ok(()))
-            .hint("the id is fixed once created: records refer to it")
-    } else {
-        Field::line("id", "Id", &i.id)
-            .validated(validate::id)
-            .hint("lowercase letters, digits, - and _; blank: made from the name")
-    };
+    let id_field = Field::line("id", "Id", &i.id)
+        .validated(validate::id)
+        .hint("lowercase letters, digits, - and _; blank: made from the name");
     let fields = vec![
         id_field,
         Field::line("name", "Name", &i.name).validated(validate::required),
@@ -86,7 +80,9 @@ fn build(title: impl Into<String>, original: Option<String>, i: &Integration) ->
         )
         .hint("path of an extra CA certificate to trust; blank: none"),
     ];
-    Form::new(title, FormPurpose::Integration { original }, fields)
+    let mut form = Form::new(title, FormPurpose::Integration { original }, fields);
+    form.drop_id_when_editing();
+    form
 }
 
 /// The Edit this form describes, or the form with the refused field marked.
@@ -98,17 +94,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
         return None;
     };
     let name = form.value("name");
-    let id = match (&original, form.value("id")) {
-        (Some(original), _) => original.clone(),
-        (None, id) if id.is_empty() => edits::unique_id(ws, &edits::slug(&name)),
-        (None, id) => {
-            if edits::unique_id(ws, &id) != id {
-                form.refuse("id", format!("the id {id} is taken"));
-                return None;
-            }
-            id
-        }
-    };
+    let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let ca_cert = form.value("ca_cert");
     let integration = Integration {
         id,

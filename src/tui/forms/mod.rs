@@ -156,6 +156,20 @@ impl Form {
         form
     }
 
+    /// An edited record keeps its id (other records refer to it), so its form has no id field.
+    pub fn drop_id_when_editing(&mut self) {
+        let editing = matches!(
+            &self.purpose,
+            FormPurpose::Integration { original: Some(_) }
+                | FormPurpose::Credential { original: Some(_) }
+                | FormPurpose::Payload { original: Some(_) }
+        );
+        if editing {
+            self.fields.retain(|f| f.key != "id");
+            self.focus_field(0);
+        }
+    }
+
     pub fn field(&self, key: &str) -> &Field {
         self.fields
             .iter()
@@ -310,6 +324,29 @@ impl Form {
             }
         }
     }
+}
+
+/// The id a submitted record gets: its own when edited (ids are fixed once created), else the one
+/// typed (refused when taken), else one made from the name.
+pub fn record_id(
+    form: &mut Form,
+    original: Option<&str>,
+    name: &str,
+    ws: &crate::workspace::Workspace,
+) -> Option<String> {
+    use crate::tui::edits;
+    if let Some(original) = original {
+        return Some(original.to_string());
+    }
+    let id = form.value("id");
+    if id.is_empty() {
+        return Some(edits::unique_id(ws, &edits::slug(name)));
+    }
+    if ws.id_in_use(&id) {
+        form.refuse("id", format!("the id {id} is taken"));
+        return None;
+    }
+    Some(id)
 }
 
 /// The options of a yes/no choice.

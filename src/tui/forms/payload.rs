@@ -55,13 +55,9 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
     let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.clone()).collect();
     let mut credentials = vec![NO_CREDENTIAL.to_string()];
     credentials.extend(ws.credentials.iter().map(|c| c.id.clone()));
-    let id_field = if original.is_some() {
-        Field::line("id", "Id", &p.id).hint("the id is fixed once created: records refer to it")
-    } else {
-        Field::line("id", "Id", &p.id)
-            .validated(validate::id)
-            .hint("lowercase letters, digits, - and _; blank: made from the name")
-    };
+    let id_field = Field::line("id", "Id", &p.id)
+        .validated(validate::id)
+        .hint("lowercase letters, digits, - and _; blank: made from the name");
     let (body_kind, body_text, content_type) = match &p.body {
         Body::None => ("None", String::new(), String::new()),
         Body::Json(t) => ("JSON", t.clone(), String::new()),
@@ -141,7 +137,9 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
         .validated(validate::optional_number)
         .hint("seconds; blank: the Integration's"),
     ];
-    Form::new(title, FormPurpose::Payload { original }, fields)
+    let mut form = Form::new(title, FormPurpose::Payload { original }, fields);
+    form.drop_id_when_editing();
+    form
 }
 
 pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
@@ -152,17 +150,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
         return None;
     };
     let name = form.value("name");
-    let id = match (&original, form.value("id")) {
-        (Some(original), _) => original.clone(),
-        (None, id) if id.is_empty() => edits::unique_id(ws, &edits::slug(&name)),
-        (None, id) => {
-            if edits::unique_id(ws, &id) != id {
-                form.refuse("id", format!("the id {id} is taken"));
-                return None;
-            }
-            id
-        }
-    };
+    let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let body_text = form.value("body");
     let body = match form.value("body_kind").as_str() {
         "JSON" => {

@@ -46,7 +46,9 @@ pub fn date_time(t: DateTime<Utc>) -> String {
 }
 
 pub fn seconds(s: f64) -> String {
-    if s < 10.0 {
+    if s < 1.0 {
+        format!("{}ms", (s * 1000.0).round() as u64)
+    } else if s < 10.0 {
         format!("{s:.1}s")
     } else {
         span(s as i64)

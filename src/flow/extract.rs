@@ -1,0 +1,248 @@
+//! The response model: named values read from a response by JSONPath, form key or header, and the
+//! server's own `error` / `error_description` when a request is refused.
+
+use super::http::HttpResponse;
+use crate::workspace::{ResponseValue, ValueSource};
+use serde_json::Value;
+use serde_json_path::JsonPath;
+
+/// What the response model read: values found, and a reason for each that was not.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extracted {
+    pub values: Vec<(String, String)>,
+    pub missing: Vec<(String, String)>,
+}
+
+impl Extracted {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn why_missing(&self, name: &str) -> Option<&str> {
+        self.missing
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The body parsed once, lazily, as whichever form the model asks for.
+struct Body<'a> {
+    raw: &'a [u8],
+    json: Option<Result<Value, String>>,
+}
+
+impl<'a> Body<'a> {
+    fn json(&mut self) -> Result<&Value, String> {
+        let raw = self.raw;
+        self.json
+            .get_or_insert_with(|| {
+                serde_json::from_slice::<Value>(raw)
+                    .map_err(|e| format!("the body is not JSON ({e})"))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// Reads every value of the model from the response.
+pub fn extract(model: &[ResponseValue], response: &HttpResponse) -> Extracted {
+    let mut body = Body {
+        raw: &response.body,
+        json: None,
+    };
+    let mut out = Extracted::default();
+    for value in model {
+        let found = match &value.source {
+            ValueSource::JsonPath(path) => json_path_value(&mut body, path),
+            ValueSource::FormKey(key) => form_value(response.body.as_slice(), key),
+            ValueSource::Header(name) => response
+                .header(name)
+                .map(str::to_string)
+                .ok_or_else(|| format!("no {name} header in the response")),
+        };
+        match found {
+            Ok(v) => out.values.push((value.name.clone(), v)),
+            Err(why) => out.missing.push((value.name.clone(), why)),
+        }
+    }
+    out
+}
+
+fn json_path_value(body: &mut Body, path: &str) -> Result<String, String> {
+    let parsed = JsonPath::parse(path).map_err(|e| format!("JSONPath {path} is not valid: {e}"))?;
+    let json = body.json()?;
+    let nodes = parsed.query(json).all();
+    match nodes.first() {
+        None => Err(format!("nothing at {path} in the body")),
+        Some(Value::Null) => Err(format!("{path} is null in the body")),
+        Some(v) => Ok(json_text(v)),
+    }
+}
+
+/// Strings as they are, everything else as compact JSON text.
+pub fn json_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn form_value(raw: &[u8], key: &str) -> Result<String, String> {
+    form_urlencoded::parse(raw)
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| format!("no {key} key in the form body"))
+}
+
+/// The server's explanation of a refusal: OAuth 2 `error` and `error_description` (JSON or form
+/// body), or a JSON `message`, or the start of a short text body.
+pub fn server_reason(response: &HttpResponse) -> Option<String> {
+    let body = &response.body;
+    let mut error = None;
+    let mut description = None;
+    if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+        error = map.get("error").map(json_text);
+        description = map
+            .get("error_description")
+            .or_else(|| map.get("message"))
+            .map(json_text);
+    } else if is_form(response) {
+        for (k, v) in form_urlencoded::parse(body) {
+            match k.as_ref() {
+                "error" => error = Some(v.into_owned()),
+                "error_description" => description = Some(v.into_owned()),
+                _ => {}
+            }
+        }
+    }
+    match (error, description) {
+        (Some(e), Some(d)) => Some(format!("{e}: {d}")),
+        (Some(e), None) => Some(e),
+        (None, Some(d)) => Some(d),
+        (None, None) => {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            if text.is_empty() {
+                None
+            } else {
+                let short: String = text.chars().take(200).collect();
+                Some(short.lines().collect::<Vec<_>>().join(" "))
+            }
+        }
+    }
+}
+
+/// The OAuth 2 `error` code of a refusal, if the body names one.
+pub fn oauth_error_code(response: &HttpResponse) -> Option<String> {
+    if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(&response.body) {
+        return map.get("error").map(json_text);
+    }
+    form_urlencoded::parse(&response.body)
+        .find(|(k, _)| k == "error")
+        .map(|(_, v)| v.into_owned())
+}
+
+fn is_form(response: &HttpResponse) -> bool {
+    response
+        .header("content-type")
+        .is_some_and(|c| c.contains("application/x-www-form-urlencoded"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::{StatusCode, Url};
+    use std::time::Duration;
+
+    fn response(content_type: &str, body: &str) -> HttpResponse {
+        HttpResponse {
+            status: StatusCode::OK,
+            headers: vec![
+                ("content-type".into(), content_type.into()),
+                ("X-Request-Id".into(), "abc-123".into()),
+            ],
+            body: body.as_bytes().to_vec(),
+            body_bytes: body.len() as u64,
+            truncated: false,
+            final_url: Url::parse("http://localhost/").unwrap(),
+            redirects: vec![],
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    fn value(name: &str, source: ValueSource) -> ResponseValue {
+        ResponseValue {
+            name: name.into(),
+            source,
+        }
+    }
+
+    #[test]
+    fn json_values_keep_strings_and_render_the_rest_as_json() {
+        let r = response(
+            "application/json",
+            r#"{"token":"t1","n":3600,"ok":true,"obj":{"a":[1,2]},"items":[{"id":"x"}],"nil":null}"#,
+        );
+        let model = vec![
+            value("token", ValueSource::JsonPath("$.token".into())),
+            value("n", ValueSource::JsonPath("$.n".into())),
+            value("ok", ValueSource::JsonPath("$.ok".into())),
+            value("obj", ValueSource::JsonPath("$.obj".into())),
+            value("first", ValueSource::JsonPath("$.items[0].id".into())),
+            value("nil", ValueSource::JsonPath("$.nil".into())),
+            value("absent", ValueSource::JsonPath("$.nope".into())),
+            value("req", ValueSource::Header("x-request-id".into())),
+        ];
+        let e = extract(&model, &r);
+        assert_eq!(e.get("token"), Some("t1"));
+        assert_eq!(e.get("n"), Some("3600"));
+        assert_eq!(e.get("ok"), Some("true"));
+        assert_eq!(e.get("obj"), Some(r#"{"a":[1,2]}"#));
+        assert_eq!(e.get("first"), Some("x"));
+        assert_eq!(e.get("req"), Some("abc-123"));
+        assert!(e.why_missing("nil").unwrap().contains("null"));
+        assert!(
+            e.why_missing("absent")
+                .unwrap()
+                .contains("nothing at $.nope")
+        );
+    }
+
+    #[test]
+    fn form_bodies_are_read_by_key() {
+        let r = response(
+            "application/x-www-form-urlencoded",
+            "access_token=a%2Bb&expires_in=60",
+        );
+        let e = extract(
+            &[value("t", ValueSource::FormKey("access_token".into()))],
+            &r,
+        );
+        assert_eq!(e.get("t"), Some("a+b"));
+    }
+
+    #[test]
+    fn a_non_json_body_is_named_as_such() {
+        let r = response("text/html", "<html>oops</html>");
+        let e = extract(&[value("t", ValueSource::JsonPath("$.t".into()))], &r);
+        assert!(e.why_missing("t").unwrap().contains("not JSON"));
+    }
+
+    #[test]
+    fn server_reasons_quote_error_and_description() {
+        let r = response(
+            "application/json",
+            r#"{"error":"invalid_grant","error_description":"Token expired"}"#,
+        );
+        assert_eq!(
+            server_reason(&r).as_deref(),
+            Some("invalid_grant: Token expired")
+        );
+        assert_eq!(oauth_error_code(&r).as_deref(), Some("invalid_grant"));
+        let r = response("text/plain", "Internal error\nmore");
+        assert_eq!(server_reason(&r).as_deref(), Some("Internal error more"));
+    }
+}

@@ -1,0 +1,328 @@
+//! The HTTP layer: shared reqwest clients (one per TLS setup), redirects followed by hand so that
+//! credential headers never reach another host, and response bodies read up to a cap.
+
+use crate::workspace::{CertificateAuth, TlsOptions};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Client, Method, StatusCode, Url};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// How many redirects one request may follow before it fails.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// A request ready to go out: everything rendered, credentials applied.
+#[derive(Debug, Clone)]
+pub struct PreparedRequest {
+    pub method: Method,
+    pub url: Url,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+    /// Names of headers that carry a credential: dropped when a redirect leaves the origin.
+    pub credential_headers: Vec<String>,
+    pub timeout: Duration,
+}
+
+/// A response as kept: the body up to the cap, the rest counted.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    pub status: StatusCode,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub body_bytes: u64,
+    pub truncated: bool,
+    /// The URL that answered, after redirects.
+    pub final_url: Url,
+    /// Each redirect followed, as `status -> location`.
+    pub redirects: Vec<String>,
+    pub elapsed: Duration,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum HttpError {
+    #[error("cancelled")]
+    Cancelled,
+    #[error("no answer from {host} within {secs} s (timed out)")]
+    Timeout { host: String, secs: u64 },
+    #[error("could not connect to {host}: {reason}")]
+    Connect { host: String, reason: String },
+    #[error("more than {MAX_REDIRECTS} redirects")]
+    TooManyRedirects,
+    #[error("bad redirect: {0}")]
+    BadRedirect(String),
+    #[error("invalid request: {0}")]
+    Invalid(String),
+    #[error("request to {host} failed: {reason}")]
+    Other { host: String, reason: String },
+    #[error("could not set up TLS: {0}")]
+    Tls(String),
+}
+
+/// The clients of one Runner: the default one, plus one per distinct TLS setup (custom CA, invalid
+/// certificates accepted, client certificate), built on first use and kept.
+#[derive(Debug)]
+pub struct HttpClients {
+    connect_timeout: Duration,
+    default: Client,
+    special: Mutex<HashMap<String, Client>>,
+}
+
+impl HttpClients {
+    pub fn new(connect_timeout: Duration) -> Result<HttpClients, HttpError> {
+        let default = builder(connect_timeout)
+            .build()
+            .map_err(|e| HttpError::Tls(error_chain(&e)))?;
+        Ok(HttpClients {
+            connect_timeout,
+            default,
+            special: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The client for an Integration's TLS options and an optional client certificate.
+    pub fn client_for(
+        &self,
+        tls: &TlsOptions,
+        certificate: Option<&CertificateAuth>,
+    ) -> Result<Client, HttpError> {
+        if tls.is_default() && certificate.is_none() {
+            return Ok(self.default.clone());
+        }
+        let key = format!(
+            "{}|{:?}|{:?}",
+            tls.accept_invalid_certs,
+            tls.ca_cert,
+            certificate.map(|c| (&c.cert_path, &c.key_path))
+        );
+        let mut special = self.special.lock().expect("client cache lock");
+        if let Some(client) = special.get(&key) {
+            return Ok(client.clone());
+        }
+        let mut b = builder(self.connect_timeout);
+        if tls.accept_invalid_certs {
+            b = b.tls_danger_accept_invalid_certs(true);
+        }
+        if let Some(ca) = &tls.ca_cert {
+            let pem = std::fs::read(ca)
+                .map_err(|e| HttpError::Tls(format!("cannot read CA certificate {ca}: {e}")))?;
+            let cert = reqwest::Certificate::from_pem(&pem)
+                .map_err(|e| HttpError::Tls(format!("CA certificate {ca}: {}", error_chain(&e))))?;
+            b = b.add_root_certificate(cert);
+        }
+        if let Some(c) = certificate {
+            let mut pem = std::fs::read(&c.cert_path).map_err(|e| {
+                HttpError::Tls(format!(
+                    "cannot read client certificate {}: {e}",
+                    c.cert_path
+                ))
+            })?;
+            let key = std::fs::read(&c.key_path).map_err(|e| {
+                HttpError::Tls(format!("cannot read client key {}: {e}", c.key_path))
+            })?;
+            pem.push(b'\n');
+            pem.extend_from_slice(&key);
+            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
+                HttpError::Tls(format!("client certificate/key: {}", error_chain(&e)))
+            })?;
+            b = b.identity(identity);
+        }
+        let client = b.build().map_err(|e| HttpError::Tls(error_chain(&e)))?;
+        special.insert(key, client.clone());
+        Ok(client)
+    }
+}
+
+fn builder(connect_timeout: Duration) -> reqwest::ClientBuilder {
+    Client::builder()
+        .connect_timeout(connect_timeout)
+        // Followed by hand in `send`, so credential headers can be dropped across origins.
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("payloads/", env!("CARGO_PKG_VERSION")))
+}
+
+/// The error and its causes on one line (reqwest's own Display hides the useful part).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}
+
+fn host_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => url.scheme().to_string(),
+    }
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
+/// Sends the request, follows redirects (at most `MAX_REDIRECTS`), and reads the body up to
+/// `body_cap` bytes, draining and counting the rest. The timeout covers the whole exchange.
+pub async fn send(
+    client: &Client,
+    request: &PreparedRequest,
+    body_cap: usize,
+    cancel: &CancellationToken,
+) -> Result<HttpResponse, HttpError> {
+    let started = Instant::now();
+    let deadline = tokio::time::Instant::now() + request.timeout;
+    let host = host_of(&request.url);
+    let work = exchange(client, request, body_cap, started);
+    tokio::select! {
+        biased;
+        _ = cancel.cancelled() => Err(HttpError::Cancelled),
+        _ = tokio::time::sleep_until(deadline) => Err(HttpError::Timeout { host, secs: request.timeout.as_secs() }),
+        result = work => result,
+    }
+}
+
+async fn exchange(
+    client: &Client,
+    request: &PreparedRequest,
+    body_cap: usize,
+    started: Instant,
+) -> Result<HttpResponse, HttpError> {
+    let mut method = request.method.clone();
+    let mut url = request.url.clone();
+    let mut body = request.body.clone();
+    let mut headers = header_map(&request.headers)?;
+    let mut redirects = Vec::new();
+    loop {
+        let mut builder = client
+            .request(method.clone(), url.clone())
+            .headers(headers.clone());
+        if let Some(b) = &body {
+            builder = builder.body(b.clone());
+        }
+        let mut response = builder.send().await.map_err(|e| classify(&e, &url))?;
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .map(str::to_string);
+        if status.is_redirection()
+            && status != StatusCode::NOT_MODIFIED
+            && let Some(location) = location
+        {
+            if redirects.len() >= MAX_REDIRECTS {
+                return Err(HttpError::TooManyRedirects);
+            }
+            let next = url
+                .join(&location)
+                .map_err(|e| HttpError::BadRedirect(format!("{location}: {e}")))?;
+            if !same_origin(&url, &next) {
+                for name in &request.credential_headers {
+                    headers.remove(name.as_str());
+                }
+                headers.remove(reqwest::header::AUTHORIZATION);
+                headers.remove(reqwest::header::COOKIE);
+                headers.remove(reqwest::header::PROXY_AUTHORIZATION);
+            }
+            // 301/302/303 turn a POST into a GET without a body, as browsers and curl do.
+            let keeps_method = matches!(
+                status,
+                StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+            );
+            if !keeps_method && method != Method::GET && method != Method::HEAD {
+                method = Method::GET;
+                body = None;
+                headers.remove(reqwest::header::CONTENT_TYPE);
+                headers.remove(reqwest::header::CONTENT_LENGTH);
+            }
+            // Drain what is left of the redirect's body so the connection can be reused.
+            while let Ok(Some(_)) = response.chunk().await {}
+            redirects.push(format!("{} -> {}", status.as_u16(), next));
+            url = next;
+            continue;
+        }
+        let headers_out = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut kept = Vec::new();
+        let mut total: u64 = 0;
+        while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e, &url))? {
+            total += chunk.len() as u64;
+            let room = body_cap.saturating_sub(kept.len());
+            kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
+        return Ok(HttpResponse {
+            status,
+            headers: headers_out,
+            truncated: total > kept.len() as u64,
+            body: kept,
+            body_bytes: total,
+            final_url: url,
+            redirects,
+            elapsed: started.elapsed(),
+        });
+    }
+}
+
+fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, HttpError> {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        let n = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| HttpError::Invalid(format!("header name {name:?} is not valid")))?;
+        let v = HeaderValue::from_str(value).map_err(|_| {
+            HttpError::Invalid(format!(
+                "the value of header {name} has characters HTTP forbids"
+            ))
+        })?;
+        map.append(n, v);
+    }
+    Ok(map)
+}
+
+fn classify(e: &reqwest::Error, url: &Url) -> HttpError {
+    let host = host_of(url);
+    // The chain without the URL: a Custom query-parameter credential may sit in it.
+    let reason = {
+        let mut parts = Vec::new();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            parts.push(s.to_string());
+            source = s.source();
+        }
+        if parts.is_empty() {
+            "unknown error".to_string()
+        } else {
+            parts.join(": ")
+        }
+    };
+    if e.is_connect() {
+        HttpError::Connect { host, reason }
+    } else {
+        HttpError::Other { host, reason }
+    }
+}

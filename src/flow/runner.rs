@@ -1,0 +1,520 @@
+//! The Runner: starts Jobs on tokio tasks and walks the refresh-then-call flow of DESIGN.md §3 —
+//! refresh when needed (single flight), save, call, one refresh and one retry on a 401.
+
+use super::config::RunnerConfig;
+use super::credentials::{self, AppliedAuth};
+use super::events::{RunEvent, RunEventKind, RunRequest};
+use super::extract::{self, Extracted};
+use super::http::{self, HttpClients, HttpError, HttpResponse};
+use super::refresh::{RefreshGate, RefreshReason};
+use super::request::{self, RequestParts};
+use super::targets;
+use super::tracker::{JobTracker, Sink, add_secrets};
+use crate::jobs::{Job, JobId, JobStatus, JobStore, Redactor, Trigger, new_job_id};
+use crate::template;
+use crate::workspace::{
+    CredentialAuth, CredentialField, Payload, PayloadKind, Target, Workspace, WorkspaceStore,
+};
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// A started Job: its id at once, a way to cancel it, and the finished Job (redacted) at the end.
+#[derive(Debug)]
+pub struct RunHandle {
+    pub job_id: JobId,
+    pub cancel: CancellationToken,
+    pub done: JoinHandle<Job>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FlowError {
+    #[error("could not set up the HTTP client: {0}")]
+    Http(#[from] HttpError),
+}
+
+/// Why a run stopped early.
+#[derive(Debug)]
+pub(super) enum Failure {
+    Failed(String),
+    Cancelled,
+}
+
+impl From<String> for Failure {
+    fn from(reason: String) -> Self {
+        Failure::Failed(reason)
+    }
+}
+
+impl From<HttpError> for Failure {
+    fn from(e: HttpError) -> Self {
+        match e {
+            HttpError::Cancelled => Failure::Cancelled,
+            other => Failure::Failed(other.to_string()),
+        }
+    }
+}
+
+/// Runs Payloads against a shared workspace. Cheap to clone; clones share clients and locks.
+#[derive(Clone)]
+pub struct Runner {
+    pub(super) inner: Arc<Inner>,
+}
+
+pub(super) struct Inner {
+    pub(super) store: Arc<WorkspaceStore>,
+    pub(super) jobs: Arc<JobStore>,
+    pub(super) config: RunnerConfig,
+    pub(super) http: HttpClients,
+    pub(super) gate: RefreshGate,
+}
+
+impl std::fmt::Debug for Runner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("workspace", &self.inner.store.path())
+            .finish()
+    }
+}
+
+impl Runner {
+    pub fn new(
+        store: Arc<WorkspaceStore>,
+        jobs: Arc<JobStore>,
+        config: RunnerConfig,
+    ) -> Result<Runner, FlowError> {
+        let http = HttpClients::new(config.connect_timeout)?;
+        Ok(Runner {
+            inner: Arc::new(Inner {
+                store,
+                jobs,
+                config,
+                http,
+                gate: RefreshGate::default(),
+            }),
+        })
+    }
+
+    pub fn store(&self) -> &Arc<WorkspaceStore> {
+        &self.inner.store
+    }
+
+    pub fn jobs(&self) -> &Arc<JobStore> {
+        &self.inner.jobs
+    }
+
+    pub fn config(&self) -> &RunnerConfig {
+        &self.inner.config
+    }
+
+    fn sink(&self, workspace: &Workspace, events: UnboundedSender<RunEvent>) -> Sink {
+        Sink {
+            events,
+            clock: self.inner.config.clock.clone(),
+            redactor: Arc::new(Mutex::new(Redactor::from_workspace(workspace))),
+        }
+    }
+
+    pub(super) fn new_job_id(&self) -> JobId {
+        new_job_id(self.inner.config.clock.now())
+    }
+
+    /// Starts a run of a Payload. Returns at once; the Job is `Queued`, then `Running` on its task.
+    pub fn start(&self, req: RunRequest, events: UnboundedSender<RunEvent>) -> RunHandle {
+        let workspace = self.inner.store.snapshot();
+        let sink = self.sink(&workspace, events);
+        let integration = workspace
+            .payload(&req.payload_id)
+            .map(|p| p.integration.clone())
+            .unwrap_or_default();
+        let mut tracker = JobTracker::create(
+            self.new_job_id(),
+            &req.payload_id,
+            &integration,
+            req.trigger.clone(),
+            req.inputs.clone(),
+            &sink,
+        );
+        let job_id = tracker.id();
+        let cancel = CancellationToken::new();
+        let runner = self.clone();
+        let token = cancel.clone();
+        let done = tokio::spawn(async move {
+            tracker.start();
+            let outcome = runner.run_payload(&mut tracker, &req, &token, &sink).await;
+            runner.finish(tracker, outcome)
+        });
+        RunHandle {
+            job_id,
+            cancel,
+            done,
+        }
+    }
+
+    /// Requests new tokens for a Bearer Token Credential now, whatever its expiry says.
+    pub fn start_refresh(
+        &self,
+        credential_id: &str,
+        trigger: Trigger,
+        events: UnboundedSender<RunEvent>,
+    ) -> RunHandle {
+        let workspace = self.inner.store.snapshot();
+        let sink = self.sink(&workspace, events);
+        let (payload, integration) = match workspace.credential(credential_id) {
+            Some(c) => match &c.auth {
+                CredentialAuth::BearerToken(b) => (
+                    b.token_payload.clone(),
+                    workspace
+                        .payload(&b.token_payload)
+                        .map(|p| p.integration.clone())
+                        .unwrap_or_else(|| c.integration.clone()),
+                ),
+                _ => (credential_id.to_string(), c.integration.clone()),
+            },
+            None => (credential_id.to_string(), String::new()),
+        };
+        let mut tracker = JobTracker::create(
+            self.new_job_id(),
+            &payload,
+            &integration,
+            trigger,
+            Vec::new(),
+            &sink,
+        );
+        let job_id = tracker.id();
+        let cancel = CancellationToken::new();
+        let runner = self.clone();
+        let token = cancel.clone();
+        let credential_id = credential_id.to_string();
+        let done = tokio::spawn(async move {
+            tracker.start();
+            let outcome = runner
+                .manual_refresh(&mut tracker, &credential_id, &token)
+                .await;
+            runner.finish(tracker, outcome)
+        });
+        RunHandle {
+            job_id,
+            cancel,
+            done,
+        }
+    }
+
+    /// Runs a Payload to its end, without events: for the CLI and tests.
+    pub async fn run_to_end(&self, req: RunRequest) -> Job {
+        let (events, _) = tokio::sync::mpsc::unbounded_channel();
+        let handle = self.start(req, events);
+        handle.done.await.expect("the run task does not panic")
+    }
+
+    fn finish(&self, tracker: JobTracker, outcome: Result<(), Failure>) -> Job {
+        let jobs = &self.inner.jobs;
+        match outcome {
+            Ok(()) => tracker.finish(JobStatus::Succeeded, None, jobs),
+            Err(Failure::Failed(reason)) => tracker.finish(JobStatus::Failed, Some(reason), jobs),
+            Err(Failure::Cancelled) => tracker.finish(
+                JobStatus::Cancelled,
+                Some("cancelled before it finished".to_string()),
+                jobs,
+            ),
+        }
+    }
+
+    async fn manual_refresh(
+        &self,
+        t: &mut JobTracker,
+        credential_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<(), Failure> {
+        let _guard = tokio::select! {
+            _ = cancel.cancelled() => return Err(Failure::Cancelled),
+            guard = self.inner.gate.acquire(credential_id) => guard,
+        };
+        self.token_request(t, credential_id).await?;
+        Ok(())
+    }
+
+    async fn run_payload(
+        &self,
+        t: &mut JobTracker,
+        req: &RunRequest,
+        cancel: &CancellationToken,
+        sink: &Sink,
+    ) -> Result<(), Failure> {
+        let ws = self.inner.store.snapshot();
+        let payload = ws.payload(&req.payload_id).cloned().ok_or_else(|| {
+            let known: Vec<&str> = ws.payloads.iter().map(|p| p.id.as_str()).collect();
+            format!(
+                "no Payload {:?} in the workspace; known: {}",
+                req.payload_id,
+                known.join(", ")
+            )
+        })?;
+        if payload.kind == PayloadKind::Credential {
+            // Running a Credential Payload by hand is a refresh of its Credential.
+            let credential_id = payload
+                .credential
+                .clone()
+                .ok_or("this Credential Payload names no Credential to refresh".to_string())?;
+            t.step(format!(
+                "requesting new tokens for Credential {credential_id}"
+            ));
+            return self.manual_refresh(t, &credential_id, cancel).await;
+        }
+        let integration = ws
+            .integration(&payload.integration)
+            .cloned()
+            .ok_or_else(|| format!("no Integration {:?} in the workspace", payload.integration))?;
+        let inputs = request::resolve_inputs(&payload, &req.inputs)?;
+        t.job.inputs = inputs.clone();
+
+        let credential_id = payload.credential.clone();
+        // Render once before anything goes out (a token request included): a placeholder with
+        // no value stops the run here, naming it.
+        {
+            let resolved = match &credential_id {
+                Some(id) => match ws.credential(id) {
+                    Some(c) => Some(
+                        template::resolve_credential(c)
+                            .map_err(|e| format!("Credential {id}: {e}"))?,
+                    ),
+                    None => None,
+                },
+                None => None,
+            };
+            let auth = resolved
+                .as_ref()
+                .map(credentials::for_business)
+                .unwrap_or_default();
+            request::build(&RequestParts {
+                payload: &payload,
+                integration: &integration,
+                credential: resolved.as_ref(),
+                auth: &auth,
+                inputs: &inputs,
+                variables: &ws.variables,
+                now: self.inner.config.clock.now(),
+                default_timeout: self.inner.config.default_timeout,
+            })?;
+        }
+        let mut refreshed = false;
+        if let Some(id) = &credential_id {
+            let credential = ws.credential(id).ok_or_else(|| {
+                format!("the Payload's Credential {id:?} is not in the workspace")
+            })?;
+            if let CredentialAuth::BearerToken(bearer) = &credential.auth {
+                let now = self.inner.config.clock.now();
+                if bearer.needs_refresh(now, self.inner.config.margin()) {
+                    t.step(match bearer.expires_at() {
+                        _ if bearer.access_token.trim().is_empty() => {
+                            "the access token is blank: refreshing first".to_string()
+                        }
+                        Some(at) => format!("the access token expires at {at}: refreshing first"),
+                        None => "the access token needs a refresh".to_string(),
+                    });
+                    refreshed = self
+                        .refresh_for(t, id, RefreshReason::Expiring, cancel, sink)
+                        .await?;
+                }
+            }
+        }
+
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if cancel.is_cancelled() {
+                return Err(Failure::Cancelled);
+            }
+            // Read again: a refresh (ours or another run's) may have written the Credential.
+            let ws = self.inner.store.snapshot();
+            let credential = match &credential_id {
+                Some(id) => {
+                    let c = ws.credential(id).ok_or_else(|| {
+                        format!("the Payload's Credential {id:?} is not in the workspace")
+                    })?;
+                    let resolved = template::resolve_credential(c)
+                        .map_err(|e| format!("Credential {id}: {e}"))?;
+                    add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
+                    Some(resolved)
+                }
+                None => None,
+            };
+            let auth = credential
+                .as_ref()
+                .map(credentials::for_business)
+                .unwrap_or_default();
+            add_secrets(&t.redactor, &auth.secrets);
+            let response = self
+                .send(
+                    t,
+                    &payload,
+                    &integration,
+                    credential.as_ref(),
+                    &auth,
+                    &inputs,
+                    &ws,
+                    cancel,
+                )
+                .await?;
+            let bearer_token = credential.as_ref().and_then(|c| match &c.auth {
+                CredentialAuth::BearerToken(b) => Some(b.access_token.clone()),
+                _ => None,
+            });
+            if response.status.as_u16() == 401
+                && let (Some(id), Some(token)) = (&credential_id, bearer_token)
+            {
+                if attempt == 1 && !refreshed {
+                    t.step("401 Unauthorized: refreshing the token once, then retrying once");
+                    self.refresh_for(t, id, RefreshReason::Rejected(token), cancel, sink)
+                        .await?;
+                    refreshed = true;
+                    continue;
+                }
+                return Err(Failure::Failed(format!(
+                    "{}, even with a freshly refreshed token",
+                    refusal("the server", &response)
+                )));
+            }
+            if !response.status.is_success() {
+                return Err(Failure::Failed(refusal("the server", &response)));
+            }
+            if payload.kind == PayloadKind::Callout {
+                self.apply_response(t, &payload, &response, credential_id.as_deref())?;
+            }
+            return Ok(());
+        }
+    }
+
+    /// Builds, records and sends one request; its response is recorded in the Job.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn send(
+        &self,
+        t: &mut JobTracker,
+        payload: &Payload,
+        integration: &crate::workspace::Integration,
+        credential: Option<&crate::workspace::Credential>,
+        auth: &AppliedAuth,
+        inputs: &[(String, String)],
+        ws: &Workspace,
+        cancel: &CancellationToken,
+    ) -> Result<HttpResponse, Failure> {
+        let prepared = request::build(&RequestParts {
+            payload,
+            integration,
+            credential,
+            auth,
+            inputs,
+            variables: &ws.variables,
+            now: self.inner.config.clock.now(),
+            default_timeout: self.inner.config.default_timeout,
+        })?;
+        let client = self
+            .inner
+            .http
+            .client_for(&integration.tls, auth.certificate.as_ref())?;
+        t.job.request = Some(request::record(&prepared));
+        t.step(format!("{} {} sent", prepared.method, prepared.url));
+        t.emit(RunEventKind::RequestSent);
+        let result = http::send(&client, &prepared, self.inner.config.body_cap, cancel).await;
+        let response = result?;
+        self.record_response(t, &response);
+        t.emit(RunEventKind::ResponseReceived {
+            status: response.status.as_u16(),
+        });
+        Ok(response)
+    }
+
+    fn record_response(&self, t: &mut JobTracker, response: &HttpResponse) {
+        t.add_callout_ms(response.elapsed.as_millis() as u64);
+        for redirect in &response.redirects {
+            t.step(format!("redirected: {redirect}"));
+        }
+        t.set_response(response);
+        let mut line = format!(
+            "answered {} ({} bytes",
+            status_text(response.status),
+            response.body_bytes
+        );
+        if response.truncated {
+            line.push_str(&format!(", first {} kept", response.body.len()));
+        }
+        line.push(')');
+        t.step(line);
+    }
+
+    /// Reads the response model and writes the Data Targets of a Callout, saving the workspace.
+    fn apply_response(
+        &self,
+        t: &mut JobTracker,
+        payload: &Payload,
+        response: &HttpResponse,
+        credential_id: Option<&str>,
+    ) -> Result<(), Failure> {
+        let extracted = extract::extract(&payload.response, response);
+        t.job.extracted = extracted.values.clone();
+        for (name, why) in &extracted.missing {
+            t.step(format!("response value {name} not read: {why}"));
+        }
+        if payload.targets.is_empty() {
+            return Ok(());
+        }
+        let secret_values = credential_target_values(payload, &extracted);
+        add_secrets(&t.redactor, &secret_values);
+        let now = self.inner.config.clock.now();
+        let applied = self
+            .inner
+            .store
+            .update(|ws| targets::apply(ws, &payload.targets, &extracted, credential_id, now))
+            .map_err(|e| format!("the Data Targets could not be saved: {e}"))?;
+        add_secrets(&t.redactor, &applied.secrets);
+        t.job.targets = applied.results.clone();
+        t.emit(RunEventKind::TargetsApplied);
+        t.step(format!("saved {}", self.inner.store.path().display()));
+        t.emit(RunEventKind::WorkspaceSaved);
+        match applied.first_error() {
+            Some(e) => Err(Failure::Failed(format!("Data Target {e}"))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Values of the response headed for Credential fields: secrets from the moment they are read.
+pub(super) fn credential_target_values(payload: &Payload, extracted: &Extracted) -> Vec<String> {
+    payload
+        .targets
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.target,
+                Target::Credential(CredentialField::AccessToken | CredentialField::RefreshToken)
+            )
+        })
+        .filter_map(|d| extracted.get(&d.value).map(str::to_string))
+        .collect()
+}
+
+pub(super) fn status_text(status: reqwest::StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
+
+/// A non-2xx answer in words, quoting the server's reason, with plain advice for the OAuth 2
+/// errors a user can act on.
+pub(super) fn refusal(who: &str, response: &HttpResponse) -> String {
+    let mut text = format!("{who} answered {}", status_text(response.status));
+    if let Some(reason) = extract::server_reason(response) {
+        text.push_str(&format!(" ({reason})"));
+    }
+    match extract::oauth_error_code(response).as_deref() {
+        Some("invalid_grant") => text
+            .push_str(": the refresh token is no longer accepted; the Credential needs new tokens"),
+        Some("invalid_client") => {
+            text.push_str(": the client id or client secret was not accepted")
+        }
+        _ => {}
+    }
+    text
+}

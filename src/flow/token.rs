@@ -1,0 +1,186 @@
+//! Token refreshes inside a run: the single-flight refresh of a business Job (a linked refresh Job
+//! of its own) and the token request itself, which writes the Credential only when it succeeds.
+
+use super::credentials;
+use super::events::RunEventKind;
+use super::extract;
+use super::refresh::{RefreshReason, still_needed};
+use super::request;
+use super::runner::{Failure, Runner, credential_target_values, refusal};
+use super::targets;
+use super::tracker::{JobTracker, Sink, add_secrets};
+use crate::jobs::{JobStatus, Trigger};
+use crate::template;
+use crate::workspace::{CredentialAuth, CredentialField, Target};
+use tokio_util::sync::CancellationToken;
+
+impl Runner {
+    /// Makes sure the Credential has a usable token, refreshing it under its single-flight lock
+    /// unless another run has just done so. Returns whether this run made a token request.
+    pub(super) async fn refresh_for(
+        &self,
+        t: &mut JobTracker,
+        credential_id: &str,
+        reason: RefreshReason,
+        cancel: &CancellationToken,
+        sink: &Sink,
+    ) -> Result<bool, Failure> {
+        let _guard = tokio::select! {
+            _ = cancel.cancelled() => return Err(Failure::Cancelled),
+            guard = self.inner.gate.acquire(credential_id) => guard,
+        };
+        let ws = self.inner.store.snapshot();
+        let credential = ws
+            .credential(credential_id)
+            .ok_or_else(|| format!("Credential {credential_id:?} is not in the workspace"))?;
+        let now = self.inner.config.clock.now();
+        if !still_needed(credential, &reason, now, self.inner.config.margin()) {
+            t.step("another run has just refreshed the token: using it");
+            return Ok(false);
+        }
+        let (payload_id, integration) = match &credential.auth {
+            CredentialAuth::BearerToken(b) => (
+                b.token_payload.clone(),
+                ws.payload(&b.token_payload)
+                    .map(|p| p.integration.clone())
+                    .unwrap_or_default(),
+            ),
+            _ => (credential_id.to_string(), credential.integration.clone()),
+        };
+        let mut rt = JobTracker::create(
+            self.new_job_id(),
+            &payload_id,
+            &integration,
+            Trigger::RefreshFor(t.id()),
+            Vec::new(),
+            sink,
+        );
+        let refresh_job = rt.id();
+        rt.job.linked_job = Some(t.id());
+        t.job.linked_job = Some(refresh_job.clone());
+        t.step(format!("refresh started (job {refresh_job})"));
+        t.emit(RunEventKind::RefreshStarted {
+            refresh_job: refresh_job.clone(),
+        });
+        rt.start();
+        let result = self.token_request(&mut rt, credential_id).await;
+        let finished = match &result {
+            Ok(()) => rt.finish(JobStatus::Succeeded, None, &self.inner.jobs),
+            Err(e) => rt.finish(JobStatus::Failed, Some(e.clone()), &self.inner.jobs),
+        };
+        let ok = finished.status == JobStatus::Succeeded;
+        t.step(format!(
+            "refresh {} (job {refresh_job})",
+            if ok { "succeeded" } else { "failed" }
+        ));
+        t.emit(RunEventKind::RefreshFinished { refresh_job, ok });
+        match result {
+            Ok(()) => Ok(true),
+            Err(e) => Err(Failure::Failed(format!("token refresh failed: {e}"))),
+        }
+    }
+
+    /// Runs the Credential's Token Payload in Job `t` and, when it yields an access token, writes
+    /// the Data Targets and saves the workspace. On any failure the Credential is left untouched.
+    /// Called with the Credential's refresh lock held.
+    pub(super) async fn token_request(
+        &self,
+        t: &mut JobTracker,
+        credential_id: &str,
+    ) -> Result<(), String> {
+        let ws = self.inner.store.snapshot();
+        let credential = ws
+            .credential(credential_id)
+            .ok_or_else(|| format!("Credential {credential_id:?} is not in the workspace"))?;
+        let CredentialAuth::BearerToken(bearer) = &credential.auth else {
+            return Err(format!(
+                "Credential {credential_id} is a {} Credential; only Bearer Token Credentials have tokens to refresh",
+                credential.auth.type_name()
+            ));
+        };
+        let payload = ws.payload(&bearer.token_payload).ok_or_else(|| {
+            format!(
+                "Credential {credential_id}'s Token Payload {:?} is not in the workspace",
+                bearer.token_payload
+            )
+        })?;
+        let integration = ws
+            .integration(&payload.integration)
+            .ok_or_else(|| format!("no Integration {:?} in the workspace", payload.integration))?;
+        let resolved = template::resolve_credential(credential)
+            .map_err(|e| format!("Credential {credential_id}: {e}"))?;
+        add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
+        let inputs = request::resolve_inputs(payload, &[])?;
+        let auth = credentials::for_token_request(&resolved, payload.client_auth);
+        add_secrets(&t.redactor, &auth.secrets);
+        // Once the token request is out, it runs to its end even if the run is cancelled: the
+        // server may already have rotated the refresh token, and the new one must be saved.
+        let not_cancellable = CancellationToken::new();
+        let response = match self
+            .send(
+                t,
+                payload,
+                integration,
+                Some(&resolved),
+                &auth,
+                &inputs,
+                &ws,
+                &not_cancellable,
+            )
+            .await
+        {
+            Ok(r) => r,
+            Err(Failure::Failed(e)) => return Err(e),
+            Err(Failure::Cancelled) => return Err("cancelled".into()),
+        };
+        if !response.status.is_success() {
+            return Err(refusal("the token endpoint", &response));
+        }
+        let extracted = extract::extract(&payload.response, &response);
+        let secret_values = credential_target_values(payload, &extracted);
+        add_secrets(&t.redactor, &secret_values);
+        t.job.extracted = extracted.values.clone();
+        let access = payload
+            .targets
+            .iter()
+            .find(|d| d.target == Target::Credential(CredentialField::AccessToken))
+            .ok_or("the Token Payload has no Data Target writing the access token")?;
+        match extracted.get(&access.value) {
+            Some(v) if !v.trim().is_empty() => {}
+            Some(_) => return Err("the access token in the token response is empty".into()),
+            None => {
+                let why = extracted
+                    .why_missing(&access.value)
+                    .unwrap_or("the response model does not read it");
+                return Err(format!("no access token in the token response: {why}"));
+            }
+        }
+        let now = self.inner.config.clock.now();
+        let applied = self
+            .inner
+            .store
+            .update(|ws| targets::apply(ws, &payload.targets, &extracted, Some(credential_id), now))
+            .map_err(|e| format!("the new tokens could not be saved: {e}"))?;
+        add_secrets(&t.redactor, &applied.secrets);
+        t.job.targets = applied.results;
+        t.emit(RunEventKind::TargetsApplied);
+        let expiry = self
+            .inner
+            .store
+            .snapshot()
+            .credential(credential_id)
+            .and_then(|c| match &c.auth {
+                CredentialAuth::BearerToken(b) => b.expires_at(),
+                _ => None,
+            });
+        t.step(format!(
+            "new tokens saved to {}{}",
+            self.inner.store.path().display(),
+            expiry
+                .map(|at| format!("; the access token expires at {at}"))
+                .unwrap_or_default()
+        ));
+        t.emit(RunEventKind::WorkspaceSaved);
+        Ok(())
+    }
+}

@@ -32,8 +32,10 @@ impl TextInput {
         };
         let mut area = TextArea::new(lines);
         area.set_cursor_line_style(Style::default());
-        area.move_cursor(CursorMove::Bottom);
-        area.move_cursor(CursorMove::End);
+        // Single lines are usually added to; multi-line text is read from the top.
+        if kind != InputKind::MultiLine {
+            area.move_cursor(CursorMove::End);
+        }
         let mut input = TextInput {
             area,
             kind,

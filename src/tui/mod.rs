@@ -11,6 +11,7 @@ pub mod runtime;
 pub mod terminal;
 pub mod theme;
 pub mod update;
+mod update_overlays;
 pub mod view;
 pub mod widgets;
 

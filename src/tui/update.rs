@@ -2,7 +2,7 @@
 
 use super::app::{App, Overlay, Pane, Screen};
 use super::edits::{self, Edit};
-use super::forms::{self, Form, FormOutcome, FormPurpose};
+use super::forms::{self, Form};
 use super::message::{Action, Message};
 use super::view::{job_detail, record_detail};
 use crate::flow::{RunEvent, RunEventKind, RunRequest};
@@ -176,7 +176,7 @@ impl App {
         }
     }
 
-    fn open_form(&mut self, form: Form) {
+    pub(super) fn open_form(&mut self, form: Form) {
         self.overlays.push(Overlay::Form(Box::new(form)));
     }
 
@@ -267,7 +267,7 @@ impl App {
 
     /// Applies an edit to the App's copy now and asks the event loop to save it. An edit that
     /// would leave the workspace invalid is refused here, with the reason, before any save.
-    fn commit(&mut self, edit: Edit) -> Result<Vec<Action>, String> {
+    pub(super) fn commit(&mut self, edit: Edit) -> Result<Vec<Action>, String> {
         let mut next = self.workspace.clone();
         edit.apply(&mut next)?;
         let before = crate::workspace::validate::problems(&self.workspace);
@@ -347,7 +347,7 @@ impl App {
         vec![]
     }
 
-    fn start_run(&mut self, request: RunRequest) -> Vec<Action> {
+    pub(super) fn start_run(&mut self, request: RunRequest) -> Vec<Action> {
         self.select_next_job = true;
         self.note = Some(format!("running {}", request.payload_id));
         vec![Action::Run(request)]
@@ -481,140 +481,5 @@ impl App {
             _ => {}
         }
         vec![]
-    }
-
-    fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Action> {
-        let Some(overlay) = self.overlays.pop() else {
-            return vec![];
-        };
-        match overlay {
-            Overlay::Help { scroll } => match key.code {
-                KeyCode::Char('j') | KeyCode::Down => self.overlays.push(Overlay::Help {
-                    scroll: scroll.saturating_add(1).min(40),
-                }),
-                KeyCode::Char('k') | KeyCode::Up => self.overlays.push(Overlay::Help {
-                    scroll: scroll.saturating_sub(1),
-                }),
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {}
-                _ => self.overlays.push(Overlay::Help { scroll }),
-            },
-            Overlay::Error(text) => {
-                if !matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Char('q')
-                ) {
-                    self.overlays.push(Overlay::Error(text));
-                }
-            }
-            Overlay::ConfirmDelete {
-                kind,
-                id,
-                referrers,
-            } => match key.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    return match self.commit(Edit::Delete {
-                        kind,
-                        id: id.clone(),
-                    }) {
-                        Ok(actions) => {
-                            self.note = Some(format!("deleted {} {id}", kind.label()));
-                            actions
-                        }
-                        Err(e) => {
-                            self.overlays.push(Overlay::Error(e));
-                            vec![]
-                        }
-                    };
-                }
-                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {}
-                _ => self.overlays.push(Overlay::ConfirmDelete {
-                    kind,
-                    id,
-                    referrers,
-                }),
-            },
-            Overlay::OfferTokenPayload { payload_id } => match key.code {
-                KeyCode::Enter | KeyCode::Char('y') => {
-                    if let Some(p) = self.workspace.payload(&payload_id) {
-                        let form = forms::payload::edit_form(&self.workspace, p);
-                        self.focus = Pane::Payloads;
-                        self.select(Pane::Payloads, payload_id);
-                        self.open_form(form);
-                    }
-                }
-                KeyCode::Esc | KeyCode::Char('n') => {}
-                _ => self
-                    .overlays
-                    .push(Overlay::OfferTokenPayload { payload_id }),
-            },
-            Overlay::Form(mut form) => match form.handle_key(key) {
-                FormOutcome::Continue => self.overlays.push(Overlay::Form(form)),
-                FormOutcome::Cancel => self.note = Some("cancelled: nothing changed".into()),
-                FormOutcome::Submit => return self.submit_form(form),
-            },
-        }
-        vec![]
-    }
-
-    fn submit_form(&mut self, mut form: Box<Form>) -> Vec<Action> {
-        if let FormPurpose::RunInputs { .. } = form.purpose {
-            return match forms::run_inputs::submit(&form) {
-                Some(request) => self.start_run(request),
-                None => vec![],
-            };
-        }
-        let edit = match &form.purpose {
-            FormPurpose::Integration { .. } => {
-                forms::integration::submit(&mut form, &self.workspace)
-            }
-            FormPurpose::Credential { .. } => forms::credential::submit(&mut form, &self.workspace),
-            FormPurpose::Payload { .. } => forms::payload::submit(&mut form, &self.workspace),
-            FormPurpose::RunInputs { .. } => None,
-        };
-        let Some(edit) = edit else {
-            self.overlays.push(Overlay::Form(form));
-            return vec![];
-        };
-        match self.commit(edit.clone()) {
-            Ok(actions) => {
-                self.after_commit(&edit);
-                actions
-            }
-            Err(e) => {
-                form.error = Some(e);
-                self.overlays.push(Overlay::Form(form));
-                vec![]
-            }
-        }
-    }
-
-    /// Selects what was just saved, and offers a new Token Payload for editing.
-    fn after_commit(&mut self, edit: &Edit) {
-        match edit {
-            Edit::Integration { integration, .. } => {
-                self.focus = Pane::Integrations;
-                self.select(Pane::Integrations, integration.id.clone());
-            }
-            Edit::Credential {
-                credential,
-                token_payload,
-                ..
-            } => {
-                self.select(Pane::Integrations, credential.integration.clone());
-                self.focus = Pane::Credentials;
-                self.select(Pane::Credentials, credential.id.clone());
-                if let Some(p) = token_payload {
-                    self.overlays.push(Overlay::OfferTokenPayload {
-                        payload_id: p.id.clone(),
-                    });
-                }
-            }
-            Edit::Payload { payload, .. } => {
-                self.select(Pane::Integrations, payload.integration.clone());
-                self.focus = Pane::Payloads;
-                self.select(Pane::Payloads, payload.id.clone());
-            }
-            Edit::Delete { .. } => {}
-        }
     }
 }

@@ -7,7 +7,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::StreamExt;
 use payloads::flow::{RunEvent, RunEventKind, RunRequest};
 use payloads::jobs::{JobId, JobStatus, Trigger};
-use payloads::tui::event_loop::{self, Executor, Exit};
+use payloads::tui::event_loop::{self, Executor, Exit, Stop, StreamConsole};
 use payloads::tui::runtime::{LiveExecutor, StartRuns};
 use payloads::tui::{Action, Message};
 use payloads::workspace::WorkspaceStore;
@@ -84,7 +84,7 @@ async fn keys_run_a_payload_and_the_jobs_pane_shows_it_finish() {
         event_loop::run(
             &mut terminal,
             &mut app,
-            Box::pin(input),
+            &mut StreamConsole::new(Box::pin(input)),
             &mut executor,
             receiver,
             std::future::pending(),
@@ -122,14 +122,17 @@ async fn a_signal_ends_the_loop() {
     let exit = event_loop::run(
         &mut terminal,
         &mut app,
-        Box::pin(futures::stream::pending()),
+        &mut StreamConsole::new(Box::pin(futures::stream::pending())),
         &mut executor,
         receiver,
-        async {},
+        async { Stop::HangUp },
     )
     .await
     .unwrap();
-    assert_eq!(exit, Exit::Signal);
+    assert_eq!(exit, Exit::Stopped(Stop::HangUp));
+    assert_eq!(Stop::HangUp.exit_code(), 129);
+    assert_eq!(Stop::Terminate.exit_code(), 143);
+    assert_eq!(Stop::Interrupt.exit_code(), 130);
 }
 
 struct RecordingRunner {

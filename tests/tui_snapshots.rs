@@ -4,7 +4,7 @@
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use payloads::tui::{App, Message, Overlay};
+use payloads::tui::{App, BrokenFile, FileCheck, Message, Overlay};
 use tui_support::*;
 
 fn both_sizes(name: &str, app: &App) {
@@ -124,4 +124,58 @@ fn delete_confirmation() {
 fn terminal_too_small() {
     insta::assert_snapshot!("too_small_79x24", render(&with_jobs(), 79, 24));
     insta::assert_snapshot!("too_small_100x20", render(&with_jobs(), 100, 20));
+}
+
+#[test]
+fn help_scrolls_to_its_last_key_at_80x24() {
+    let mut app = with_jobs();
+    press(
+        &mut app,
+        &[key(KeyCode::Char('?')), key(KeyCode::Char('G'))],
+    );
+    let screen = render(&app, 80, 24);
+    // The last binding of the last section is on screen once scrolled to the end.
+    let (key_text, what) = *payloads::tui::keys::DETAIL.last().unwrap();
+    assert!(
+        screen.contains(key_text) && screen.contains(what),
+        "{screen}"
+    );
+    insta::assert_snapshot!("help_scrolled_to_end_80x24", screen);
+}
+
+fn broken_file() -> BrokenFile {
+    BrokenFile {
+        errors: vec![
+            "workspace.ron:14:7: unknown field `nmae` in a Payload; did you mean `name`?".into(),
+            "workspace.ron:31:18: credential \"sandbox-oauht\" does not exist; did you mean `sandbox-oauth`?".into(),
+        ],
+        first_line: Some(14),
+    }
+}
+
+#[test]
+fn broken_file_banner() {
+    let mut app = with_jobs();
+    app.update(Message::FileChecked {
+        outcome: FileCheck::Broken(broken_file()),
+        after_editor: false,
+    });
+    both_sizes("broken_file_banner", &app);
+}
+
+#[test]
+fn offer_to_reopen_the_editor() {
+    let mut app = with_jobs();
+    app.update(Message::FileChecked {
+        outcome: FileCheck::Broken(broken_file()),
+        after_editor: true,
+    });
+    both_sizes("offer_reopen_editor", &app);
+}
+
+#[test]
+fn quit_confirmation() {
+    let mut app = with_jobs();
+    press(&mut app, &[key(KeyCode::Char('q'))]);
+    insta::assert_snapshot!("quit_confirmation_80x24", render(&app, 80, 24));
 }

@@ -521,9 +521,38 @@ fn quitting() {
     press(&mut app, &[key(KeyCode::Char('n'))]);
     assert_eq!(
         press(&mut app, &[ctrl('c')]),
-        [Action::Quit],
-        "Ctrl-C quits even from a form"
+        [Action::CancelAll, Action::Interrupt],
+        "Ctrl-C quits even from a form, cancelling what runs"
     );
+}
+
+#[test]
+fn quitting_while_jobs_run_asks_first_and_cancels_them() {
+    let mut app = app();
+    app.jobs = vec![
+        running_job(),
+        job("J-2", "list-contacts", JobStatus::Running, Trigger::Tui),
+    ];
+    assert_eq!(press(&mut app, &[key(KeyCode::Char('q'))]), []);
+    assert!(matches!(
+        app.top_overlay(),
+        Some(Overlay::ConfirmQuit { running: 2 })
+    ));
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("2 Jobs are running: quit and cancel them?"),
+        "{screen}"
+    );
+    // n stays, and the Jobs go on.
+    assert_eq!(press(&mut app, &[key(KeyCode::Char('n'))]), []);
+    assert!(app.overlays.is_empty() && !app.quit);
+    // y cancels them, then quits.
+    let actions = press(
+        &mut app,
+        &[key(KeyCode::Char('q')), key(KeyCode::Char('y'))],
+    );
+    assert_eq!(actions, [Action::CancelAll, Action::Quit]);
+    assert!(app.quit);
 }
 
 #[test]

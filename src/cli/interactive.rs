@@ -4,9 +4,9 @@ use crate::flow::{Runner, RunnerConfig};
 use crate::jobs::JobStore;
 use crate::sandbox::{self, SandboxConfig};
 use crate::tui::App;
-use crate::tui::event_loop::{self, Exit};
+use crate::tui::event_loop::{self, Executor, Exit};
 use crate::tui::runtime::LiveExecutor;
-use crate::tui::terminal::{TerminalGuard, colour_wanted, stop_signal};
+use crate::tui::terminal::{CrosstermConsole, TerminalGuard, colour_wanted, stop_signal};
 use crate::workspace::WorkspaceStore;
 use chrono::Utc;
 use std::path::Path;
@@ -16,6 +16,9 @@ use tokio::sync::mpsc::unbounded_channel;
 
 /// How many past Jobs the Jobs pane starts with.
 const HISTORY: usize = 200;
+
+/// How long quitting waits for cancelled Jobs to be recorded as cancelled.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub fn tui(workspace: &Path) -> ExitCode {
     with_runtime(|runtime| runtime.block_on(open_tui(workspace)))
@@ -99,11 +102,10 @@ async fn open_tui(path: &Path) -> ExitCode {
     let mut executor = LiveExecutor::new(store, runner, messages);
     let exit = async {
         let mut guard = TerminalGuard::take_over()?;
-        let input = crossterm::event::EventStream::new();
         event_loop::run(
             &mut guard.terminal,
             &mut app,
-            input,
+            &mut CrosstermConsole,
             &mut executor,
             receiver,
             stop_signal(),
@@ -111,9 +113,15 @@ async fn open_tui(path: &Path) -> ExitCode {
         .await
     }
     .await;
+    // However the TUI ended, Jobs still running are cancelled and given a moment to be recorded
+    // as such (the terminal is already restored, so this wait shows nothing half-drawn).
+    executor.execute(crate::tui::Action::CancelAll);
+    if !executor.settle(SETTLE).await {
+        tracing::warn!("some Jobs had not recorded their end when the TUI quit");
+    }
     match exit {
         Ok(Exit::Quit | Exit::InputClosed) => ExitCode::SUCCESS,
-        Ok(Exit::Signal) => ExitCode::from(130),
+        Ok(Exit::Stopped(stop)) => ExitCode::from(stop.exit_code()),
         Err(e) => {
             eprintln!("payloads: the terminal failed: {e}");
             ExitCode::FAILURE

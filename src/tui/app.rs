@@ -85,6 +85,33 @@ pub enum Overlay {
     OfferTokenPayload {
         payload_id: String,
     },
+    /// The editor left the workspace file invalid: offer to reopen it at the first error.
+    OfferReopenEditor {
+        line: Option<usize>,
+    },
+    /// `q` while Jobs run: quitting cancels them, so ask first.
+    ConfirmQuit {
+        running: usize,
+    },
+}
+
+/// The workspace file on disk no longer loads. The last good state stays on view, read-only,
+/// until the file is fixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenFile {
+    /// One `path:line:col: what is wrong` per problem.
+    pub errors: Vec<String>,
+    /// The line of the first problem, where `E` opens the editor.
+    pub first_line: Option<usize>,
+}
+
+impl BrokenFile {
+    pub fn from_diagnostics(diagnostics: &crate::workspace::Diagnostics) -> BrokenFile {
+        BrokenFile {
+            errors: diagnostics.iter().map(|d| d.to_string()).collect(),
+            first_line: diagnostics.iter().map(|d| d.line).find(|&l| l > 0),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +134,10 @@ pub struct App {
     /// A one-line note for the footer, e.g. what just happened or why a key did nothing.
     pub note: Option<String>,
     pub pending_saves: usize,
+    /// Set while the workspace file on disk does not load: the screen is read-only.
+    pub broken: Option<BrokenFile>,
+    /// The Job whose end replaces the note ("running x" becomes "x succeeded").
+    pub(crate) note_follows: Option<JobId>,
     /// The next Job the user starts gets selected in the Jobs pane.
     pub(crate) select_next_job: bool,
     pub quit: bool,
@@ -142,6 +173,8 @@ impl App {
             spinner: 0,
             note: None,
             pending_saves: 0,
+            broken: None,
+            note_follows: None,
             select_next_job: false,
             quit: false,
         }
@@ -280,6 +313,11 @@ impl App {
 
     pub fn job(&self, id: &str) -> Option<&Job> {
         self.jobs.iter().find(|j| j.id == id)
+    }
+
+    /// Jobs that have not finished yet.
+    pub fn running_jobs(&self) -> usize {
+        self.jobs.iter().filter(|j| !j.status.is_finished()).count()
     }
 
     pub fn top_overlay(&self) -> Option<&Overlay> {

@@ -1,17 +1,20 @@
 //! The event loop: draws, then waits for the next key, tick, run event or finished save, feeds it
 //! to `App::update` and hands the resulting Actions to the executor. Generic over the terminal
-//! backend and the input stream so tests drive it with a `TestBackend` and a scripted stream.
+//! backend and the console (input stream, hand-over to an editor) so tests drive it with a
+//! `TestBackend` and scripted input.
 
 use super::app::App;
-use super::message::{Action, Message};
+use super::message::{Action, EditorTarget, Message};
 use super::view::view;
 use chrono::Utc;
 use crossterm::event::Event;
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
+use std::process::Command;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -21,30 +24,96 @@ pub const TICK: Duration = Duration::from_millis(250);
 /// Carries out Actions off the UI thread; results come back as Messages on the loop's channel.
 pub trait Executor {
     fn execute(&mut self, action: Action);
+
+    /// The command that opens the workspace file in the user's editor at `target`.
+    fn editor_command(&mut self, target: &EditorTarget) -> Result<Command, String> {
+        let _ = target;
+        Err("there is no workspace file to open here".into())
+    }
+}
+
+/// Where keys come from, and the terminal's modes around handing it to another program.
+pub trait Console {
+    type Input: Stream<Item = io::Result<Event>> + Unpin;
+    /// A new input stream. The loop drops the old one before a hand-over, so nothing reads the
+    /// keys meant for the editor, and asks for a new one after.
+    fn input(&mut self) -> Self::Input;
+    /// Gives the terminal up: cooked mode, main screen, cursor shown.
+    fn release(&mut self) -> io::Result<()>;
+    /// Takes it back: raw mode, alternate screen.
+    fn reclaim(&mut self) -> io::Result<()>;
+}
+
+/// A console over one input stream with nothing to hand over (tests; the stream never restarts:
+/// after a hand-over the input is empty).
+pub struct StreamConsole<S> {
+    stream: Option<S>,
+}
+
+impl<S> StreamConsole<S> {
+    pub fn new(stream: S) -> StreamConsole<S> {
+        StreamConsole {
+            stream: Some(stream),
+        }
+    }
+}
+
+impl<S: Stream<Item = io::Result<Event>> + Unpin> Console for StreamConsole<S> {
+    type Input = futures::future::Either<S, futures::stream::Pending<io::Result<Event>>>;
+    fn input(&mut self) -> Self::Input {
+        match self.stream.take() {
+            Some(stream) => futures::future::Either::Left(stream),
+            None => futures::future::Either::Right(futures::stream::pending()),
+        }
+    }
+    fn release(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn reclaim(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What asked the program to stop, and the exit status that says so (128 + signal number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    Terminate,
+    HangUp,
+    Interrupt,
+}
+
+impl Stop {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Stop::HangUp => 129,
+            Stop::Interrupt => 130,
+            Stop::Terminate => 143,
+        }
+    }
 }
 
 /// Why the loop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    /// The user quit (q, Ctrl-C).
+    /// The user quit (q).
     Quit,
     /// The input stream ended (the terminal went away).
     InputClosed,
-    /// A signal (SIGTERM, SIGHUP, SIGINT) asked us to stop.
-    Signal,
+    /// A signal (SIGTERM, SIGHUP, SIGINT) or Ctrl-C asked us to stop.
+    Stopped(Stop),
 }
 
-pub async fn run<B, S, E>(
+pub async fn run<B, C, E>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    mut input: S,
+    console: &mut C,
     executor: &mut E,
     mut messages: UnboundedReceiver<Message>,
-    shutdown: impl Future<Output = ()>,
+    shutdown: impl Future<Output = Stop>,
 ) -> io::Result<Exit>
 where
     B: Backend,
-    S: Stream<Item = io::Result<Event>> + Unpin,
+    C: Console,
     E: Executor,
 {
     let draw_error = |e: B::Error| io::Error::other(e.to_string());
@@ -53,6 +122,7 @@ where
         width: size.width,
         height: size.height,
     });
+    let mut input = console.input();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tokio::pin!(shutdown);
@@ -73,13 +143,57 @@ where
             },
             Some(message) = messages.recv() => message,
             _ = tick.tick() => Message::Tick(Utc::now()),
-            _ = &mut shutdown => return Ok(Exit::Signal),
+            stop = &mut shutdown => return Ok(Exit::Stopped(stop)),
         };
-        for action in app.update(message) {
-            if action == Action::Quit {
-                return Ok(Exit::Quit);
+        let mut actions: VecDeque<Action> = app.update(message).into();
+        while let Some(action) = actions.pop_front() {
+            match action {
+                Action::Quit => return Ok(Exit::Quit),
+                Action::Interrupt => return Ok(Exit::Stopped(Stop::Interrupt)),
+                Action::OpenEditor(target) => {
+                    let closed = match executor.editor_command(&target) {
+                        Ok(command) => {
+                            // Nothing may read the terminal while the editor has it.
+                            drop(input);
+                            let closed = hand_over(terminal, console, command).await;
+                            input = console.input();
+                            closed?
+                        }
+                        Err(reason) => Err(reason),
+                    };
+                    actions.extend(app.update(Message::EditorClosed(closed)));
+                }
+                action => executor.execute(action),
             }
-            executor.execute(action);
         }
     }
+}
+
+/// Runs `command` in the foreground with the terminal in its normal modes, waits for it, then
+/// takes the terminal back and has the next draw repaint everything. The outer error is the
+/// terminal failing; the inner one, the editor.
+async fn hand_over<B: Backend, C: Console>(
+    terminal: &mut Terminal<B>,
+    console: &mut C,
+    mut command: Command,
+) -> io::Result<Result<(), String>> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    console.release()?;
+    let status = tokio::task::spawn_blocking(move || command.status()).await;
+    console.reclaim()?;
+    terminal
+        .clear()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    Ok(match status {
+        Ok(Ok(status)) if status.success() => Ok(()),
+        Ok(Ok(status)) => Err(format!(
+            "The editor `{program}` exited with {status}; the file is read again anyway."
+        )),
+        Ok(Err(e)) => Err(format!(
+            "Could not start the editor `{program}`: {e}.\n\nSet $VISUAL or $EDITOR to the editor you use."
+        )),
+        Err(e) => Err(format!(
+            "The editor `{program}` could not be waited for: {e}"
+        )),
+    })
 }

@@ -25,6 +25,7 @@ pub const RECORDS: &[Binding] = &[
     ("e", "edit the selection"),
     ("D", "duplicate the selection"),
     ("d", "delete the selection (asks first)"),
+    ("E", "open the file in $EDITOR at the selection"),
 ];
 
 pub const RUNS: &[Binding] = &[
@@ -62,7 +63,11 @@ pub fn help_sections() -> [(&'static str, &'static [Binding]); 5] {
 pub fn footer(app: &App) -> Vec<Binding> {
     if let Some(overlay) = app.top_overlay() {
         return match overlay {
-            Overlay::Help { .. } => vec![("Esc", "close"), ("j/k", "scroll")],
+            Overlay::Help { .. } => vec![("Esc", "close"), ("j/k PgUp/PgDn", "scroll")],
+            Overlay::OfferReopenEditor { .. } => {
+                vec![("Enter/e", "reopen the editor"), ("Esc", "keep last good")]
+            }
+            Overlay::ConfirmQuit { .. } => vec![("y", "quit, cancel Jobs"), ("n/Esc", "stay")],
             Overlay::Error(_) => vec![("Enter/Esc", "dismiss")],
             Overlay::ConfirmDelete { .. } => vec![("y", "delete"), ("n/Esc", "keep it")],
             Overlay::OfferTokenPayload { .. } => vec![("Enter", "open it"), ("Esc", "later")],
@@ -102,12 +107,17 @@ pub fn footer(app: &App) -> Vec<Binding> {
             keys
         }
         Screen::RecordDetail { .. } => {
-            let mut keys = vec![("Esc", "back"), ("j/k", "scroll"), ("e", "edit")];
+            let mut keys = fix_file_key(app);
+            keys.extend([("Esc", "back"), ("j/k", "scroll"), ("e", "edit")]);
             keys.extend(run_keys(app));
+            if app.broken.is_none() {
+                keys.push(("E", "$EDITOR"));
+            }
             keys
         }
         Screen::Main => {
-            let mut keys = vec![("Tab", "pane"), ("j/k", "move")];
+            let mut keys = fix_file_key(app);
+            keys.extend([("Tab", "pane"), ("j/k", "move")]);
             keys.extend(run_keys(app));
             match app.focus {
                 Pane::Jobs => {
@@ -123,8 +133,20 @@ pub fn footer(app: &App) -> Vec<Binding> {
             }
             keys.push(("/", "filter"));
             keys.push(("q", "quit"));
+            if app.broken.is_none() {
+                keys.push(("E", "$EDITOR"));
+            }
             keys
         }
+    }
+}
+
+/// While the file is broken, the way to fix it comes first.
+fn fix_file_key(app: &App) -> Vec<Binding> {
+    if app.broken.is_some() {
+        vec![("E", "fix the file")]
+    } else {
+        vec![]
     }
 }
 

@@ -1,6 +1,7 @@
 //! The one Message enum (everything that can happen to the UI) and the one Action enum
 //! (everything the UI asks the event loop to do off the UI thread).
 
+use super::app::BrokenFile;
 use super::edits::Edit;
 use crate::flow::{RunEvent, RunRequest};
 use crate::jobs::JobId;
@@ -28,6 +29,32 @@ pub enum Message {
     Reloaded(Workspace),
     /// An action could not be carried out, e.g. a run could not start.
     ActionFailed(String),
+    /// The workspace file was checked after it changed on disk (or after the editor closed).
+    FileChecked {
+        outcome: FileCheck,
+        after_editor: bool,
+    },
+    /// The editor the user opened with `E` exited (or could not start: the reason).
+    EditorClosed(Result<(), String>),
+}
+
+/// What reading the workspace file again found.
+#[derive(Debug, Clone)]
+pub enum FileCheck {
+    /// It loads, and holds what we already show.
+    Unchanged,
+    /// It loads, with changes: the store's new copy.
+    Loaded(Workspace),
+    /// It does not load; the store keeps the last good copy.
+    Broken(BrokenFile),
+}
+
+/// Where `E` opens the editor: the line of a record, or a line (the first error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditorTarget {
+    Record(String),
+    Line(usize),
+    File,
 }
 
 // Actions are few (one per key press at most) and short-lived.
@@ -39,5 +66,15 @@ pub enum Action {
     /// Refresh this Bearer Token Credential now.
     Refresh(String),
     Cancel(JobId),
+    /// Cancel every Job this program started that is still running (before quitting).
+    CancelAll,
+    /// Hand the terminal to `$VISUAL` / `$EDITOR` on the workspace file, then take it back.
+    OpenEditor(EditorTarget),
+    /// Read the workspace file again and report what it holds.
+    CheckFile {
+        after_editor: bool,
+    },
     Quit,
+    /// Ctrl-C: quit at once (exit status 130).
+    Interrupt,
 }

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod edits;
 pub mod event_loop;
+pub mod file_watch;
 pub mod forms;
 pub mod keys;
 pub mod lines;
@@ -11,10 +12,11 @@ pub mod runtime;
 pub mod terminal;
 pub mod theme;
 pub mod update;
+mod update_file;
 mod update_overlays;
 pub mod view;
 pub mod widgets;
 
-pub use app::{App, Overlay, Pane, Screen};
-pub use message::{Action, Message};
+pub use app::{App, BrokenFile, Overlay, Pane, Screen};
+pub use message::{Action, EditorTarget, FileCheck, Message};
 pub use view::view;

@@ -1,14 +1,18 @@
 //! The executor of the real program: saves through the workspace store on a blocking thread,
-//! starts runs and refreshes on the runner, cancels them, and forwards the runner's events.
+//! starts runs and refreshes on the runner, cancels them, forwards the runner's events, watches
+//! the workspace file for outside edits and builds the editor command for `E`.
 
 use super::event_loop::Executor;
-use super::message::{Action, Message};
+use super::file_watch;
+use super::message::{Action, EditorTarget, Message};
 use crate::flow::{RunEvent, RunEventKind, RunRequest};
 use crate::jobs::JobId;
 use crate::workspace::WorkspaceStore;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 /// Starts runs: the flow's Runner in the program, a fake in tests.
@@ -58,33 +62,53 @@ pub struct LiveExecutor<R> {
     messages: UnboundedSender<Message>,
     events: UnboundedSender<RunEvent>,
     cancels: HashMap<JobId, CancellationToken>,
+    /// Jobs the runner has reported and not yet finished (and so not yet recorded).
+    unfinished: watch::Receiver<HashSet<JobId>>,
 }
 
 impl<R: StartRuns> LiveExecutor<R> {
     /// Must be called inside a tokio runtime: it spawns the task forwarding run events.
     pub fn new(store: Arc<WorkspaceStore>, runner: R, messages: UnboundedSender<Message>) -> Self {
         let (events, mut receiver) = unbounded_channel::<RunEvent>();
+        let (track, unfinished) = watch::channel(HashSet::new());
         let forward = messages.clone();
         let reload_from = store.clone();
         tokio::spawn(async move {
+            // Keeps draining after the UI has gone, so `settle` still sees Jobs end.
             while let Some(event) = receiver.recv().await {
+                track.send_modify(|ids| {
+                    if event.job.status.is_finished() {
+                        ids.remove(&event.job.id);
+                    } else {
+                        ids.insert(event.job.id.clone());
+                    }
+                });
                 let saved = event.kind == RunEventKind::WorkspaceSaved;
-                if forward.send(Message::Run(Box::new(event))).is_err() {
-                    break;
-                }
+                let _ = forward.send(Message::Run(Box::new(event)));
                 if saved {
                     // A run wrote a Credential or Variable back: show the store's copy.
                     let _ = forward.send(Message::Reloaded(reload_from.snapshot()));
                 }
             }
         });
+        file_watch::spawn_watcher(store.clone(), messages.clone());
         LiveExecutor {
             store,
             runner,
             messages,
             events,
             cancels: HashMap::new(),
+            unfinished,
         }
+    }
+
+    /// Waits, at most `limit`, until every Job the runner reported has finished (and so has been
+    /// recorded in the Jobs file). True when they all did.
+    pub async fn settle(&self, limit: Duration) -> bool {
+        let mut unfinished = self.unfinished.clone();
+        tokio::time::timeout(limit, unfinished.wait_for(|ids| ids.is_empty()))
+            .await
+            .is_ok_and(|r| r.is_ok())
     }
 
     fn started(&mut self, result: Result<(JobId, CancellationToken), String>) {
@@ -136,7 +160,41 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                     )));
                 }
             },
-            Action::Quit => {}
+            Action::CancelAll => {
+                for token in self.cancels.values() {
+                    token.cancel();
+                }
+            }
+            Action::CheckFile { after_editor } => {
+                let store = self.store.clone();
+                let messages = self.messages.clone();
+                tokio::task::spawn_blocking(move || {
+                    let outcome = file_watch::check(&store);
+                    let _ = messages.send(Message::FileChecked {
+                        outcome,
+                        after_editor,
+                    });
+                });
+            }
+            // The event loop hands the terminal over itself; quitting is the loop's too.
+            Action::OpenEditor(_) | Action::Quit | Action::Interrupt => {}
         }
+    }
+
+    fn editor_command(&mut self, target: &EditorTarget) -> Result<std::process::Command, String> {
+        let path = self.store.path();
+        let line = match target {
+            EditorTarget::Line(line) => Some(*line),
+            // The file as it is on disk now (it may differ from the last good copy).
+            EditorTarget::Record(id) => std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| crate::editor::record_line(&text, id)),
+            EditorTarget::File => None,
+        };
+        Ok(crate::editor::command_at_line(
+            &crate::editor::editor_from_env(),
+            path,
+            line,
+        ))
     }
 }

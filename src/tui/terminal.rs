@@ -1,7 +1,10 @@
 //! Taking the terminal over and giving it back: raw mode and the alternate screen on start,
 //! restored on quit, on SIGTERM/SIGHUP/SIGINT (via the loop's shutdown future), on drop and on
-//! panic (the hook restores first, then prints the panic).
+//! panic (the hook restores first, then prints the panic); and lent to an editor in between.
 
+use super::event_loop::{Console, Stop};
+use crossterm::event::EventStream;
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::DefaultTerminal;
 use std::io;
 
@@ -24,8 +27,29 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// The real terminal: crossterm's key stream, and its modes switched around a hand-over.
+pub struct CrosstermConsole;
+
+impl Console for CrosstermConsole {
+    type Input = EventStream;
+
+    fn input(&mut self) -> EventStream {
+        EventStream::new()
+    }
+
+    fn release(&mut self) -> io::Result<()> {
+        crossterm::terminal::disable_raw_mode()?;
+        crossterm::execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show)
+    }
+
+    fn reclaim(&mut self) -> io::Result<()> {
+        crossterm::terminal::enable_raw_mode()?;
+        crossterm::execute!(io::stdout(), EnterAlternateScreen)
+    }
+}
+
 /// Resolves when the process is asked to stop: SIGTERM, SIGHUP (a dropped SSH session) or SIGINT.
-pub async fn stop_signal() {
+pub async fn stop_signal() -> Stop {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
         signal(SignalKind::terminate()),
@@ -36,9 +60,9 @@ pub async fn stop_signal() {
         return std::future::pending().await;
     };
     tokio::select! {
-        _ = term.recv() => {}
-        _ = hup.recv() => {}
-        _ = int.recv() => {}
+        _ = term.recv() => Stop::Terminate,
+        _ = hup.recv() => Stop::HangUp,
+        _ = int.recv() => Stop::Interrupt,
     }
 }
 

@@ -20,8 +20,9 @@ impl App {
                     return vec![];
                 }
                 if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+                    // An interrupt does not ask: running Jobs are cancelled and recorded as such.
                     self.quit = true;
-                    return vec![Action::Quit];
+                    return vec![Action::CancelAll, Action::Interrupt];
                 }
                 self.note = None;
                 // A quick Esc then a key arrives as Alt+key: take it as the two keys it was.
@@ -69,6 +70,14 @@ impl App {
                 self.overlays.push(Overlay::Error(reason));
                 vec![]
             }
+            Message::FileChecked {
+                outcome,
+                after_editor,
+            } => {
+                self.on_file_checked(outcome, after_editor);
+                vec![]
+            }
+            Message::EditorClosed(result) => self.on_editor_closed(result),
         }
     }
 
@@ -80,10 +89,22 @@ impl App {
             None => {
                 if self.select_next_job && user_started {
                     self.select_next_job = false;
+                    self.note_follows = Some(job.id.clone());
                     self.select(Pane::Jobs, job.id.clone());
                 }
                 self.jobs.insert(0, job.clone());
             }
+        }
+        if event.kind == RunEventKind::Finished && self.note_follows.as_deref() == Some(&job.id) {
+            self.note_follows = None;
+            self.note = Some(match job.status {
+                JobStatus::Failed => format!(
+                    "{} failed: {}",
+                    job.payload,
+                    job.error.as_deref().unwrap_or("no reason given")
+                ),
+                status => format!("{} {}", job.payload, status.label()),
+            });
         }
         if event.kind == RunEventKind::Finished && user_started && job.status == JobStatus::Failed {
             let reason = job.error.as_deref().unwrap_or("no reason given");
@@ -128,10 +149,8 @@ impl App {
     fn on_main_key(&mut self, key: KeyEvent) -> Vec<Action> {
         let pane = self.focus;
         match key.code {
-            KeyCode::Char('q') => {
-                self.quit = true;
-                return vec![Action::Quit];
-            }
+            KeyCode::Char('q') => return self.ask_quit(),
+            KeyCode::Char('E') => return self.open_editor(),
             KeyCode::Char('?') => self.overlays.push(Overlay::Help { scroll: 0 }),
             KeyCode::Tab => self.focus = pane.next(),
             KeyCode::BackTab => self.focus = pane.prev(),
@@ -181,6 +200,9 @@ impl App {
     }
 
     fn open_new_form(&mut self) {
+        if self.focus != Pane::Jobs && self.refuse_if_read_only("create a record") {
+            return;
+        }
         let integration = self.current_integration().map(|i| i.id.clone());
         let form = match (self.focus, integration) {
             (Pane::Integrations, _) => forms::integration::new_form(),
@@ -199,6 +221,9 @@ impl App {
     }
 
     fn open_edit_form(&mut self) {
+        if self.focus != Pane::Jobs && self.refuse_if_read_only("edit") {
+            return;
+        }
         let ws = &self.workspace;
         let form = match self.focus {
             Pane::Integrations => self
@@ -219,6 +244,9 @@ impl App {
     }
 
     fn open_duplicate_form(&mut self) {
+        if self.focus != Pane::Jobs && self.refuse_if_read_only("duplicate") {
+            return;
+        }
         let ws = &self.workspace;
         let form = match self.focus {
             Pane::Integrations => self
@@ -247,6 +275,9 @@ impl App {
             self.note = Some("nothing to delete here".into());
             return;
         };
+        if self.refuse_if_read_only("delete") {
+            return;
+        }
         // A delete the workspace would refuse (a Token Payload) is explained now, not after "y".
         if let Err(reason) = (Edit::Delete {
             kind,
@@ -268,6 +299,16 @@ impl App {
     /// Applies an edit to the App's copy now and asks the event loop to save it. An edit that
     /// would leave the workspace invalid is refused here, with the reason, before any save.
     pub(super) fn commit(&mut self, edit: Edit) -> Result<Vec<Action>, String> {
+        if let Some(broken) = &self.broken {
+            return Err(format!(
+                "not saved: {} has errors and is read-only until it is fixed (E opens it{})",
+                self.workspace_label,
+                broken
+                    .first_line
+                    .map(|l| format!(" at line {l}"))
+                    .unwrap_or_default()
+            ));
+        }
         let mut next = self.workspace.clone();
         edit.apply(&mut next)?;
         let before = crate::workspace::validate::problems(&self.workspace);
@@ -327,6 +368,14 @@ impl App {
         {
             return self.refresh(&credential);
         }
+        if self.run_writes(&payload)
+            && self.refuse_if_read_only(&format!(
+                "run {}, which may write a token or Data Targets to the file",
+                payload.id
+            ))
+        {
+            return vec![];
+        }
         if payload.inputs.is_empty() {
             return self.start_run(RunRequest {
                 payload_id: payload.id.clone(),
@@ -356,6 +405,11 @@ impl App {
     fn refresh(&mut self, credential_id: &str) -> Vec<Action> {
         match self.workspace.credential(credential_id).map(|c| &c.auth) {
             Some(CredentialAuth::BearerToken(_)) => {
+                if self.refuse_if_read_only(&format!(
+                    "refresh {credential_id}: its new tokens are saved to the file"
+                )) {
+                    return vec![];
+                }
                 self.select_next_job = true;
                 self.note = Some(format!("refreshing {credential_id}"));
                 vec![Action::Refresh(credential_id.to_string())]
@@ -406,6 +460,7 @@ impl App {
                     _ => job.id.clone(),
                 };
                 self.note = Some(format!("cancelling {id}"));
+                self.note_follows = Some(id.clone());
                 vec![Action::Cancel(id)]
             }
             Some(job) => {
@@ -442,6 +497,7 @@ impl App {
             KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace => self.screen = Screen::Main,
             KeyCode::Char('?') => self.overlays.push(Overlay::Help { scroll: 0 }),
             KeyCode::Char('e') => self.open_edit_form(),
+            KeyCode::Char('E') => return self.open_editor(),
             KeyCode::Char('r') => return self.run_selection(),
             KeyCode::Char('R') => return self.refresh_selection(),
             _ => {}

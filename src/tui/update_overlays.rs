@@ -5,7 +5,10 @@ use super::app::{App, Overlay, Pane};
 use super::edits::Edit;
 use super::forms::{self, Form, FormOutcome, FormPurpose};
 use super::message::Action;
+use super::view::overlays::help_max_scroll;
 use crossterm::event::{KeyCode, KeyEvent};
+
+const HELP_PAGE: isize = 8;
 
 impl App {
     pub(super) fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Action> {
@@ -13,15 +16,46 @@ impl App {
             return vec![];
         };
         match overlay {
-            Overlay::Help { scroll } => match key.code {
-                KeyCode::Char('j') | KeyCode::Down => self.overlays.push(Overlay::Help {
-                    scroll: scroll.saturating_add(1).min(40),
-                }),
-                KeyCode::Char('k') | KeyCode::Up => self.overlays.push(Overlay::Help {
-                    scroll: scroll.saturating_sub(1),
-                }),
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {}
-                _ => self.overlays.push(Overlay::Help { scroll }),
+            Overlay::Help { scroll } => {
+                let max = help_max_scroll(self.size.1) as isize;
+                let at = scroll as isize;
+                let next = match key.code {
+                    KeyCode::Char('j') | KeyCode::Down => at + 1,
+                    KeyCode::Char('k') | KeyCode::Up => at - 1,
+                    KeyCode::PageDown | KeyCode::Char(' ') => at + HELP_PAGE,
+                    KeyCode::PageUp => at - HELP_PAGE,
+                    KeyCode::Char('g') | KeyCode::Home => 0,
+                    KeyCode::Char('G') | KeyCode::End => max,
+                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {
+                        return vec![];
+                    }
+                    _ => at,
+                };
+                self.overlays.push(Overlay::Help {
+                    scroll: next.clamp(0, max) as u16,
+                });
+            }
+            Overlay::OfferReopenEditor { line } => match key.code {
+                KeyCode::Enter | KeyCode::Char('e') | KeyCode::Char('E') | KeyCode::Char('y') => {
+                    return self.open_editor();
+                }
+                KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') => {
+                    self.note = Some(format!(
+                        "kept the last good state: {} is read-only until fixed",
+                        self.workspace_label
+                    ));
+                }
+                _ => self.overlays.push(Overlay::OfferReopenEditor { line }),
+            },
+            Overlay::ConfirmQuit { running } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    self.quit = true;
+                    return vec![Action::CancelAll, Action::Quit];
+                }
+                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {
+                    self.note = Some("not quitting: the Jobs go on".into());
+                }
+                _ => self.overlays.push(Overlay::ConfirmQuit { running }),
             },
             Overlay::Error(text) => {
                 if !matches!(

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub fn render_title(app: &App, frame: &mut Frame, area: Rect) {
     let theme = Theme::new(app.colour);
@@ -39,6 +39,59 @@ pub fn render_title(app: &App, frame: &mut Frame, area: Rect) {
             area,
         );
     }
+}
+
+/// Rows the broken-file banner takes: none while the file loads; at most a third of the screen.
+pub fn banner_height(app: &App, area: Rect) -> u16 {
+    let Some(broken) = &app.broken else {
+        return 0;
+    };
+    let inner_width = area.width.saturating_sub(2).max(1) as usize;
+    let wrapped: usize = std::iter::once(banner_intro(broken.first_line))
+        .chain(broken.errors.iter().cloned())
+        .map(|e| e.chars().count().max(1).div_ceil(inner_width))
+        .sum();
+    let max = (area.height / 3).max(4);
+    (wrapped as u16 + 2).min(max)
+}
+
+fn banner_intro(first_line: Option<usize>) -> String {
+    let at = first_line
+        .map(|l| format!(" at line {l}"))
+        .unwrap_or_default();
+    format!("Showing the last good state. Fix the file, or E opens it{at}.")
+}
+
+/// The file on disk does not load: what is wrong, where, and that nothing will be saved.
+pub fn render_banner(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(broken) = &app.broken else {
+        return;
+    };
+    if area.height == 0 {
+        return;
+    }
+    let theme = Theme::new(app.colour);
+    let title = format!(
+        " ✗ {} does not load: read-only, nothing is saved ",
+        app.workspace_label
+    );
+    let mut lines = vec![Line::raw(banner_intro(broken.first_line))];
+    lines.extend(
+        broken
+            .errors
+            .iter()
+            .map(|e| Line::styled(e.clone(), theme.error())),
+    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.error())
+        .title(Span::styled(title, theme.error()));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 /// The keys that work here, as many as fit, with `? help` always last.

@@ -22,13 +22,15 @@ pub fn view(app: &App, frame: &mut Frame) {
         overlays::render_too_small(frame);
         return;
     }
-    let [title, body, footer] = Layout::vertical([
+    let [title, banner, body, footer] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(chrome::banner_height(app, area)),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
     .areas(area);
     chrome::render_title(app, frame, title);
+    chrome::render_banner(app, frame, banner);
     chrome::render_footer(app, frame, footer);
     match &app.screen {
         Screen::Main => {

@@ -63,28 +63,59 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
     let theme = Theme::new(app.colour);
     match overlay {
         Overlay::Help { scroll } => {
-            let mut lines = Vec::new();
-            for (title, bindings) in keys::help_sections() {
-                if !lines.is_empty() {
-                    lines.push(Line::raw(""));
-                }
-                lines.push(Line::styled(title, theme.heading()));
-                for (key, what) in bindings {
-                    lines.push(Line::from(vec![
-                        Span::styled(format!("  {key:<22}"), theme.key()),
-                        Span::raw(*what),
-                    ]));
-                }
-            }
-            window(
-                app,
-                frame,
-                "Keys (Esc closes, j/k scroll)",
-                lines,
-                76,
-                false,
-                *scroll,
-            );
+            let lines = help_lines(&theme);
+            let max = help_max_scroll(frame.area().height);
+            let title = if max == 0 {
+                "Keys (Esc closes)".to_string()
+            } else if *scroll >= max {
+                "Keys (Esc closes; end: k/PgUp scroll up)".to_string()
+            } else {
+                format!(
+                    "Keys (Esc closes; j/PgDn for more, {}%)",
+                    *scroll as usize * 100 / max as usize
+                )
+            };
+            window(app, frame, &title, lines, 76, false, *scroll);
+        }
+        Overlay::OfferReopenEditor { line } => {
+            let first = app
+                .broken
+                .as_ref()
+                .and_then(|b| b.errors.first().cloned())
+                .unwrap_or_default();
+            let at = line.map(|l| format!(" at line {l}")).unwrap_or_default();
+            let lines = vec![
+                Line::raw(format!(
+                    "After your edit, {} does not load:",
+                    app.workspace_label
+                )),
+                Line::raw(""),
+                Line::styled(first, theme.error()),
+                Line::raw(""),
+                Line::raw("Until it is fixed, the last good state stays on view, read-only."),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("Enter / e", theme.key()),
+                    Span::raw(format!(" reopen the editor{at}    ")),
+                    Span::styled("Esc", theme.key()),
+                    Span::raw(" keep the last good state"),
+                ]),
+            ];
+            window(app, frame, "✗ The file has errors", lines, 72, true, 0);
+        }
+        Overlay::ConfirmQuit { running } => {
+            let lines = vec![
+                Line::raw(crate::tui::update_file::quit_question(*running)),
+                Line::raw("The Jobs history records each one as cancelled."),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("y", theme.key()),
+                    Span::raw(" quit and cancel    "),
+                    Span::styled("n / Esc", theme.key()),
+                    Span::raw(" stay"),
+                ]),
+            ];
+            window(app, frame, "Quit?", lines, 60, true, 0);
         }
         Overlay::Error(text) => {
             let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
@@ -144,6 +175,31 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
         }
         Overlay::Form(form) => super::form::render(app, frame, form),
     }
+}
+
+fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (title, bindings) in keys::help_sections() {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(title, theme.heading()));
+        for (key, what) in bindings {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {key:<22}"), theme.key()),
+                Span::raw(*what),
+            ]));
+        }
+    }
+    lines
+}
+
+/// How far the help can scroll on a screen `height` rows high: to its last line, no further.
+pub fn help_max_scroll(height: u16) -> u16 {
+    let lines = help_lines(&Theme::new(false)).len() as u16;
+    // The window keeps a row free above and below, and has a border on each side.
+    let visible = lines.min(height.saturating_sub(4));
+    lines - visible
 }
 
 pub fn render_too_small(frame: &mut Frame) {

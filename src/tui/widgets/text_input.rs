@@ -5,9 +5,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
 use ratatui_textarea::{CursorMove, TextArea};
 
 const MASK: char = '•';
+/// A hidden secret always shows as this many dots, whatever its length.
+const MASK_WIDTH: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
@@ -127,6 +130,32 @@ impl TextInput {
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect) {
+        if self.is_secret() && !self.revealed {
+            // The text area would draw one dot per character: that tells the secret's length.
+            frame.render_widget(self.masked_line(), area);
+            return;
+        }
         frame.render_widget(&self.area, area);
+    }
+
+    fn masked_line(&self) -> Line<'static> {
+        let empty = self.area.lines().iter().all(|l| l.is_empty());
+        let mut spans = vec![];
+        if !empty {
+            spans.push(Span::raw(MASK.to_string().repeat(MASK_WIDTH)));
+        }
+        if self.focused {
+            spans.push(Span::styled(
+                " ",
+                Style::default().add_modifier(Modifier::REVERSED),
+            ));
+        }
+        if empty && !self.focused {
+            spans.push(Span::styled(
+                self.area.placeholder_text().to_string(),
+                self.area.placeholder_style().unwrap_or_default(),
+            ));
+        }
+        Line::from(spans)
     }
 }

@@ -1,0 +1,56 @@
+//! Noticing outside edits to the workspace file: a cheap stat poll off the UI thread, then a
+//! reload through the store, reported to the UI as a `FileCheck`.
+
+use super::app::BrokenFile;
+use super::message::{FileCheck, Message};
+use crate::workspace::WorkspaceStore;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// How often the file is looked at: changes show within about a second.
+pub const POLL: Duration = Duration::from_millis(400);
+
+/// Reads the file again (blocking): what it holds now, as the UI needs to hear it.
+pub fn check(store: &WorkspaceStore) -> FileCheck {
+    match store.reload() {
+        Ok(true) => FileCheck::Loaded(store.snapshot()),
+        Ok(false) => FileCheck::Unchanged,
+        Err(diagnostics) => FileCheck::Broken(BrokenFile::from_diagnostics(&diagnostics)),
+    }
+}
+
+/// Polls the file's size, time and inode every `POLL` (editors that save by writing a new file
+/// and renaming it change the inode); on a change, reloads and sends `Message::FileChecked`.
+/// Ends when the UI's channel closes.
+pub fn spawn_watcher(store: Arc<WorkspaceStore>, messages: UnboundedSender<Message>) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(POLL);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            if messages.is_closed() {
+                break;
+            }
+            let store = store.clone();
+            let outcome = tokio::task::spawn_blocking(move || {
+                if store.is_stale() {
+                    Some(check(&store))
+                } else {
+                    None
+                }
+            })
+            .await;
+            let Ok(Some(outcome)) = outcome else {
+                continue;
+            };
+            let message = Message::FileChecked {
+                outcome,
+                after_editor: false,
+            };
+            if messages.send(message).is_err() {
+                break;
+            }
+        }
+    });
+}

@@ -5,28 +5,31 @@ use super::app::{App, Overlay, Pane, Screen};
 use super::message::{Action, EditorTarget, FileCheck};
 use crate::workspace::{CredentialAuth, Payload, PayloadKind};
 
+/// Short enough for the title bar at 80 columns.
+const LOADS_AGAIN: &str = "the file loads again: editable";
+
 impl App {
     pub(super) fn on_file_checked(&mut self, outcome: FileCheck, after_editor: bool) {
         match outcome {
             FileCheck::Unchanged => {
                 let was_broken = self.broken.take().is_some();
                 self.drop_reopen_offer();
-                self.note = Some(if was_broken {
-                    format!("{} loads again: editing is back on", self.workspace_label)
+                if was_broken {
+                    self.note = Some(LOADS_AGAIN.into());
                 } else if after_editor {
-                    "no changes in the file".to_string()
-                } else {
-                    return;
-                });
+                    self.note = Some("no changes in the file".into());
+                }
             }
             FileCheck::Loaded(workspace) => {
+                let was_broken = self.broken.take().is_some();
                 self.workspace = workspace;
-                self.broken = None;
                 self.drop_reopen_offer();
                 self.note = Some(if after_editor {
-                    format!("loaded your edits to {}", self.workspace_label)
+                    "loaded your edits".into()
+                } else if was_broken {
+                    LOADS_AGAIN.into()
                 } else {
-                    format!("{} changed on disk: reloaded", self.workspace_label)
+                    "reloaded: changed on disk".into()
                 });
             }
             FileCheck::Broken(broken) => {

@@ -34,7 +34,11 @@ fn check(app: &mut App, outcome: FileCheck) {
 
 fn refused(app: &mut App, keys: &[payloads::tui::Message]) -> String {
     let actions = press(app, keys);
-    assert_eq!(actions, [], "nothing is saved or run while the file is broken");
+    assert_eq!(
+        actions,
+        [],
+        "nothing is saved or run while the file is broken"
+    );
     let Some(Overlay::Error(text)) = app.overlays.pop() else {
         panic!("a refusal says why: {:?}", app.overlays)
     };
@@ -52,7 +56,10 @@ fn a_valid_outside_edit_is_shown_with_the_selection_kept() {
             key(KeyCode::Char('G')),
         ],
     );
-    assert_eq!(app.selected_id(Pane::Payloads).as_deref(), Some("get-contact"));
+    assert_eq!(
+        app.selected_id(Pane::Payloads).as_deref(),
+        Some("get-contact")
+    );
     let mut edited = workspace();
     // Another editor renamed the Payload and added one before it.
     edited.payloads[2].name = "Fetch one contact".into();
@@ -61,7 +68,10 @@ fn a_valid_outside_edit_is_shown_with_the_selection_kept() {
     edited.payloads.insert(1, extra);
     check(&mut app, FileCheck::Loaded(edited));
 
-    assert_eq!(app.selected_id(Pane::Payloads).as_deref(), Some("get-contact"));
+    assert_eq!(
+        app.selected_id(Pane::Payloads).as_deref(),
+        Some("get-contact")
+    );
     let screen = render(&app, 80, 24);
     assert!(screen.contains("▶ GET  Fetch one contact"), "{screen}");
     assert!(screen.contains("reloaded: changed on disk"), "{screen}");
@@ -73,7 +83,10 @@ fn a_broken_file_is_read_only_until_it_loads_again() {
     check(&mut app, FileCheck::Broken(broken()));
     let screen = render(&app, 80, 24);
     assert!(screen.contains("does not load: read-only"), "{screen}");
-    assert!(screen.contains("workspace.ron:12:7: unknown field"), "{screen}");
+    assert!(
+        screen.contains("workspace.ron:12:7: unknown field"),
+        "{screen}"
+    );
     assert!(screen.contains("E fix the file"), "{screen}");
 
     // Edits, duplicates, deletes and new records are refused at the key, saying why.
@@ -85,10 +98,16 @@ fn a_broken_file_is_read_only_until_it_loads_again() {
     refused(&mut app, &[key(KeyCode::Char('d'))]);
     // Runs that would write (a token refresh, Data Targets) too; R as well.
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
-    let why = refused(&mut app, &[key(KeyCode::Char('j')), key(KeyCode::Char('r'))]);
+    let why = refused(
+        &mut app,
+        &[key(KeyCode::Char('j')), key(KeyCode::Char('r'))],
+    );
     assert!(why.contains("may write a token or Data Targets"), "{why}");
     let why = refused(&mut app, &[key(KeyCode::Char('R'))]);
-    assert!(why.contains("its new tokens are saved to the file"), "{why}");
+    assert!(
+        why.contains("its new tokens are saved to the file"),
+        "{why}"
+    );
     // E opens the editor at the first error.
     assert_eq!(
         press(&mut app, &[key(KeyCode::Char('E'))]),
@@ -209,11 +228,18 @@ async fn edits_on_disk_reach_the_screen_and_a_broken_file_is_never_written() {
         "\"Fetch the newest contact\"",
     );
     save_by_rename(&path, &renamed);
-    pump_until(&mut app, &mut executor, &mut receiver, "the rename", |app| {
-        app.selected_payload().unwrap().name == "Fetch the newest contact"
-    })
+    pump_until(
+        &mut app,
+        &mut executor,
+        &mut receiver,
+        "the rename",
+        |app| app.selected_payload().unwrap().name == "Fetch the newest contact",
+    )
     .await;
-    assert_eq!(app.selected_id(Pane::Payloads).as_deref(), Some("get-contact"));
+    assert_eq!(
+        app.selected_id(Pane::Payloads).as_deref(),
+        Some("get-contact")
+    );
 
     // 2. sed -i style, in place: a misspelt field. The errors show, the last good state stays.
     let broken = renamed.replace(
@@ -221,9 +247,13 @@ async fn edits_on_disk_reach_the_screen_and_a_broken_file_is_never_written() {
         "            endpont: \"/api/ping\",",
     );
     std::fs::write(&path, &broken).unwrap();
-    pump_until(&mut app, &mut executor, &mut receiver, "the banner", |app| {
-        app.broken.is_some()
-    })
+    pump_until(
+        &mut app,
+        &mut executor,
+        &mut receiver,
+        "the banner",
+        |app| app.broken.is_some(),
+    )
     .await;
     let screen = render(&app, 120, 40);
     let shown = path.display().to_string();

@@ -181,8 +181,11 @@ async fn hand_over<B: Backend, C: Console>(
     console.release()?;
     let status = tokio::task::spawn_blocking(move || command.status()).await;
     console.reclaim()?;
+    // The screen is blank now but ratatui remembers the last frame, so the next draw would only
+    // send what changed. A blank frame in between makes it send everything. (`Terminal::clear`
+    // would do the same but asks the terminal where its cursor is, racing the new input stream.)
     terminal
-        .clear()
+        .draw(|_| {})
         .map_err(|e| io::Error::other(e.to_string()))?;
     Ok(match status {
         Ok(Ok(status)) if status.success() => Ok(()),

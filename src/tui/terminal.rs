@@ -44,7 +44,11 @@ impl Console for CrosstermConsole {
 
     fn reclaim(&mut self) -> io::Result<()> {
         crossterm::terminal::enable_raw_mode()?;
-        crossterm::execute!(io::stdout(), EnterAlternateScreen)
+        crossterm::execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+        )
     }
 }
 

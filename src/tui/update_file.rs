@@ -17,7 +17,7 @@ impl App {
                 if was_broken {
                     self.note = Some(LOADS_AGAIN.into());
                 } else if after_editor {
-                    self.note = Some("no changes in the file".into());
+                    self.note = Some("the file loads: nothing new in it".into());
                 }
             }
             FileCheck::Loaded(workspace) => {

@@ -96,7 +96,10 @@ fn secrets_are_masked_with_a_fixed_length() {
     }
     type_text(&mut app, "more");
     let screen = render(&app, 80, 24);
-    let line = screen.lines().find(|l| l.contains("Client Secret")).unwrap();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Client Secret"))
+        .unwrap();
     assert_eq!(line.chars().filter(|&c| c == '•').count(), 8, "{line}");
     // Revealed with Ctrl-R, it reads as typed.
     press(&mut app, &[ctrl('r')]);

@@ -183,9 +183,9 @@ impl StartRuns for NoRuns {
 
 /// The event loop's work without a terminal: messages into the App, its Actions to the executor,
 /// until `done` holds (bounded).
-async fn pump_until(
+async fn pump_until<R: StartRuns>(
     app: &mut App,
-    executor: &mut LiveExecutor<NoRuns>,
+    executor: &mut LiveExecutor<R>,
     receiver: &mut UnboundedReceiver<Message>,
     what: &str,
     done: impl Fn(&App) -> bool,
@@ -304,4 +304,48 @@ async fn edits_on_disk_reach_the_screen_and_a_broken_file_is_never_written() {
     let screen = render(&app, 80, 24);
     assert!(!screen.contains("does not load"), "{screen}");
     assert!(screen.contains("loads again"), "{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_whose_token_write_back_meets_a_broken_file_fails_and_says_so() {
+    let sandbox = payloads::sandbox::start(payloads::sandbox::SandboxConfig {
+        port: 0,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("workspace.ron");
+    let text = DEMO_WORKSPACE.replace("http://127.0.0.1:8787", &sandbox.base_url());
+    std::fs::write(&path, &text).unwrap();
+    let store = Arc::new(WorkspaceStore::open(&path).unwrap());
+    let jobs = Arc::new(payloads::jobs::JobStore::beside(&path));
+    let runner = payloads::flow::Runner::new(store.clone(), jobs, Default::default()).unwrap();
+    let (messages, mut receiver) = unbounded_channel();
+    let mut executor = LiveExecutor::new(store.clone(), runner, messages);
+    let mut app = App::new(store.snapshot(), "workspace.ron", vec![], now());
+
+    // The file breaks while a run is on its way (the run started before the TUI heard of it).
+    let broken = text.replace("kind: Webhook,", "kind: Webhok,");
+    std::fs::write(&path, &broken).unwrap();
+    executor.execute(Action::Run(RunRequest {
+        payload_id: "list-contacts".into(),
+        inputs: vec![],
+        trigger: Trigger::Tui,
+    }));
+    pump_until(
+        &mut app,
+        &mut executor,
+        &mut receiver,
+        "the failure",
+        |app| app.overlays.iter().any(|o| matches!(o, Overlay::Error(_))),
+    )
+    .await;
+    let Some(Overlay::Error(text)) = app.overlays.last() else {
+        unreachable!()
+    };
+    assert!(text.contains("list-contacts failed"), "{text}");
+    assert!(text.contains("could not be saved"), "{text}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+    sandbox.shutdown().await;
 }

@@ -96,9 +96,11 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
                 Line::raw(""),
                 Line::from(vec![
                     Span::styled("Enter / e", theme.key()),
-                    Span::raw(format!(" reopen the editor{at}    ")),
+                    Span::raw(format!("  reopen the editor{at}")),
+                ]),
+                Line::from(vec![
                     Span::styled("Esc", theme.key()),
-                    Span::raw(" keep the last good state"),
+                    Span::raw("        keep the last good state"),
                 ]),
             ];
             window(app, frame, "✗ The file has errors", lines, 72, true, 0);

@@ -156,6 +156,10 @@ fn run_keys(app: &App) -> Vec<Binding> {
     match app.focus {
         Pane::Payloads => {
             if let Some(p) = app.selected_payload() {
+                // While the file is broken, runs that would write to it are refused.
+                if app.broken.is_some() && app.run_writes(p) {
+                    return keys;
+                }
                 keys.push(("r", "run"));
                 let bearer = p
                     .credential
@@ -168,9 +172,10 @@ fn run_keys(app: &App) -> Vec<Binding> {
             }
         }
         Pane::Credentials => {
-            if app
-                .selected_credential()
-                .is_some_and(|c| matches!(c.auth, CredentialAuth::BearerToken(_)))
+            if app.broken.is_none()
+                && app
+                    .selected_credential()
+                    .is_some_and(|c| matches!(c.auth, CredentialAuth::BearerToken(_)))
             {
                 keys.push(("R", "refresh now"));
             }

@@ -85,13 +85,14 @@ impl Runner {
         config: RunnerConfig,
     ) -> Result<Runner, FlowError> {
         let http = HttpClients::new(config.connect_timeout)?;
+        let gate = RefreshGate::beside(store.path());
         Ok(Runner {
             inner: Arc::new(Inner {
                 store,
                 jobs,
                 config,
                 http,
-                gate: RefreshGate::default(),
+                gate,
             }),
         })
     }
@@ -227,10 +228,7 @@ impl Runner {
         credential_id: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Failure> {
-        let _guard = tokio::select! {
-            _ = cancel.cancelled() => return Err(Failure::Cancelled),
-            guard = self.inner.gate.acquire(credential_id) => guard,
-        };
+        let _guard = self.hold_refresh_lock(t, credential_id, cancel).await?;
         self.token_request(t, credential_id).await?;
         Ok(())
     }

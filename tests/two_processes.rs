@@ -367,3 +367,48 @@ async fn processes_started_at_once_on_a_blank_token_make_one_token_request() {
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_waiting_for_another_process_refresh_can_be_cancelled() {
+    let sandbox = sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = shipped_copy(dir.path(), &sandbox, |text| text);
+    // Another process is in the middle of refreshing the Credential: it holds the lock file.
+    let other_process = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.path().join(".workspace.ron.refresh-sandbox-oauth.lock"))
+        .unwrap();
+    other_process.lock().unwrap();
+    let session = Runner::new(
+        Arc::new(WorkspaceStore::open(&path).unwrap()),
+        Arc::new(JobStore::beside(&path)),
+        RunnerConfig::default(),
+    )
+    .unwrap();
+
+    let run = session.start(
+        request("list-contacts", &[]),
+        tokio::sync::mpsc::unbounded_channel().0,
+    );
+    run.cancel.cancel();
+    let job = tokio::time::timeout(Duration::from_secs(10), run.done)
+        .await
+        .expect("a cancel ends the wait for the lock at once")
+        .unwrap();
+    assert_eq!(job.status, JobStatus::Cancelled, "{:?}", job.error);
+    assert_eq!(sandbox.token_requests() + sandbox.api_requests(), 0);
+
+    // Once the other process lets go, a run takes the lock and refreshes.
+    other_process.unlock().unwrap();
+    let job = tokio::time::timeout(
+        ROUND_LIMIT,
+        session.run_to_end(request("list-contacts", &[])),
+    )
+    .await
+    .expect("the run finishes");
+    assert_eq!(job.status, JobStatus::Succeeded, "{:?}", job.error);
+    assert_eq!(sandbox.token_requests(), 1);
+    sandbox.shutdown().await;
+}

@@ -1,14 +1,122 @@
 //! `payloads` (the TUI) and `payloads demo` (the sandbox in-process plus the TUI).
 
+use crate::flow::{Runner, RunnerConfig};
+use crate::jobs::JobStore;
+use crate::sandbox::{self, SandboxConfig};
+use crate::tui::App;
+use crate::tui::event_loop::{self, Exit};
+use crate::tui::runtime::LiveExecutor;
+use crate::tui::terminal::{TerminalGuard, colour_wanted, stop_signal};
+use crate::workspace::WorkspaceStore;
+use chrono::Utc;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::sync::mpsc::unbounded_channel;
 
-pub fn tui(_workspace: &Path) -> ExitCode {
-    eprintln!("payloads: `tui` is not built yet");
-    ExitCode::from(super::EXIT_USAGE)
+/// How many past Jobs the Jobs pane starts with.
+const HISTORY: usize = 200;
+
+pub fn tui(workspace: &Path) -> ExitCode {
+    with_runtime(|runtime| runtime.block_on(open_tui(workspace)))
 }
 
-pub fn demo(_workspace: &Path) -> ExitCode {
-    eprintln!("payloads: `demo` is not built yet");
-    ExitCode::from(super::EXIT_USAGE)
+/// The sandbox first (so a taken port is reported before the terminal is touched), then the TUI.
+pub fn demo(workspace: &Path, port: u16) -> ExitCode {
+    with_runtime(|runtime| {
+        runtime.block_on(async {
+            let config = SandboxConfig {
+                port,
+                ..SandboxConfig::default()
+            };
+            let sandbox = match sandbox::start(config).await {
+                Ok(handle) => handle,
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+                    eprintln!(
+                        "payloads: port {port} on 127.0.0.1 is taken, so the demo sandbox cannot start.\n\
+                         Is another `payloads demo` or `payloads sandbox` running? Stop it, or pick another port\n\
+                         with --port (the workspace's base URLs must then use that port)."
+                    );
+                    return ExitCode::from(super::EXIT_USAGE);
+                }
+                Err(e) => {
+                    eprintln!("payloads: cannot start the demo sandbox on port {port}: {e}");
+                    return ExitCode::from(super::EXIT_USAGE);
+                }
+            };
+            tracing::info!(addr = %sandbox.addr, "demo sandbox listening");
+            let code = open_tui(workspace).await;
+            sandbox.shutdown().await;
+            code
+        })
+    })
+}
+
+fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => body(&runtime),
+        Err(e) => {
+            eprintln!("payloads: cannot start the async runtime: {e}");
+            ExitCode::from(super::EXIT_USAGE)
+        }
+    }
+}
+
+async fn open_tui(path: &Path) -> ExitCode {
+    let store = match WorkspaceStore::open(path) {
+        Ok(store) => Arc::new(store),
+        Err(e) => {
+            eprintln!("payloads: {e}");
+            return ExitCode::from(super::EXIT_USAGE);
+        }
+    };
+    let jobs = Arc::new(JobStore::beside(path));
+    let history = jobs.list(HISTORY).unwrap_or_else(|e| {
+        tracing::warn!(
+            "could not read the Jobs history {}: {e}",
+            jobs.path().display()
+        );
+        Vec::new()
+    });
+    let mut app = App::new(
+        store.snapshot(),
+        path.display().to_string(),
+        history,
+        Utc::now(),
+    );
+    app.colour = colour_wanted();
+    let (messages, receiver) = unbounded_channel();
+    let runner = match Runner::new(store.clone(), jobs, RunnerConfig::default()) {
+        Ok(runner) => runner,
+        Err(e) => {
+            eprintln!("payloads: cannot start the runner: {e}");
+            return ExitCode::from(super::EXIT_USAGE);
+        }
+    };
+    let mut executor = LiveExecutor::new(store, runner, messages);
+    let exit = async {
+        let mut guard = TerminalGuard::take_over()?;
+        let input = crossterm::event::EventStream::new();
+        event_loop::run(
+            &mut guard.terminal,
+            &mut app,
+            input,
+            &mut executor,
+            receiver,
+            stop_signal(),
+        )
+        .await
+    }
+    .await;
+    match exit {
+        Ok(Exit::Quit | Exit::InputClosed) => ExitCode::SUCCESS,
+        Ok(Exit::Signal) => ExitCode::from(130),
+        Err(e) => {
+            eprintln!("payloads: the terminal failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -69,7 +69,11 @@ pub enum Command {
         token_ttl: u64,
     },
     /// Start the sandbox in-process and open the TUI on the workspace.
-    Demo,
+    Demo {
+        /// The sandbox's port on 127.0.0.1 (the shipped workspace expects 8787).
+        #[arg(long, default_value_t = 8787)]
+        port: u16,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,7 +96,7 @@ pub fn main() -> ExitCode {
     let workspace = cli.workspace;
     match cli.command {
         None => interactive::tui(&workspace),
-        Some(Command::Demo) => interactive::demo(&workspace),
+        Some(Command::Demo { port }) => interactive::demo(&workspace, port),
         Some(Command::Check) => check::check(&workspace),
         Some(Command::Run {
             payload,

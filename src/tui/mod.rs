@@ -1,1 +1,20 @@
 //! The terminal UI: app state, one message enum, update, view, widgets.
+
+pub mod app;
+pub mod edits;
+pub mod event_loop;
+pub mod forms;
+pub mod keys;
+pub mod lines;
+pub mod message;
+pub mod runtime;
+pub mod terminal;
+pub mod theme;
+pub mod update;
+mod update_overlays;
+pub mod view;
+pub mod widgets;
+
+pub use app::{App, Overlay, Pane, Screen};
+pub use message::{Action, Message};
+pub use view::view;

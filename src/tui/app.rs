@@ -1,0 +1,298 @@
+//! The TUI's whole state: the workspace copy, Jobs, focus, selection and filter per pane, the
+//! screen and the overlays on it. Queries here are pure so `update` and `view` share them.
+
+use super::edits::RecordKind;
+use super::forms::Form;
+use crate::jobs::{Job, JobId, Trigger};
+use crate::workspace::{Credential, Integration, Payload, Workspace};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Integrations,
+    Credentials,
+    Payloads,
+    Jobs,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [
+        Pane::Integrations,
+        Pane::Credentials,
+        Pane::Payloads,
+        Pane::Jobs,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Integrations => "Integrations",
+            Pane::Credentials => "Credentials",
+            Pane::Payloads => "Payloads",
+            Pane::Jobs => "Jobs",
+        }
+    }
+
+    pub fn next(self) -> Pane {
+        Pane::ALL[(self.index() + 1) % 4]
+    }
+
+    pub fn prev(self) -> Pane {
+        Pane::ALL[(self.index() + 3) % 4]
+    }
+
+    pub fn record_kind(self) -> Option<RecordKind> {
+        match self {
+            Pane::Integrations => Some(RecordKind::Integration),
+            Pane::Credentials => Some(RecordKind::Credential),
+            Pane::Payloads => Some(RecordKind::Payload),
+            Pane::Jobs => None,
+        }
+    }
+}
+
+/// What fills the screen under the overlays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Main,
+    /// The selected record of the focused pane, full screen.
+    RecordDetail {
+        scroll: u16,
+    },
+    JobDetail {
+        job_id: JobId,
+        scroll: u16,
+    },
+}
+
+/// Windows over the screen; the topmost takes the keys.
+#[derive(Debug, Clone)]
+pub enum Overlay {
+    Help {
+        scroll: u16,
+    },
+    Form(Box<Form>),
+    ConfirmDelete {
+        kind: RecordKind,
+        id: String,
+        referrers: Vec<String>,
+    },
+    Error(String),
+    /// After a Bearer Token Credential is created: offer to open its new Token Payload.
+    OfferTokenPayload {
+        payload_id: String,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub workspace: Workspace,
+    /// The workspace file as the user named it, for the title bar.
+    pub workspace_label: String,
+    pub now: DateTime<Utc>,
+    pub size: (u16, u16),
+    pub colour: bool,
+    pub focus: Pane,
+    selected: [Option<String>; 4],
+    pub filters: [String; 4],
+    pub filter_editing: bool,
+    /// Newest first.
+    pub jobs: Vec<Job>,
+    pub screen: Screen,
+    pub overlays: Vec<Overlay>,
+    pub spinner: usize,
+    /// A one-line note for the footer, e.g. what just happened or why a key did nothing.
+    pub note: Option<String>,
+    pub pending_saves: usize,
+    /// The next Job the user starts gets selected in the Jobs pane.
+    pub(crate) select_next_job: bool,
+    pub quit: bool,
+}
+
+/// A row of the Jobs pane: refresh Jobs sit indented under the Job they ran for.
+#[derive(Debug, Clone, Copy)]
+pub struct JobRow<'a> {
+    pub job: &'a Job,
+    pub nested: bool,
+}
+
+impl App {
+    pub fn new(
+        workspace: Workspace,
+        workspace_label: impl Into<String>,
+        jobs: Vec<Job>,
+        now: DateTime<Utc>,
+    ) -> App {
+        App {
+            workspace,
+            workspace_label: workspace_label.into(),
+            now,
+            size: (80, 24),
+            colour: true,
+            focus: Pane::Integrations,
+            selected: Default::default(),
+            filters: Default::default(),
+            filter_editing: false,
+            jobs,
+            screen: Screen::Main,
+            overlays: Vec::new(),
+            spinner: 0,
+            note: None,
+            pending_saves: 0,
+            select_next_job: false,
+            quit: false,
+        }
+    }
+
+    fn matches(&self, pane: Pane, texts: &[&str]) -> bool {
+        let filter = self.filters[pane.index()].to_lowercase();
+        filter.is_empty() || texts.iter().any(|t| t.to_lowercase().contains(&filter))
+    }
+
+    pub fn visible_integrations(&self) -> Vec<&Integration> {
+        self.workspace
+            .integrations
+            .iter()
+            .filter(|i| self.matches(Pane::Integrations, &[&i.id, &i.name]))
+            .collect()
+    }
+
+    /// The Integration that narrows Credentials and Payloads.
+    pub fn current_integration(&self) -> Option<&Integration> {
+        let id = self.selected_id(Pane::Integrations)?;
+        self.workspace.integration(&id)
+    }
+
+    pub fn visible_credentials(&self) -> Vec<&Credential> {
+        let integration = self.current_integration().map(|i| i.id.clone());
+        self.workspace
+            .credentials
+            .iter()
+            .filter(|c| Some(&c.integration) == integration.as_ref())
+            .filter(|c| self.matches(Pane::Credentials, &[&c.id, &c.name, c.auth.type_name()]))
+            .collect()
+    }
+
+    pub fn visible_payloads(&self) -> Vec<&Payload> {
+        let integration = self.current_integration().map(|i| i.id.clone());
+        self.workspace
+            .payloads
+            .iter()
+            .filter(|p| Some(&p.integration) == integration.as_ref())
+            .filter(|p| self.matches(Pane::Payloads, &[&p.id, &p.name, &p.endpoint]))
+            .collect()
+    }
+
+    /// Jobs in display order: each business Job followed by the refresh Jobs that ran for it.
+    pub fn job_rows(&self) -> Vec<JobRow<'_>> {
+        let refresh_for = |job: &Job| match &job.trigger {
+            Trigger::RefreshFor(parent) if self.jobs.iter().any(|j| &j.id == parent) => {
+                Some(parent.clone())
+            }
+            _ => None,
+        };
+        let mut rows = Vec::new();
+        for job in self.jobs.iter().filter(|j| refresh_for(j).is_none()) {
+            let children: Vec<&Job> = self
+                .jobs
+                .iter()
+                .filter(|c| refresh_for(c).as_deref() == Some(job.id.as_str()))
+                .collect();
+            let shown = self.matches(Pane::Jobs, &[&job.payload, job.status.label(), &job.id])
+                || children
+                    .iter()
+                    .any(|c| self.matches(Pane::Jobs, &[&c.payload, c.status.label()]));
+            if !shown {
+                continue;
+            }
+            rows.push(JobRow { job, nested: false });
+            rows.extend(children.into_iter().map(|job| JobRow { job, nested: true }));
+        }
+        rows
+    }
+
+    pub fn visible_ids(&self, pane: Pane) -> Vec<String> {
+        match pane {
+            Pane::Integrations => self
+                .visible_integrations()
+                .iter()
+                .map(|i| i.id.clone())
+                .collect(),
+            Pane::Credentials => self
+                .visible_credentials()
+                .iter()
+                .map(|c| c.id.clone())
+                .collect(),
+            Pane::Payloads => self
+                .visible_payloads()
+                .iter()
+                .map(|p| p.id.clone())
+                .collect(),
+            Pane::Jobs => self.job_rows().iter().map(|r| r.job.id.clone()).collect(),
+        }
+    }
+
+    /// The selected id of a pane: the remembered one while it is still listed, else the first.
+    pub fn selected_id(&self, pane: Pane) -> Option<String> {
+        let ids = self.visible_ids(pane);
+        match &self.selected[pane.index()] {
+            Some(id) if ids.contains(id) => Some(id.clone()),
+            _ => ids.into_iter().next(),
+        }
+    }
+
+    pub fn selected_index(&self, pane: Pane) -> Option<usize> {
+        let id = self.selected_id(pane)?;
+        self.visible_ids(pane).iter().position(|i| *i == id)
+    }
+
+    pub fn select(&mut self, pane: Pane, id: impl Into<String>) {
+        self.selected[pane.index()] = Some(id.into());
+    }
+
+    /// Moves a pane's selection by `delta` rows, stopping at either end.
+    pub fn move_selection(&mut self, pane: Pane, delta: isize) {
+        let ids = self.visible_ids(pane);
+        if ids.is_empty() {
+            return;
+        }
+        let at = self.selected_index(pane).unwrap_or(0) as isize;
+        let to = (at + delta).clamp(0, ids.len() as isize - 1) as usize;
+        self.selected[pane.index()] = Some(ids[to].clone());
+    }
+
+    pub fn selected_credential(&self) -> Option<&Credential> {
+        self.workspace
+            .credential(&self.selected_id(Pane::Credentials)?)
+    }
+
+    pub fn selected_payload(&self) -> Option<&Payload> {
+        self.workspace.payload(&self.selected_id(Pane::Payloads)?)
+    }
+
+    pub fn selected_job(&self) -> Option<&Job> {
+        let id = self.selected_id(Pane::Jobs)?;
+        self.job(&id)
+    }
+
+    pub fn job(&self, id: &str) -> Option<&Job> {
+        self.jobs.iter().find(|j| j.id == id)
+    }
+
+    pub fn top_overlay(&self) -> Option<&Overlay> {
+        self.overlays.last()
+    }
+
+    /// Seconds a Job has run so far (or ran in all).
+    pub fn elapsed(&self, job: &Job) -> Option<f64> {
+        if let Some(ms) = job.duration_ms.filter(|_| job.status.is_finished()) {
+            return Some(ms as f64 / 1000.0);
+        }
+        let start = job.started_at.unwrap_or(job.created_at);
+        let end = job.finished_at.unwrap_or(self.now);
+        Some(((end - start).num_milliseconds().max(0)) as f64 / 1000.0)
+    }
+}

@@ -1,0 +1,284 @@
+//! Typed workspace edits the TUI commits: each is applied to the App's copy at once and to the
+//! store off the UI thread, so both sides apply exactly the same change.
+
+use crate::workspace::{BearerToken, Credential, Payload, Workspace};
+
+/// Which record a key press is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    Integration,
+    Credential,
+    Payload,
+}
+
+impl RecordKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RecordKind::Integration => "Integration",
+            RecordKind::Credential => "Credential",
+            RecordKind::Payload => "Payload",
+        }
+    }
+}
+
+/// One committed change to the workspace.
+// One per committed form: their size does not matter, and unboxed they read better in tests.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Creates (`original` None) or replaces the Integration with id `original`.
+    Integration {
+        original: Option<String>,
+        integration: crate::workspace::Integration,
+    },
+    /// Creates or replaces a Credential. A Bearer Token Credential that has no Token Payload yet
+    /// gets `token_payload` created with it.
+    Credential {
+        original: Option<String>,
+        credential: Credential,
+        token_payload: Option<Payload>,
+    },
+    Payload {
+        original: Option<String>,
+        payload: Payload,
+    },
+    Delete {
+        kind: RecordKind,
+        id: String,
+    },
+}
+
+impl Edit {
+    /// Applies the edit; refuses (leaving `ws` as it was) when it no longer fits, e.g. the id was
+    /// taken in the meantime.
+    pub fn apply(&self, ws: &mut Workspace) -> Result<(), String> {
+        let mut next = ws.clone();
+        self.apply_in_place(&mut next)?;
+        *ws = next;
+        Ok(())
+    }
+
+    fn apply_in_place(&self, ws: &mut Workspace) -> Result<(), String> {
+        match self {
+            Edit::Integration {
+                original,
+                integration,
+            } => {
+                let list = &mut ws.integrations;
+                upsert(
+                    list,
+                    original.as_deref(),
+                    integration.clone(),
+                    |i| &i.id,
+                    "Integration",
+                )
+            }
+            Edit::Credential {
+                original,
+                credential,
+                token_payload,
+            } => {
+                if let Some(payload) = token_payload
+                    && ws.payload(&payload.id).is_none()
+                {
+                    ws.payloads.push(payload.clone());
+                }
+                upsert(
+                    &mut ws.credentials,
+                    original.as_deref(),
+                    credential.clone(),
+                    |c| &c.id,
+                    "Credential",
+                )
+            }
+            Edit::Payload { original, payload } => upsert(
+                &mut ws.payloads,
+                original.as_deref(),
+                payload.clone(),
+                |p| &p.id,
+                "Payload",
+            ),
+            Edit::Delete { kind, id } => remove(ws, *kind, id),
+        }
+    }
+}
+
+fn upsert<T>(
+    list: &mut Vec<T>,
+    original: Option<&str>,
+    record: T,
+    id_of: impl Fn(&T) -> &String,
+    label: &str,
+) -> Result<(), String> {
+    let new_id = id_of(&record).clone();
+    match original {
+        None => {
+            if list.iter().any(|r| *id_of(r) == new_id) {
+                let article = if label.starts_with('I') { "an" } else { "a" };
+                return Err(format!("{article} {label} with id {new_id} already exists"));
+            }
+            list.push(record);
+        }
+        Some(original) => {
+            let Some(slot) = list.iter_mut().find(|r| id_of(r) == original) else {
+                return Err(format!("the {label} {original} no longer exists"));
+            };
+            *slot = record;
+        }
+    }
+    Ok(())
+}
+
+/// What else in the workspace points at a record, in words, for the delete confirmation.
+pub fn referrers(ws: &Workspace, _kind: RecordKind, id: &str) -> Vec<String> {
+    ws.referrers(id)
+}
+
+/// Deletes a record the way the workspace layer does: owned records go with it, references to it
+/// are cleared, and a Token Payload is refused (it goes with its Credential).
+fn remove(ws: &mut Workspace, kind: RecordKind, id: &str) -> Result<(), String> {
+    match kind {
+        RecordKind::Integration => ws.remove_integration(id).map(|_| ()),
+        RecordKind::Credential => ws.remove_credential(id).map(|_| ()),
+        RecordKind::Payload => ws.remove_payload(id),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// `base` made into an id no record uses yet: `base`, `base-2`, …
+pub fn unique_id(ws: &Workspace, base: &str) -> String {
+    ws.unique_id(base)
+}
+
+/// A valid id made from a display name: `Sandbox OAuth` → `sandbox-oauth`.
+pub fn slug(name: &str) -> String {
+    crate::workspace::validate::to_id(name)
+}
+
+/// The Token Payload created with a Bearer Token Credential: a standard OAuth 2 refresh request.
+pub fn standard_token_payload(id: &str, credential: &Credential) -> Payload {
+    crate::workspace::edit::token_payload(
+        id,
+        &credential.name,
+        &credential.integration,
+        &credential.id,
+    )
+}
+
+/// A Bearer Token Credential with no tokens yet, pointing at `token_payload`.
+pub fn empty_bearer(token_payload: &str) -> BearerToken {
+    BearerToken {
+        client_id: String::new(),
+        client_secret: String::new(),
+        access_token: String::new(),
+        refresh_token: String::new(),
+        access_token_duration_minutes: crate::workspace::default_token_minutes(),
+        obtained_at: None,
+        token_payload: token_payload.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::{CredentialAuth, Integration, PayloadKind};
+
+    fn integration(id: &str) -> Integration {
+        Integration {
+            id: id.into(),
+            name: id.into(),
+            base_url: "http://127.0.0.1:1".into(),
+            description: String::new(),
+            timeout_secs: None,
+            headers: vec![],
+            tls: Default::default(),
+        }
+    }
+
+    fn workspace_with_bearer() -> Workspace {
+        let mut ws = Workspace::default();
+        ws.integrations.push(integration("api"));
+        let credential = Credential {
+            id: "oauth".into(),
+            name: "OAuth".into(),
+            integration: "api".into(),
+            description: String::new(),
+            auth: CredentialAuth::BearerToken(empty_bearer("oauth-token")),
+        };
+        ws.payloads
+            .push(standard_token_payload("oauth-token", &credential));
+        ws.credentials.push(credential);
+        let mut call = standard_token_payload("call", &ws.credentials[0]);
+        call.kind = PayloadKind::Callout;
+        ws.payloads.push(call);
+        ws
+    }
+
+    #[test]
+    fn deleting_a_credential_takes_its_token_payload_and_clears_references() {
+        let mut ws = workspace_with_bearer();
+        let said = referrers(&ws, RecordKind::Credential, "oauth");
+        assert_eq!(
+            said,
+            [
+                "payload \"oauth-token\" is its token request",
+                "payload \"call\" uses it"
+            ]
+        );
+        Edit::Delete {
+            kind: RecordKind::Credential,
+            id: "oauth".into(),
+        }
+        .apply(&mut ws)
+        .unwrap();
+        assert!(ws.credentials.is_empty());
+        assert_eq!(ws.payloads.len(), 1);
+        assert_eq!(ws.payloads[0].credential, None);
+    }
+
+    #[test]
+    fn deleting_an_integration_takes_everything_of_it() {
+        let mut ws = workspace_with_bearer();
+        Edit::Delete {
+            kind: RecordKind::Integration,
+            id: "api".into(),
+        }
+        .apply(&mut ws)
+        .unwrap();
+        assert_eq!(ws, Workspace::default());
+    }
+
+    #[test]
+    fn creating_a_taken_id_is_refused_and_changes_nothing() {
+        let mut ws = workspace_with_bearer();
+        let before = ws.clone();
+        let err = Edit::Integration {
+            original: None,
+            integration: integration("api"),
+        }
+        .apply(&mut ws)
+        .unwrap_err();
+        assert_eq!(err, "an Integration with id api already exists");
+        assert_eq!(ws, before);
+    }
+
+    #[test]
+    fn unique_ids_and_slugs() {
+        let ws = workspace_with_bearer();
+        assert_eq!(unique_id(&ws, "api"), "api-2");
+        assert_eq!(unique_id(&ws, "fresh"), "fresh");
+        assert_eq!(slug("  Sandbox OAuth (v2) "), "sandbox-oauth-v2");
+    }
+
+    #[test]
+    fn a_token_payload_goes_only_with_its_credential() {
+        let mut ws = workspace_with_bearer();
+        let err = Edit::Delete {
+            kind: RecordKind::Payload,
+            id: "oauth-token".into(),
+        }
+        .apply(&mut ws)
+        .unwrap_err();
+        assert!(err.contains("remove the credential instead"), "{err}");
+    }
+}

@@ -1,0 +1,115 @@
+//! The Integration form: build it from a record (or blank), and turn it back into an Edit.
+
+use super::{Field, Form, FormPurpose, parse_optional_number, validate, yes_no};
+use crate::tui::edits::{self, Edit};
+use crate::tui::lines;
+use crate::workspace::{Integration, TlsOptions, Workspace};
+
+pub fn new_form() -> Form {
+    let blank = Integration {
+        id: String::new(),
+        name: String::new(),
+        base_url: String::new(),
+        description: String::new(),
+        timeout_secs: None,
+        headers: Vec::new(),
+        tls: TlsOptions::default(),
+    };
+    build("New Integration", None, &blank)
+}
+
+pub fn edit_form(integration: &Integration) -> Form {
+    build(
+        format!("Edit Integration {}", integration.id),
+        Some(integration.id.clone()),
+        integration,
+    )
+}
+
+pub fn duplicate_form(ws: &Workspace, integration: &Integration) -> Form {
+    let mut copy = integration.clone();
+    copy.id = edits::unique_id(ws, &format!("{}-copy", integration.id));
+    copy.name = format!("{} (copy)", integration.name);
+    build(
+        format!("Duplicate Integration {}", integration.id),
+        None,
+        &copy,
+    )
+}
+
+fn build(title: impl Into<String>, original: Option<String>, i: &Integration) -> Form {
+    let id_field = Field::line("id", "Id", &i.id)
+        .validated(validate::id)
+        .hint("lowercase letters, digits, - and _; blank: made from the name");
+    let fields = vec![
+        id_field,
+        Field::line("name", "Name", &i.name).validated(validate::required),
+        Field::line("base_url", "Base URL", &i.base_url)
+            .validated(validate::base_url)
+            .placeholder("https://api.example.com/v1")
+            .hint("http:// or https:// and the host, e.g. https://api.example.com/v1"),
+        Field::line("description", "Description", &i.description),
+        Field::line(
+            "timeout",
+            "Timeout (s)",
+            &i.timeout_secs.map(|t| t.to_string()).unwrap_or_default(),
+        )
+        .validated(validate::optional_number)
+        .hint("default timeout of its Payloads in seconds; blank: 30"),
+        Field::multi("headers", "Headers", &lines::format_key_values(&i.headers))
+            .validated(|t| lines::parse_key_values(t).map(|_| ()))
+            .hint(&format!(
+                "sent with every request; {}",
+                lines::KEY_VALUE_HINT
+            )),
+        Field::choice(
+            "insecure",
+            "Accept bad certs",
+            yes_no(),
+            if i.tls.accept_invalid_certs {
+                "yes"
+            } else {
+                "no"
+            },
+        )
+        .hint("yes turns TLS certificate checks off: test servers only"),
+        Field::line(
+            "ca_cert",
+            "Extra CA (PEM)",
+            i.tls.ca_cert.as_deref().unwrap_or(""),
+        )
+        .hint("path of an extra CA certificate to trust; blank: none"),
+    ];
+    let mut form = Form::new(title, FormPurpose::Integration { original }, fields);
+    form.drop_id_when_editing();
+    form
+}
+
+/// The Edit this form describes, or the form with the refused field marked.
+pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
+    if !form.check_all() {
+        return None;
+    }
+    let FormPurpose::Integration { original } = form.purpose.clone() else {
+        return None;
+    };
+    let name = form.value("name");
+    let id = super::record_id(form, original.as_deref(), &name, ws)?;
+    let ca_cert = form.value("ca_cert");
+    let integration = Integration {
+        id,
+        name,
+        base_url: form.value("base_url"),
+        description: form.value("description"),
+        timeout_secs: parse_optional_number(&form.value("timeout")),
+        headers: lines::parse_key_values(&form.value("headers")).ok()?,
+        tls: TlsOptions {
+            accept_invalid_certs: form.value("insecure") == "yes",
+            ca_cert: (!ca_cert.is_empty()).then_some(ca_cert),
+        },
+    };
+    Some(Edit::Integration {
+        original,
+        integration,
+    })
+}

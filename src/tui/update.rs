@@ -1,0 +1,485 @@
+//! `App::update`: every Message in, the Actions for the event loop out. Pure: no IO, no clock.
+
+use super::app::{App, Overlay, Pane, Screen};
+use super::edits::{self, Edit};
+use super::forms::{self, Form};
+use super::message::{Action, Message};
+use super::view::{job_detail, record_detail};
+use crate::flow::{RunEvent, RunEventKind, RunRequest};
+use crate::jobs::{JobStatus, Trigger};
+use crate::workspace::{CredentialAuth, PayloadKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+const PAGE: isize = 10;
+
+impl App {
+    pub fn update(&mut self, message: Message) -> Vec<Action> {
+        match message {
+            Message::Key(key) => {
+                if key.kind == KeyEventKind::Release {
+                    return vec![];
+                }
+                if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+                    self.quit = true;
+                    return vec![Action::Quit];
+                }
+                self.note = None;
+                // A quick Esc then a key arrives as Alt+key: take it as the two keys it was.
+                if key.modifiers.contains(KeyModifiers::ALT)
+                    && let KeyCode::Char(_) = key.code
+                {
+                    let mut actions = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+                    if !self.quit {
+                        let plain = KeyEvent::new(key.code, key.modifiers - KeyModifiers::ALT);
+                        actions.extend(self.on_key(plain));
+                    }
+                    return actions;
+                }
+                self.on_key(key)
+            }
+            Message::Resize { width, height } => {
+                self.size = (width, height);
+                vec![]
+            }
+            Message::Tick(now) => {
+                self.now = now;
+                self.spinner = self.spinner.wrapping_add(1);
+                vec![]
+            }
+            Message::Run(event) => {
+                self.on_run_event(*event);
+                vec![]
+            }
+            Message::Saved { result, workspace } => {
+                self.pending_saves = self.pending_saves.saturating_sub(1);
+                self.workspace = workspace;
+                match result {
+                    Ok(()) => self.note = Some(format!("saved {}", self.workspace_label)),
+                    Err(e) => self.overlays.push(Overlay::Error(format!(
+                        "Could not save the workspace; the change was not kept.\n\n{e}"
+                    ))),
+                }
+                vec![]
+            }
+            Message::Reloaded(workspace) => {
+                self.workspace = workspace;
+                vec![]
+            }
+            Message::ActionFailed(reason) => {
+                self.overlays.push(Overlay::Error(reason));
+                vec![]
+            }
+        }
+    }
+
+    fn on_run_event(&mut self, event: RunEvent) {
+        let job = event.job;
+        let user_started = matches!(job.trigger, Trigger::Tui | Trigger::ManualRefresh);
+        match self.jobs.iter_mut().find(|j| j.id == job.id) {
+            Some(slot) => *slot = job.clone(),
+            None => {
+                if self.select_next_job && user_started {
+                    self.select_next_job = false;
+                    self.select(Pane::Jobs, job.id.clone());
+                }
+                self.jobs.insert(0, job.clone());
+            }
+        }
+        if event.kind == RunEventKind::Finished && user_started && job.status == JobStatus::Failed {
+            let reason = job.error.as_deref().unwrap_or("no reason given");
+            self.overlays.push(Overlay::Error(format!(
+                "{} failed: {reason}\n\nEnter on the Job in the Jobs pane shows the whole run.",
+                job.payload
+            )));
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Action> {
+        if !self.overlays.is_empty() {
+            return self.on_overlay_key(key);
+        }
+        if self.filter_editing {
+            self.on_filter_key(key);
+            return vec![];
+        }
+        match self.screen.clone() {
+            Screen::Main => self.on_main_key(key),
+            Screen::RecordDetail { scroll } => self.on_record_detail_key(key, scroll),
+            Screen::JobDetail { job_id, scroll } => self.on_job_detail_key(key, job_id, scroll),
+        }
+    }
+
+    fn on_filter_key(&mut self, key: KeyEvent) {
+        let filter = &mut self.filters[self.focus.index()];
+        match key.code {
+            KeyCode::Enter => self.filter_editing = false,
+            KeyCode::Esc => {
+                filter.clear();
+                self.filter_editing = false;
+            }
+            KeyCode::Backspace => {
+                filter.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => filter.push(c),
+            _ => {}
+        }
+    }
+
+    fn on_main_key(&mut self, key: KeyEvent) -> Vec<Action> {
+        let pane = self.focus;
+        match key.code {
+            KeyCode::Char('q') => {
+                self.quit = true;
+                return vec![Action::Quit];
+            }
+            KeyCode::Char('?') => self.overlays.push(Overlay::Help { scroll: 0 }),
+            KeyCode::Tab => self.focus = pane.next(),
+            KeyCode::BackTab => self.focus = pane.prev(),
+            KeyCode::Char('j') | KeyCode::Down => self.move_selection(pane, 1),
+            KeyCode::Char('k') | KeyCode::Up => self.move_selection(pane, -1),
+            KeyCode::PageDown => self.move_selection(pane, PAGE),
+            KeyCode::PageUp => self.move_selection(pane, -PAGE),
+            KeyCode::Char('g') | KeyCode::Home => self.move_selection(pane, isize::MIN / 2),
+            KeyCode::Char('G') | KeyCode::End => self.move_selection(pane, isize::MAX / 2),
+            KeyCode::Char('/') => self.filter_editing = true,
+            KeyCode::Esc => self.filters[pane.index()].clear(),
+            KeyCode::Enter => self.open_selection(),
+            KeyCode::Char('n') => self.open_new_form(),
+            KeyCode::Char('e') => self.open_edit_form(),
+            KeyCode::Char('D') => self.open_duplicate_form(),
+            KeyCode::Char('d') => self.ask_delete(),
+            KeyCode::Char('r') => return self.run_selection(),
+            KeyCode::Char('R') => return self.refresh_selection(),
+            KeyCode::Char('x') => return self.cancel_selection(),
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn open_selection(&mut self) {
+        match self.focus {
+            Pane::Jobs => {
+                if let Some(id) = self.selected_id(Pane::Jobs) {
+                    self.screen = Screen::JobDetail {
+                        job_id: id,
+                        scroll: 0,
+                    };
+                }
+            }
+            pane => {
+                if self.selected_id(pane).is_some() {
+                    self.screen = Screen::RecordDetail { scroll: 0 };
+                } else {
+                    self.note = Some(format!("no {} here yet: n creates one", pane.title()));
+                }
+            }
+        }
+    }
+
+    pub(super) fn open_form(&mut self, form: Form) {
+        self.overlays.push(Overlay::Form(Box::new(form)));
+    }
+
+    fn open_new_form(&mut self) {
+        let integration = self.current_integration().map(|i| i.id.clone());
+        let form = match (self.focus, integration) {
+            (Pane::Integrations, _) => forms::integration::new_form(),
+            (Pane::Credentials, Some(i)) => forms::credential::new_form(&self.workspace, &i),
+            (Pane::Payloads, Some(i)) => forms::payload::new_form(&self.workspace, &i),
+            (Pane::Jobs, _) => {
+                self.note = Some("Jobs are made by runs: r on a Payload".into());
+                return;
+            }
+            (_, None) => {
+                self.note = Some("create an Integration first (n in Integrations)".into());
+                return;
+            }
+        };
+        self.open_form(form);
+    }
+
+    fn open_edit_form(&mut self) {
+        let ws = &self.workspace;
+        let form = match self.focus {
+            Pane::Integrations => self
+                .current_integration()
+                .map(forms::integration::edit_form),
+            Pane::Credentials => self
+                .selected_credential()
+                .map(|c| forms::credential::edit_form(ws, c)),
+            Pane::Payloads => self
+                .selected_payload()
+                .map(|p| forms::payload::edit_form(ws, p)),
+            Pane::Jobs => None,
+        };
+        match form {
+            Some(form) => self.open_form(form),
+            None => self.note = Some("nothing to edit here".into()),
+        }
+    }
+
+    fn open_duplicate_form(&mut self) {
+        let ws = &self.workspace;
+        let form = match self.focus {
+            Pane::Integrations => self
+                .current_integration()
+                .map(|i| forms::integration::duplicate_form(ws, i)),
+            Pane::Credentials => self
+                .selected_credential()
+                .map(|c| forms::credential::duplicate_form(ws, c)),
+            Pane::Payloads => self
+                .selected_payload()
+                .map(|p| forms::payload::duplicate_form(ws, p)),
+            Pane::Jobs => None,
+        };
+        match form {
+            Some(form) => self.open_form(form),
+            None => self.note = Some("nothing to duplicate here".into()),
+        }
+    }
+
+    fn ask_delete(&mut self) {
+        let Some(kind) = self.focus.record_kind() else {
+            self.note = Some("Jobs are history: they are not deleted from here".into());
+            return;
+        };
+        let Some(id) = self.selected_id(self.focus) else {
+            self.note = Some("nothing to delete here".into());
+            return;
+        };
+        // A delete the workspace would refuse (a Token Payload) is explained now, not after "y".
+        if let Err(reason) = (Edit::Delete {
+            kind,
+            id: id.clone(),
+        })
+        .apply(&mut self.workspace.clone())
+        {
+            self.overlays.push(Overlay::Error(reason));
+            return;
+        }
+        let referrers = edits::referrers(&self.workspace, kind, &id);
+        self.overlays.push(Overlay::ConfirmDelete {
+            kind,
+            id,
+            referrers,
+        });
+    }
+
+    /// Applies an edit to the App's copy now and asks the event loop to save it. An edit that
+    /// would leave the workspace invalid is refused here, with the reason, before any save.
+    pub(super) fn commit(&mut self, edit: Edit) -> Result<Vec<Action>, String> {
+        let mut next = self.workspace.clone();
+        edit.apply(&mut next)?;
+        let before = crate::workspace::validate::problems(&self.workspace);
+        let new: Vec<String> = crate::workspace::validate::problems(&next)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        if !new.is_empty() {
+            return Err(new.join("; "));
+        }
+        self.workspace = next;
+        self.pending_saves += 1;
+        Ok(vec![Action::Save(edit)])
+    }
+
+    fn run_selection(&mut self) -> Vec<Action> {
+        match self.focus {
+            Pane::Payloads => {
+                let Some(payload) = self.selected_payload().cloned() else {
+                    self.note = Some("no Payload selected".into());
+                    return vec![];
+                };
+                self.run_payload(&payload.id, None)
+            }
+            Pane::Jobs => {
+                let Some(job) = self.selected_job().cloned() else {
+                    return vec![];
+                };
+                if matches!(job.trigger, Trigger::RefreshFor(_) | Trigger::ManualRefresh)
+                    && let Some(credential) = self
+                        .workspace
+                        .payload(&job.payload)
+                        .and_then(|p| p.credential.clone())
+                {
+                    return self.refresh(&credential);
+                }
+                self.run_payload(&job.payload, Some(&job.inputs))
+            }
+            _ => {
+                self.note = Some("r runs the selected Payload: Tab to Payloads".into());
+                vec![]
+            }
+        }
+    }
+
+    fn run_payload(
+        &mut self,
+        payload_id: &str,
+        previous: Option<&[(String, String)]>,
+    ) -> Vec<Action> {
+        let Some(payload) = self.workspace.payload(payload_id).cloned() else {
+            self.note = Some(format!("the Payload {payload_id} no longer exists"));
+            return vec![];
+        };
+        if payload.kind == PayloadKind::Credential
+            && let Some(credential) = payload.credential.clone()
+        {
+            return self.refresh(&credential);
+        }
+        if payload.inputs.is_empty() {
+            return self.start_run(RunRequest {
+                payload_id: payload.id.clone(),
+                inputs: vec![],
+                trigger: Trigger::Tui,
+            });
+        }
+        let mut form = forms::run_inputs::form(&payload);
+        if let Some(previous) = previous {
+            for field in &mut form.fields {
+                if let Some((_, v)) = previous.iter().find(|(k, _)| *k == field.label) {
+                    *field = forms::Field::line("input", &field.label, v).hint(&field.hint);
+                }
+            }
+            form = Form { focus: 0, ..form };
+        }
+        self.open_form(form);
+        vec![]
+    }
+
+    pub(super) fn start_run(&mut self, request: RunRequest) -> Vec<Action> {
+        self.select_next_job = true;
+        self.note = Some(format!("running {}", request.payload_id));
+        vec![Action::Run(request)]
+    }
+
+    fn refresh(&mut self, credential_id: &str) -> Vec<Action> {
+        match self.workspace.credential(credential_id).map(|c| &c.auth) {
+            Some(CredentialAuth::BearerToken(_)) => {
+                self.select_next_job = true;
+                self.note = Some(format!("refreshing {credential_id}"));
+                vec![Action::Refresh(credential_id.to_string())]
+            }
+            Some(_) => {
+                self.note = Some(format!(
+                    "{credential_id} is not a Bearer Token Credential: nothing to refresh"
+                ));
+                vec![]
+            }
+            None => {
+                self.note = Some(format!("no Credential {credential_id}"));
+                vec![]
+            }
+        }
+    }
+
+    fn refresh_selection(&mut self) -> Vec<Action> {
+        let credential = match self.focus {
+            Pane::Credentials => self.selected_id(Pane::Credentials),
+            Pane::Payloads => self.selected_payload().and_then(|p| p.credential.clone()),
+            _ => None,
+        };
+        match credential {
+            Some(id) => self.refresh(&id),
+            None => {
+                self.note =
+                    Some("R refreshes the selected Credential (or the selected Payload's)".into());
+                vec![]
+            }
+        }
+    }
+
+    fn cancel_selection(&mut self) -> Vec<Action> {
+        let job = match (&self.screen, self.focus) {
+            (Screen::JobDetail { job_id, .. }, _) => self.job(job_id),
+            (_, Pane::Jobs) => self.selected_job(),
+            _ => {
+                self.note = Some("x cancels the selected running Job: Tab to Jobs".into());
+                return vec![];
+            }
+        };
+        match job {
+            Some(job) if !job.status.is_finished() => {
+                // A refresh is cancelled through the run it was started for.
+                let id = match &job.trigger {
+                    Trigger::RefreshFor(parent) => parent.clone(),
+                    _ => job.id.clone(),
+                };
+                self.note = Some(format!("cancelling {id}"));
+                vec![Action::Cancel(id)]
+            }
+            Some(job) => {
+                self.note = Some(format!("that Job already {}", job.status.label()));
+                vec![]
+            }
+            None => vec![],
+        }
+    }
+
+    fn scroll_by(&self, scroll: u16, key: KeyEvent, lines: usize) -> Option<u16> {
+        let visible = self.size.1.saturating_sub(4) as usize;
+        let max = lines.saturating_sub(visible) as isize;
+        let current = scroll as isize;
+        let next = match key.code {
+            KeyCode::Char('j') | KeyCode::Down => current + 1,
+            KeyCode::Char('k') | KeyCode::Up => current - 1,
+            KeyCode::PageDown | KeyCode::Char(' ') => current + PAGE,
+            KeyCode::PageUp => current - PAGE,
+            KeyCode::Char('g') | KeyCode::Home => 0,
+            KeyCode::Char('G') | KeyCode::End => max,
+            _ => return None,
+        };
+        Some(next.clamp(0, max.max(0)) as u16)
+    }
+
+    fn on_record_detail_key(&mut self, key: KeyEvent, scroll: u16) -> Vec<Action> {
+        let lines = record_detail::lines(self, self.focus, 200).len();
+        if let Some(scroll) = self.scroll_by(scroll, key, lines) {
+            self.screen = Screen::RecordDetail { scroll };
+            return vec![];
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace => self.screen = Screen::Main,
+            KeyCode::Char('?') => self.overlays.push(Overlay::Help { scroll: 0 }),
+            KeyCode::Char('e') => self.open_edit_form(),
+            KeyCode::Char('r') => return self.run_selection(),
+            KeyCode::Char('R') => return self.refresh_selection(),
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn on_job_detail_key(&mut self, key: KeyEvent, job_id: String, scroll: u16) -> Vec<Action> {
+        let lines = self
+            .job(&job_id)
+            .map(|j| job_detail::lines(j, self).len())
+            .unwrap_or(0);
+        if let Some(scroll) = self.scroll_by(scroll, key, lines) {
+            self.screen = Screen::JobDetail { job_id, scroll };
+            return vec![];
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace => self.screen = Screen::Main,
+            KeyCode::Char('?') => self.overlays.push(Overlay::Help { scroll: 0 }),
+            KeyCode::Char('l') => {
+                let linked = self.job(&job_id).and_then(|j| j.linked_job.clone());
+                match linked {
+                    Some(linked) if self.job(&linked).is_some() => {
+                        self.select(Pane::Jobs, linked.clone());
+                        self.screen = Screen::JobDetail {
+                            job_id: linked,
+                            scroll: 0,
+                        };
+                    }
+                    Some(linked) => {
+                        self.note = Some(format!("the linked Job {linked} is no longer kept"))
+                    }
+                    None => self.note = Some("this Job has no linked Job".into()),
+                }
+            }
+            KeyCode::Char('x') => return self.cancel_selection(),
+            _ => {}
+        }
+        vec![]
+    }
+}

@@ -1,0 +1,145 @@
+//! Keys for the windows over the screen (help, error, delete confirmation, Token Payload offer,
+//! forms), and what a submitted form commits.
+
+use super::app::{App, Overlay, Pane};
+use super::edits::Edit;
+use super::forms::{self, Form, FormOutcome, FormPurpose};
+use super::message::Action;
+use crossterm::event::{KeyCode, KeyEvent};
+
+impl App {
+    pub(super) fn on_overlay_key(&mut self, key: KeyEvent) -> Vec<Action> {
+        let Some(overlay) = self.overlays.pop() else {
+            return vec![];
+        };
+        match overlay {
+            Overlay::Help { scroll } => match key.code {
+                KeyCode::Char('j') | KeyCode::Down => self.overlays.push(Overlay::Help {
+                    scroll: scroll.saturating_add(1).min(40),
+                }),
+                KeyCode::Char('k') | KeyCode::Up => self.overlays.push(Overlay::Help {
+                    scroll: scroll.saturating_sub(1),
+                }),
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter => {}
+                _ => self.overlays.push(Overlay::Help { scroll }),
+            },
+            Overlay::Error(text) => {
+                if !matches!(
+                    key.code,
+                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Char('q')
+                ) {
+                    self.overlays.push(Overlay::Error(text));
+                }
+            }
+            Overlay::ConfirmDelete {
+                kind,
+                id,
+                referrers,
+            } => match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    return match self.commit(Edit::Delete {
+                        kind,
+                        id: id.clone(),
+                    }) {
+                        Ok(actions) => {
+                            self.note = Some(format!("deleted {} {id}", kind.label()));
+                            actions
+                        }
+                        Err(e) => {
+                            self.overlays.push(Overlay::Error(e));
+                            vec![]
+                        }
+                    };
+                }
+                KeyCode::Char('n') | KeyCode::Esc | KeyCode::Char('q') => {}
+                _ => self.overlays.push(Overlay::ConfirmDelete {
+                    kind,
+                    id,
+                    referrers,
+                }),
+            },
+            Overlay::OfferTokenPayload { payload_id } => match key.code {
+                KeyCode::Enter | KeyCode::Char('y') => {
+                    if let Some(p) = self.workspace.payload(&payload_id) {
+                        let form = forms::payload::edit_form(&self.workspace, p);
+                        self.focus = Pane::Payloads;
+                        self.select(Pane::Payloads, payload_id);
+                        self.open_form(form);
+                    }
+                }
+                KeyCode::Esc | KeyCode::Char('n') => {}
+                _ => self
+                    .overlays
+                    .push(Overlay::OfferTokenPayload { payload_id }),
+            },
+            Overlay::Form(mut form) => match form.handle_key(key) {
+                FormOutcome::Continue => self.overlays.push(Overlay::Form(form)),
+                FormOutcome::Cancel => self.note = Some("cancelled: nothing changed".into()),
+                FormOutcome::Submit => return self.submit_form(form),
+            },
+        }
+        vec![]
+    }
+
+    fn submit_form(&mut self, mut form: Box<Form>) -> Vec<Action> {
+        if let FormPurpose::RunInputs { .. } = form.purpose {
+            return match forms::run_inputs::submit(&form) {
+                Some(request) => self.start_run(request),
+                None => vec![],
+            };
+        }
+        let edit = match &form.purpose {
+            FormPurpose::Integration { .. } => {
+                forms::integration::submit(&mut form, &self.workspace)
+            }
+            FormPurpose::Credential { .. } => forms::credential::submit(&mut form, &self.workspace),
+            FormPurpose::Payload { .. } => forms::payload::submit(&mut form, &self.workspace),
+            FormPurpose::RunInputs { .. } => None,
+        };
+        let Some(edit) = edit else {
+            self.overlays.push(Overlay::Form(form));
+            return vec![];
+        };
+        match self.commit(edit.clone()) {
+            Ok(actions) => {
+                self.after_commit(&edit);
+                actions
+            }
+            Err(e) => {
+                form.error = Some(e);
+                self.overlays.push(Overlay::Form(form));
+                vec![]
+            }
+        }
+    }
+
+    /// Selects what was just saved, and offers a new Token Payload for editing.
+    fn after_commit(&mut self, edit: &Edit) {
+        match edit {
+            Edit::Integration { integration, .. } => {
+                self.focus = Pane::Integrations;
+                self.select(Pane::Integrations, integration.id.clone());
+            }
+            Edit::Credential {
+                credential,
+                token_payload,
+                ..
+            } => {
+                self.select(Pane::Integrations, credential.integration.clone());
+                self.focus = Pane::Credentials;
+                self.select(Pane::Credentials, credential.id.clone());
+                if let Some(p) = token_payload {
+                    self.overlays.push(Overlay::OfferTokenPayload {
+                        payload_id: p.id.clone(),
+                    });
+                }
+            }
+            Edit::Payload { payload, .. } => {
+                self.select(Pane::Integrations, payload.integration.clone());
+                self.focus = Pane::Payloads;
+                self.select(Pane::Payloads, payload.id.clone());
+            }
+            Edit::Delete { .. } => {}
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Pure rendering of the App: `view(&App, &mut Frame)` reads state and draws, nothing else.
+
+pub mod chrome;
+pub mod form;
+pub mod format;
+pub mod job_detail;
+pub mod overlays;
+pub mod panes;
+pub mod record_detail;
+
+use super::app::{App, Pane, Screen};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::widgets::{Paragraph, Wrap};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn view(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        overlays::render_too_small(frame);
+        return;
+    }
+    let [title, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    chrome::render_title(app, frame, title);
+    chrome::render_footer(app, frame, footer);
+    match &app.screen {
+        Screen::Main => {
+            let top_height = (body.height * 2 / 5).max(9);
+            let [top, bottom] =
+                Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(body);
+            let [integrations, credentials, payloads] = Layout::horizontal([
+                Constraint::Percentage(28),
+                Constraint::Percentage(36),
+                Constraint::Percentage(36),
+            ])
+            .areas(top);
+            let [jobs, detail] =
+                Layout::horizontal([Constraint::Percentage(46), Constraint::Percentage(54)])
+                    .areas(bottom);
+            panes::render_list_pane(app, frame, integrations, Pane::Integrations);
+            panes::render_list_pane(app, frame, credentials, Pane::Credentials);
+            panes::render_list_pane(app, frame, payloads, Pane::Payloads);
+            panes::render_list_pane(app, frame, jobs, Pane::Jobs);
+            panes::render_detail_pane(app, frame, detail);
+        }
+        Screen::RecordDetail { scroll } => {
+            let lines = record_detail::lines(app, app.focus, body.width);
+            let block = panes::pane_block(app, panes::detail_title(app), true);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(block)
+                    .wrap(Wrap { trim: false })
+                    .scroll((*scroll, 0)),
+                body,
+            );
+        }
+        Screen::JobDetail { job_id, scroll } => {
+            let lines = match app.job(job_id) {
+                Some(job) => job_detail::lines(job, app),
+                None => vec![ratatui::text::Line::raw("This Job is no longer kept.")],
+            };
+            let block = panes::pane_block(app, format!("Job {job_id}"), true);
+            frame.render_widget(
+                Paragraph::new(lines)
+                    .block(block)
+                    .wrap(Wrap { trim: false })
+                    .scroll((*scroll, 0)),
+                body,
+            );
+        }
+    }
+    for overlay in &app.overlays {
+        overlays::render(app, frame, overlay);
+    }
+}

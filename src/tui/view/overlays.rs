@@ -1,0 +1,170 @@
+//! Windows over the screen: help, an error to dismiss, the delete confirmation, the offer to open
+//! a new Token Payload; and the "terminal too small" screen.
+
+use crate::tui::app::{App, Overlay};
+use crate::tui::edits::RecordKind;
+use crate::tui::keys;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    }
+}
+
+fn window(
+    app: &App,
+    frame: &mut Frame,
+    title: &str,
+    lines: Vec<Line<'static>>,
+    width: u16,
+    error: bool,
+    scroll: u16,
+) {
+    let theme = Theme::new(app.colour);
+    let inner_width = width.saturating_sub(4).max(1) as usize;
+    let wrapped: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_width))
+        .sum();
+    let height = (wrapped as u16 + 2).min(frame.area().height.saturating_sub(2));
+    let rect = centered(frame.area(), width, height);
+    frame.render_widget(Clear, rect);
+    let style = if error {
+        theme.error()
+    } else {
+        theme.border(true)
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_type(ratatui::widgets::BorderType::Double)
+        .border_style(style)
+        .title(Span::styled(format!(" {title} "), style));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .alignment(Alignment::Left),
+        rect,
+    );
+}
+
+pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
+    let theme = Theme::new(app.colour);
+    match overlay {
+        Overlay::Help { scroll } => {
+            let mut lines = Vec::new();
+            for (title, bindings) in keys::help_sections() {
+                if !lines.is_empty() {
+                    lines.push(Line::raw(""));
+                }
+                lines.push(Line::styled(title, theme.heading()));
+                for (key, what) in bindings {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!("  {key:<22}"), theme.key()),
+                        Span::raw(*what),
+                    ]));
+                }
+            }
+            window(
+                app,
+                frame,
+                "Keys (Esc closes, j/k scroll)",
+                lines,
+                76,
+                false,
+                *scroll,
+            );
+        }
+        Overlay::Error(text) => {
+            let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Enter or Esc dismisses", theme.dim()));
+            window(app, frame, "✗ Error", lines, 70, true, 0);
+        }
+        Overlay::ConfirmDelete {
+            kind,
+            id,
+            referrers,
+        } => {
+            let mut lines = vec![Line::raw(format!("Delete {} {id}?", kind.label()))];
+            if referrers.is_empty() {
+                lines.push(Line::raw("Nothing else refers to it."));
+            } else {
+                lines.push(Line::raw(""));
+                lines.push(Line::raw("These refer to it:"));
+                for r in referrers {
+                    lines.push(Line::raw(format!("  • {r}")));
+                }
+                lines.push(Line::raw(""));
+                lines.push(Line::raw(match kind {
+                    RecordKind::Integration => {
+                        "Its Credentials and Payloads are deleted with it."
+                    }
+                    RecordKind::Credential => {
+                        "Its Token Payload is deleted with it; Payloads that use it are left without a Credential."
+                    }
+                    RecordKind::Payload => "",
+                }));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled("y", theme.key()),
+                Span::raw(" delete    "),
+                Span::styled("n / Esc", theme.key()),
+                Span::raw(" keep it"),
+            ]));
+            window(app, frame, "Delete?", lines, 64, true, 0);
+        }
+        Overlay::OfferTokenPayload { payload_id } => {
+            let lines = vec![
+                Line::raw(format!(
+                    "Created its Token Payload {payload_id}: a standard OAuth 2 refresh request."
+                )),
+                Line::raw("Check the endpoint and the grant it sends before the first run."),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("Enter", theme.key()),
+                    Span::raw(" open it now    "),
+                    Span::styled("Esc", theme.key()),
+                    Span::raw(" later"),
+                ]),
+            ];
+            window(app, frame, "Token Payload created", lines, 64, false, 0);
+        }
+        Overlay::Form(form) => super::form::render(app, frame, form),
+    }
+}
+
+pub fn render_too_small(frame: &mut Frame) {
+    let area = frame.area();
+    let lines = vec![
+        Line::raw("Terminal too small"),
+        Line::raw(format!(
+            "{}x{}: Payloads needs at least 80x24.",
+            area.width, area.height
+        )),
+        Line::raw("Make the window bigger, or q to quit."),
+    ];
+    let rect = Rect {
+        y: area.y + area.height.saturating_sub(3) / 2,
+        height: 3.min(area.height),
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .alignment(Alignment::Center)
+            .wrap(Wrap { trim: true }),
+        rect,
+    );
+}

@@ -1,0 +1,181 @@
+//! The four list panes and the detail pane of the main screen.
+
+use super::format::{clock, fit, seconds};
+use super::record_detail;
+use crate::tui::app::{App, Pane};
+use crate::tui::theme::{Theme, status_symbol};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+
+/// The frame of a pane: thick border and a `▶` before the title when focused, so focus shows
+/// without colour.
+pub fn pane_block(app: &App, title: String, focused: bool) -> Block<'static> {
+    let theme = Theme::new(app.colour);
+    let marker = if focused { "▶ " } else { "" };
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(theme.border_type(focused))
+        .border_style(theme.border(focused))
+        .title(Span::styled(
+            format!(" {marker}{title} "),
+            theme.title(focused),
+        ))
+}
+
+fn list_title(app: &App, pane: Pane, count: usize, width: u16) -> String {
+    let filter = &app.filters[pane.index()];
+    let mut title = format!("{} ({count})", pane.title());
+    if (pane == Pane::Credentials || pane == Pane::Payloads)
+        && let Some(i) = app.current_integration()
+    {
+        let narrowed = format!("{} of {} ({count})", pane.title(), i.id);
+        // Room for the borders, the focus marker and a filter.
+        if narrowed.chars().count() + 8 <= width as usize {
+            title = narrowed;
+        }
+    }
+    if !filter.is_empty() || (app.filter_editing && app.focus == pane) {
+        let cursor = if app.filter_editing && app.focus == pane {
+            "▏"
+        } else {
+            ""
+        };
+        title.push_str(&format!(" /{filter}{cursor}"));
+    }
+    title
+}
+
+pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
+    let theme = Theme::new(app.colour);
+    let focused = app.focus == pane && app.overlays.is_empty();
+    let width = area.width.saturating_sub(4) as usize;
+    let (items, empty): (Vec<ListItem>, &str) = match pane {
+        Pane::Integrations => (
+            app.visible_integrations()
+                .iter()
+                .map(|i| ListItem::new(fit(&i.name, width)))
+                .collect(),
+            "none yet: n creates one",
+        ),
+        Pane::Credentials => (
+            app.visible_credentials()
+                .iter()
+                .map(|c| {
+                    let kind = short_type(&c.auth);
+                    let name_width = width.saturating_sub(kind.len() + 1);
+                    ListItem::new(Line::from(vec![
+                        Span::raw(format!("{:<name_width$} ", fit(&c.name, name_width))),
+                        Span::styled(kind, theme.dim()),
+                    ]))
+                })
+                .collect(),
+            if app.current_integration().is_some() {
+                "none yet: n creates one"
+            } else {
+                "choose an Integration"
+            },
+        ),
+        Pane::Payloads => (
+            app.visible_payloads()
+                .iter()
+                .map(|p| {
+                    let method = p.method.as_str();
+                    let method_width = app
+                        .visible_payloads()
+                        .iter()
+                        .map(|p| p.method.as_str().len())
+                        .max()
+                        .unwrap_or(3);
+                    let name_width = width.saturating_sub(method_width + 1);
+                    ListItem::new(Line::from(vec![
+                        Span::styled(format!("{method:<method_width$} "), theme.dim()),
+                        Span::raw(fit(&p.name, name_width)),
+                    ]))
+                })
+                .collect(),
+            if app.current_integration().is_some() {
+                "none yet: n creates one"
+            } else {
+                "choose an Integration"
+            },
+        ),
+        Pane::Jobs => (
+            app.job_rows()
+                .iter()
+                .map(|row| {
+                    let job = row.job;
+                    let indent = if row.nested { " └ " } else { "" };
+                    let elapsed = app.elapsed(job).map(seconds).unwrap_or_default();
+                    let status = job.status.label();
+                    let with_time = width >= 50;
+                    let time = if with_time {
+                        format!("{} ", clock(job.created_at))
+                    } else {
+                        String::new()
+                    };
+                    let fixed = indent.chars().count() + 2 + time.len() + 10 + 7;
+                    let name_width = width.saturating_sub(fixed).max(6);
+                    ListItem::new(Line::from(vec![
+                        Span::raw(indent),
+                        Span::styled(
+                            format!("{} ", status_symbol(job.status, app.spinner)),
+                            theme.status(job.status),
+                        ),
+                        Span::styled(time, theme.dim()),
+                        Span::raw(format!("{:<name_width$}", fit(&job.payload, name_width))),
+                        Span::styled(format!(" {status:<9}"), theme.status(job.status)),
+                        Span::raw(format!("{elapsed:>6}")),
+                    ]))
+                })
+                .collect(),
+            "no runs yet: r runs a Payload",
+        ),
+    };
+    let count = items.len();
+    let block = pane_block(app, list_title(app, pane, count, area.width), focused);
+    if items.is_empty() {
+        let text = Paragraph::new(Line::styled(format!(" {empty}"), theme.dim())).block(block);
+        frame.render_widget(text, area);
+        return;
+    }
+    let list = List::new(items)
+        .block(block)
+        .highlight_style(theme.selected(focused))
+        .highlight_symbol(if focused { "▶ " } else { "› " });
+    let mut state = ListState::default().with_selected(app.selected_index(pane));
+    frame.render_stateful_widget(list, area, &mut state);
+}
+
+/// The Credential type in a few letters, so names keep the room in narrow panes.
+fn short_type(auth: &crate::workspace::CredentialAuth) -> &'static str {
+    use crate::workspace::CredentialAuth::*;
+    match auth {
+        BearerToken(_) => "Bearer",
+        Basic(_) => "Basic",
+        ApiKey(_) => "API key",
+        Custom(_) => "Custom",
+        Certificate(_) => "Cert",
+    }
+}
+
+pub fn render_detail_pane(app: &App, frame: &mut Frame, area: Rect) {
+    let title = detail_title(app);
+    let lines = record_detail::lines(app, app.focus, area.width);
+    let paragraph = Paragraph::new(lines)
+        .block(pane_block(app, title, false))
+        .wrap(Wrap { trim: false });
+    frame.render_widget(paragraph, area);
+}
+
+pub fn detail_title(app: &App) -> String {
+    let id = app.selected_id(app.focus);
+    match (app.focus, id) {
+        (Pane::Integrations, Some(id)) => format!("Integration {id}"),
+        (Pane::Credentials, Some(id)) => format!("Credential {id}"),
+        (Pane::Payloads, Some(id)) => format!("Payload {id}"),
+        (Pane::Jobs, Some(id)) => format!("Job {id}"),
+        _ => "Detail".to_string(),
+    }
+}

@@ -1,0 +1,288 @@
+//! The detail of the selected Integration, Credential or Payload: every field, secrets masked,
+//! a Credential's generated headers and token expiry.
+
+use super::format::{clock, date_time, expiry_phrase, mask};
+use super::job_detail;
+use crate::tui::app::{App, Pane};
+use crate::tui::lines as syntax;
+use crate::tui::theme::Theme;
+use crate::workspace::{
+    Body, ClientAuth, Credential, CredentialAuth, Integration, Payload, Placement,
+};
+use ratatui::text::{Line, Span};
+
+struct Builder {
+    theme: Theme,
+    lines: Vec<Line<'static>>,
+}
+
+impl Builder {
+    fn field(&mut self, label: &str, value: impl Into<String>) {
+        self.lines.push(Line::from(vec![
+            Span::styled(format!("{label:<14}"), self.theme.label()),
+            Span::raw(value.into()),
+        ]));
+    }
+
+    fn heading(&mut self, text: impl Into<String>) {
+        if !self.lines.is_empty() {
+            self.lines.push(Line::raw(""));
+        }
+        self.lines
+            .push(Line::styled(text.into(), self.theme.heading()));
+    }
+
+    fn block(&mut self, text: &str, empty: &str) {
+        if text.trim().is_empty() {
+            self.lines
+                .push(Line::styled(format!("  {empty}"), self.theme.dim()));
+        } else {
+            for l in text.lines() {
+                self.lines.push(Line::raw(format!("  {l}")));
+            }
+        }
+    }
+}
+
+/// The lines for the selection of `pane` (a Job summary for the Jobs pane).
+pub fn lines(app: &App, pane: Pane, _width: u16) -> Vec<Line<'static>> {
+    let mut b = Builder {
+        theme: Theme::new(app.colour),
+        lines: Vec::new(),
+    };
+    match pane {
+        Pane::Integrations => match app.current_integration() {
+            Some(i) => integration(&mut b, app, i),
+            None => b
+                .lines
+                .push(Line::raw("No Integrations yet: press n to create one.")),
+        },
+        Pane::Credentials => match app.selected_credential() {
+            Some(c) => credential(&mut b, app, c),
+            None => b
+                .lines
+                .push(Line::raw("No Credential here: press n to create one.")),
+        },
+        Pane::Payloads => match app.selected_payload() {
+            Some(p) => payload(&mut b, app, p),
+            None => b
+                .lines
+                .push(Line::raw("No Payload here: press n to create one.")),
+        },
+        Pane::Jobs => match app.selected_job() {
+            Some(job) => return job_detail::lines(job, app),
+            None => b.lines.push(Line::raw(
+                "No Jobs yet: select a Payload and press r to run it.",
+            )),
+        },
+    }
+    b.lines
+}
+
+fn integration(b: &mut Builder, app: &App, i: &Integration) {
+    b.field("Name", &i.name);
+    b.field("Id", &i.id);
+    b.field("Base URL", &i.base_url);
+    if !i.description.is_empty() {
+        b.field("Description", &i.description);
+    }
+    b.field(
+        "Timeout",
+        i.timeout_secs
+            .map(|t| format!("{t}s"))
+            .unwrap_or_else(|| "30s (default)".into()),
+    );
+    if i.tls.accept_invalid_certs {
+        b.field("TLS", "certificate checks OFF");
+    }
+    if let Some(ca) = &i.tls.ca_cert {
+        b.field("Extra CA", ca);
+    }
+    let credentials = app
+        .workspace
+        .credentials
+        .iter()
+        .filter(|c| c.integration == i.id)
+        .count();
+    let payloads = app
+        .workspace
+        .payloads
+        .iter()
+        .filter(|p| p.integration == i.id)
+        .count();
+    b.field("Credentials", credentials.to_string());
+    b.field("Payloads", payloads.to_string());
+    b.heading("Headers sent with every request");
+    b.block(&syntax::format_key_values(&i.headers), "none");
+}
+
+/// The headers or parameters a Credential adds to a request, secrets masked.
+pub fn generated(c: &Credential) -> Vec<String> {
+    match &c.auth {
+        CredentialAuth::BearerToken(t) => {
+            if t.access_token.is_empty() {
+                vec!["Authorization: Bearer (no token yet: the first run refreshes it)".into()]
+            } else {
+                vec![format!("Authorization: Bearer {}", mask(&t.access_token))]
+            }
+        }
+        CredentialAuth::Basic(_) => vec!["Authorization: Basic ••••••••".into()],
+        CredentialAuth::ApiKey(k) => vec![format!("{}: {}", k.header, mask(&k.value))],
+        CredentialAuth::Custom(k) => match k.placement {
+            Placement::Header => vec![format!("{}: {}", k.name, mask(&k.value))],
+            Placement::Query => vec![format!("query ?{}={}", k.name, mask(&k.value))],
+        },
+        CredentialAuth::Certificate(k) => vec![format!(
+            "TLS client certificate {} (key {})",
+            k.cert_path, k.key_path
+        )],
+    }
+}
+
+fn credential(b: &mut Builder, app: &App, c: &Credential) {
+    b.field("Name", &c.name);
+    b.field("Id", &c.id);
+    b.field("Type", c.auth.type_name());
+    b.field("Integration", &c.integration);
+    if !c.description.is_empty() {
+        b.field("Description", &c.description);
+    }
+    match &c.auth {
+        CredentialAuth::BearerToken(t) => {
+            b.field(
+                "Client Id",
+                if t.client_id.is_empty() {
+                    "(blank)".into()
+                } else {
+                    t.client_id.clone()
+                },
+            );
+            b.field("Client Secret", mask(&t.client_secret));
+            b.field("Access Token", mask(&t.access_token));
+            b.field("Refresh Token", mask(&t.refresh_token));
+            b.field("Token minutes", t.access_token_duration_minutes.to_string());
+            let expiry = match (t.access_token.is_empty(), t.expires_at()) {
+                (true, _) => "no access token yet".to_string(),
+                (false, Some(at)) => {
+                    let when = if at.date_naive() == app.now.date_naive() {
+                        format!("{} UTC", clock(at))
+                    } else {
+                        date_time(at)
+                    };
+                    format!("{when}, {}", expiry_phrase(app.now, at))
+                }
+                (false, None) => "unknown (entered by hand): used until a 401".to_string(),
+            };
+            b.field("Expiry", expiry);
+            match app.workspace.payload(&t.token_payload) {
+                Some(p) => b.field(
+                    "Token Payload",
+                    format!("{} ({} {})", p.id, p.method.as_str(), p.endpoint),
+                ),
+                None if t.token_payload.is_empty() => {
+                    b.field("Token Payload", "none: e to choose one")
+                }
+                None => b.field("Token Payload", format!("{} (missing!)", t.token_payload)),
+            }
+        }
+        CredentialAuth::Basic(k) => {
+            b.field("Username", &k.username);
+            b.field("Password", mask(&k.password));
+        }
+        CredentialAuth::ApiKey(k) => {
+            b.field("Header", &k.header);
+            b.field("Value", mask(&k.value));
+        }
+        CredentialAuth::Custom(k) => {
+            b.field("Placement", format!("{:?}", k.placement));
+            b.field("Name", &k.name);
+            b.field("Value", mask(&k.value));
+        }
+        CredentialAuth::Certificate(k) => {
+            b.field("Certificate", &k.cert_path);
+            b.field("Key", &k.key_path);
+        }
+    }
+    b.heading("Generated for each request");
+    for line in generated(c) {
+        b.lines.push(Line::raw(format!("  {line}")));
+    }
+    let users: Vec<&str> = app
+        .workspace
+        .payloads
+        .iter()
+        .filter(|p| p.credential.as_deref() == Some(c.id.as_str()))
+        .map(|p| p.id.as_str())
+        .collect();
+    b.heading("Used by");
+    b.block(&users.join("\n"), "no Payload");
+}
+
+fn payload(b: &mut Builder, app: &App, p: &Payload) {
+    b.field("Name", &p.name);
+    b.field("Id", &p.id);
+    b.field("Kind", format!("{:?}", p.kind));
+    b.field("Request", format!("{} {}", p.method.as_str(), p.endpoint));
+    if let Some(i) = app.workspace.integration(&p.integration)
+        && !p.endpoint.starts_with("http")
+    {
+        b.field(
+            "URL",
+            format!("{}{}", i.base_url.trim_end_matches('/'), p.endpoint),
+        );
+    }
+    b.field(
+        "Credential",
+        p.credential
+            .clone()
+            .unwrap_or_else(|| "none: no authentication".into()),
+    );
+    if p.client_auth == ClientAuth::BasicHeader {
+        b.field("Client auth", "HTTP Basic header");
+    }
+    if !p.description.is_empty() {
+        b.field("Description", &p.description);
+    }
+    if let Some(t) = p.timeout_secs {
+        b.field("Timeout", format!("{t}s"));
+    }
+    if !p.inputs.is_empty() {
+        b.heading("Inputs (asked for at run time)");
+        b.block(&syntax::format_inputs(&p.inputs), "");
+    }
+    if !p.headers.is_empty() {
+        b.heading("Headers");
+        b.block(&syntax::format_key_values(&p.headers), "");
+    }
+    if !p.parameters.is_empty() {
+        b.heading("Query parameters");
+        b.block(&syntax::format_key_values(&p.parameters), "");
+    }
+    match &p.body {
+        Body::None => {}
+        Body::Json(text) => {
+            b.heading("Body (JSON)");
+            b.block(text, "");
+        }
+        Body::Form(fields) => {
+            b.heading("Body (form)");
+            let masked: Vec<_> = fields
+                .iter()
+                .map(|kv| format!("{}: {}", kv.name, kv.value))
+                .collect();
+            b.block(&masked.join("\n"), "");
+        }
+        Body::Raw { content_type, text } => {
+            b.heading(format!("Body ({content_type})"));
+            b.block(text, "");
+        }
+    }
+    if !p.response.is_empty() {
+        b.heading("Response model");
+        b.block(&syntax::format_response(&p.response), "");
+    }
+    if !p.targets.is_empty() {
+        b.heading("Data Targets");
+        b.block(&syntax::format_targets(&p.targets), "");
+    }
+}

@@ -68,7 +68,10 @@ impl<R: StartRuns> LiveExecutor<R> {
         let reload_from = store.clone();
         tokio::spawn(async move {
             while let Some(event) = receiver.recv().await {
-                let saved = event.kind == RunEventKind::WorkspaceSaved;
+                let saved = matches!(
+                    event.kind,
+                    RunEventKind::WorkspaceSaved | RunEventKind::WorkspaceReloaded
+                );
                 if forward.send(Message::Run(Box::new(event))).is_err() {
                     break;
                 }

@@ -28,6 +28,8 @@ pub struct PreparedRequest {
 #[derive(Debug, Clone)]
 pub struct HttpResponse {
     pub status: StatusCode,
+    /// The protocol that answered: HTTP/2 when the server offered it by ALPN.
+    pub version: reqwest::Version,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub body_bytes: u64,
@@ -56,6 +58,8 @@ pub enum HttpError {
     Timeout { host: String, secs: u64 },
     #[error("could not connect to {host}: {reason}")]
     Connect { host: String, reason: String },
+    #[error("the TLS handshake with {host} failed: {reason}")]
+    Handshake { host: String, reason: String },
     #[error("more than {MAX_REDIRECTS} redirects")]
     TooManyRedirects,
     #[error("bad redirect: {0}")]
@@ -98,11 +102,19 @@ impl HttpClients {
         if tls.is_default() && certificate.is_none() {
             return Ok(self.default.clone());
         }
+        // The files' versions are part of the key: a certificate renewed on disk while the TUI
+        // runs is read again, not served from a client built on the old one.
+        let files = tls.ca_cert.iter().chain(
+            certificate
+                .into_iter()
+                .flat_map(|c| [&c.cert_path, &c.key_path]),
+        );
         let key = format!(
-            "{}|{:?}|{:?}",
+            "{}|{:?}",
             tls.accept_invalid_certs,
-            tls.ca_cert,
-            certificate.map(|c| (&c.cert_path, &c.key_path))
+            files
+                .map(|f| (f, super::tls::file_version(f)))
+                .collect::<Vec<_>>()
         );
         let mut special = self.special.lock().expect("client cache lock");
         if let Some(client) = special.get(&key) {
@@ -113,30 +125,16 @@ impl HttpClients {
             b = b.tls_danger_accept_invalid_certs(true);
         }
         if let Some(ca) = &tls.ca_cert {
-            let pem = std::fs::read(ca)
-                .map_err(|e| HttpError::Tls(format!("cannot read CA certificate {ca}: {e}")))?;
-            let cert = reqwest::Certificate::from_pem(&pem)
-                .map_err(|e| HttpError::Tls(format!("CA certificate {ca}: {}", error_chain(&e))))?;
-            b = b.add_root_certificate(cert);
+            for cert in super::tls::read_ca_certificates(ca).map_err(HttpError::Tls)? {
+                b = b.add_root_certificate(cert);
+            }
         }
         if let Some(c) = certificate {
-            let mut pem = std::fs::read(&c.cert_path).map_err(|e| {
-                HttpError::Tls(format!(
-                    "cannot read client certificate {}: {e}",
-                    c.cert_path
-                ))
-            })?;
-            let key = std::fs::read(&c.key_path).map_err(|e| {
-                HttpError::Tls(format!("cannot read client key {}: {e}", c.key_path))
-            })?;
-            pem.push(b'\n');
-            pem.extend_from_slice(&key);
-            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                HttpError::Tls(format!("client certificate/key: {}", error_chain(&e)))
-            })?;
-            b = b.identity(identity);
+            b = b.identity(super::tls::read_identity(c).map_err(HttpError::Tls)?);
         }
-        let client = b.build().map_err(|e| HttpError::Tls(error_chain(&e)))?;
+        let client = b
+            .build()
+            .map_err(|e| HttpError::Tls(super::tls::setup_failure(tls, certificate, &e)))?;
         special.insert(key, client.clone());
         Ok(client)
     }
@@ -219,6 +217,7 @@ async fn exchange(
         }
         let mut response = builder.send().await.map_err(|e| classify(&e, &url))?;
         let status = response.status();
+        let version = response.version();
         let location = response
             .headers()
             .get(reqwest::header::LOCATION)
@@ -278,6 +277,7 @@ async fn exchange(
         }
         return Ok(HttpResponse {
             status,
+            version,
             headers: headers_out,
             truncated: total > kept.len() as u64,
             body: kept,
@@ -304,14 +304,30 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, HttpError> {
     Ok(map)
 }
 
+/// How a protocol version reads in a timeline: `HTTP/1.1`, `HTTP/2`.
+pub fn version_text(version: reqwest::Version) -> &'static str {
+    match version {
+        reqwest::Version::HTTP_09 => "HTTP/0.9",
+        reqwest::Version::HTTP_10 => "HTTP/1.0",
+        reqwest::Version::HTTP_11 => "HTTP/1.1",
+        reqwest::Version::HTTP_2 => "HTTP/2",
+        reqwest::Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP",
+    }
+}
+
 fn classify(e: &reqwest::Error, url: &Url) -> HttpError {
     let host = host_of(url);
-    // The chain without the URL: a Custom query-parameter credential may sit in it.
+    // The chain without the URL: a Custom query-parameter credential may sit in it. hyper's
+    // "client error (Connect)" layer says nothing the variant does not.
     let reason = {
-        let mut parts = Vec::new();
+        let mut parts: Vec<String> = Vec::new();
         let mut source = std::error::Error::source(e);
         while let Some(s) = source {
-            parts.push(s.to_string());
+            let text = s.to_string();
+            if !text.starts_with("client error (") && !parts.iter().any(|p| p.contains(&text)) {
+                parts.push(text);
+            }
             source = s.source();
         }
         if parts.is_empty() {
@@ -320,7 +336,13 @@ fn classify(e: &reqwest::Error, url: &Url) -> HttpError {
             parts.join(": ")
         }
     };
-    if e.is_connect() {
+    if super::tls::is_tls_failure(&reason) {
+        let reason = match super::tls::failure_hint(&reason) {
+            Some(hint) => format!("{hint} ({reason})"),
+            None => reason,
+        };
+        HttpError::Handshake { host, reason }
+    } else if e.is_connect() {
         HttpError::Connect { host, reason }
     } else {
         HttpError::Other { host, reason }

@@ -416,6 +416,9 @@ impl Runner {
             .inner
             .http
             .client_for(&integration.tls, auth.certificate.as_ref())?;
+        for note in super::tls::notes(&integration.tls, auth.certificate.as_ref()) {
+            t.step(note);
+        }
         t.job.request = Some(request::record(&prepared));
         t.step(format!("{} {} sent", prepared.method, prepared.url));
         t.emit(RunEventKind::RequestSent);
@@ -435,8 +438,9 @@ impl Runner {
         }
         t.set_response(response);
         let mut line = format!(
-            "answered {} ({} bytes",
+            "answered {} ({}, {} bytes",
             status_text(response.status),
+            http::version_text(response.version),
             response.body_bytes
         );
         if response.truncated {

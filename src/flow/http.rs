@@ -79,17 +79,26 @@ pub struct HttpClients {
     connect_timeout: Duration,
     default: Client,
     special: Mutex<HashMap<String, Client>>,
+    /// This machine has no CA certificates (a bare container, say): only an Integration's own
+    /// `tls.ca_cert` is trusted, and plain HTTP still works.
+    no_system_roots: bool,
 }
 
 impl HttpClients {
     pub fn new(connect_timeout: Duration) -> Result<HttpClients, HttpError> {
-        let default = builder(connect_timeout)
-            .build()
-            .map_err(|e| HttpError::Tls(error_chain(&e)))?;
+        let (default, no_system_roots) =
+            build(connect_timeout, |b| b).map_err(|e| HttpError::Tls(error_chain(&e)))?;
+        if no_system_roots {
+            tracing::warn!(
+                "no CA certificates were found on this machine: HTTPS servers are trusted only \
+                 through an Integration's tls.ca_cert"
+            );
+        }
         Ok(HttpClients {
             connect_timeout,
             default,
             special: Mutex::new(HashMap::new()),
+            no_system_roots,
         })
     }
 
@@ -120,23 +129,66 @@ impl HttpClients {
         if let Some(client) = special.get(&key) {
             return Ok(client.clone());
         }
-        let mut b = builder(self.connect_timeout);
-        if tls.accept_invalid_certs {
-            b = b.tls_danger_accept_invalid_certs(true);
-        }
-        if let Some(ca) = &tls.ca_cert {
-            for cert in super::tls::read_ca_certificates(ca).map_err(HttpError::Tls)? {
-                b = b.add_root_certificate(cert);
+        let roots = match &tls.ca_cert {
+            Some(ca) => super::tls::read_ca_certificates(ca).map_err(HttpError::Tls)?,
+            None => Vec::new(),
+        };
+        let identity = match certificate {
+            Some(c) => Some(super::tls::read_identity(c).map_err(HttpError::Tls)?),
+            None => None,
+        };
+        let (client, _) = build(self.connect_timeout, |mut b| {
+            if tls.accept_invalid_certs {
+                b = b.tls_danger_accept_invalid_certs(true);
             }
-        }
-        if let Some(c) = certificate {
-            b = b.identity(super::tls::read_identity(c).map_err(HttpError::Tls)?);
-        }
-        let client = b
-            .build()
-            .map_err(|e| HttpError::Tls(super::tls::setup_failure(tls, certificate, &e)))?;
+            for cert in &roots {
+                b = b.add_root_certificate(cert.clone());
+            }
+            if let Some(identity) = &identity {
+                b = b.identity(identity.clone());
+            }
+            b
+        })
+        .map_err(|e| HttpError::Tls(super::tls::setup_failure(tls, certificate, &e)))?;
         special.insert(key, client.clone());
         Ok(client)
+    }
+
+    /// `error` with what this machine lacks, when that is why a server was not trusted.
+    pub fn explain(&self, error: HttpError) -> HttpError {
+        match error {
+            HttpError::Handshake { host, reason }
+                if self.no_system_roots && reason.contains("UnknownIssuer") =>
+            {
+                HttpError::Handshake {
+                    host,
+                    reason: format!(
+                        "{reason}; no CA certificates were found on this machine: install its \
+                         ca-certificates package, or set SSL_CERT_FILE to a CA bundle"
+                    ),
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// A client from `configure`d settings. Where the system has no CA certificates at all, the
+/// platform verifier refuses to start; then the client trusts only the roots it was given, so
+/// that plain HTTP and an Integration's own CA still work. The flag says which happened.
+fn build(
+    connect_timeout: Duration,
+    configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+) -> Result<(Client, bool), reqwest::Error> {
+    match configure(builder(connect_timeout)).build() {
+        Ok(client) => Ok((client, false)),
+        Err(e) if error_chain(&e).contains("No CA certificates were loaded from the system") => {
+            let only_given = configure(builder(connect_timeout))
+                .tls_certs_only(Vec::<reqwest::Certificate>::new())
+                .build()?;
+            Ok((only_given, true))
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -423,7 +423,7 @@ impl Runner {
         t.step(format!("{} {} sent", prepared.method, prepared.url));
         t.emit(RunEventKind::RequestSent);
         let result = http::send(&client, &prepared, self.inner.config.body_cap, cancel).await;
-        let response = result?;
+        let response = result.map_err(|e| self.inner.http.explain(e))?;
         self.record_response(t, &response);
         t.emit(RunEventKind::ResponseReceived {
             status: response.status.as_u16(),

@@ -414,11 +414,14 @@ impl Runner {
             .inner
             .http
             .client_for(&integration.tls, auth.certificate.as_ref())?;
+        for note in super::tls::notes(&integration.tls, auth.certificate.as_ref()) {
+            t.step(note);
+        }
         t.job.request = Some(request::record(&prepared));
         t.step(format!("{} {} sent", prepared.method, prepared.url));
         t.emit(RunEventKind::RequestSent);
         let result = http::send(&client, &prepared, self.inner.config.body_cap, cancel).await;
-        let response = result?;
+        let response = result.map_err(|e| self.inner.http.explain(e))?;
         self.record_response(t, &response);
         t.emit(RunEventKind::ResponseReceived {
             status: response.status.as_u16(),
@@ -433,8 +436,9 @@ impl Runner {
         }
         t.set_response(response);
         let mut line = format!(
-            "answered {} ({} bytes",
+            "answered {} ({}, {} bytes",
             status_text(response.status),
+            http::version_text(response.version),
             response.body_bytes
         );
         if response.truncated {

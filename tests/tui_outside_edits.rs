@@ -304,6 +304,18 @@ async fn edits_on_disk_reach_the_screen_and_a_broken_file_is_never_written() {
     let screen = render(&app, 80, 24);
     assert!(!screen.contains("does not load"), "{screen}");
     assert!(screen.contains("loads again"), "{screen}");
+
+    // 4. Broken again, then put back exactly as it was (an undo): that loads too.
+    std::fs::write(&path, fixed.replace("kind: Webhook,", "kind: Webhok,")).unwrap();
+    pump_until(&mut app, &mut executor, &mut receiver, "broken again", |app| {
+        app.broken.is_some()
+    })
+    .await;
+    save_by_rename(&path, &fixed);
+    pump_until(&mut app, &mut executor, &mut receiver, "the undo", |app| {
+        app.broken.is_none()
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

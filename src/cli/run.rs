@@ -259,6 +259,9 @@ pub fn event_line(event: &RunEvent) -> String {
             format!("data targets applied: {}", written.join(", "))
         }
         RunEventKind::WorkspaceSaved => "workspace saved".to_string(),
+        RunEventKind::WorkspaceReloaded => {
+            "workspace reloaded (another process had changed it)".to_string()
+        }
         RunEventKind::Finished => {
             let took = job
                 .duration_ms

@@ -30,6 +30,9 @@ pub enum RunEventKind {
     TargetsApplied,
     /// The workspace file was saved (a Credential or Variable was written back).
     WorkspaceSaved,
+    /// The workspace was loaded again from the file, which another process had changed (before a
+    /// token refresh): a view of the workspace should be read again.
+    WorkspaceReloaded,
     Finished,
 }
 

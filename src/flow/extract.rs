@@ -160,6 +160,7 @@ mod tests {
     fn response(content_type: &str, body: &str) -> HttpResponse {
         HttpResponse {
             status: StatusCode::OK,
+            version: reqwest::Version::HTTP_11,
             headers: vec![
                 ("content-type".into(), content_type.into()),
                 ("X-Request-Id".into(), "abc-123".into()),

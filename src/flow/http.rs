@@ -28,6 +28,8 @@ pub struct PreparedRequest {
 #[derive(Debug, Clone)]
 pub struct HttpResponse {
     pub status: StatusCode,
+    /// The protocol that answered: HTTP/2 when the server offered it by ALPN.
+    pub version: reqwest::Version,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub body_bytes: u64,
@@ -56,6 +58,8 @@ pub enum HttpError {
     Timeout { host: String, secs: u64 },
     #[error("could not connect to {host}: {reason}")]
     Connect { host: String, reason: String },
+    #[error("the TLS handshake with {host} failed: {reason}")]
+    Handshake { host: String, reason: String },
     #[error("more than {MAX_REDIRECTS} redirects")]
     TooManyRedirects,
     #[error("bad redirect: {0}")]
@@ -75,17 +79,26 @@ pub struct HttpClients {
     connect_timeout: Duration,
     default: Client,
     special: Mutex<HashMap<String, Client>>,
+    /// This machine has no CA certificates (a bare container, say): only an Integration's own
+    /// `tls.ca_cert` is trusted, and plain HTTP still works.
+    no_system_roots: bool,
 }
 
 impl HttpClients {
     pub fn new(connect_timeout: Duration) -> Result<HttpClients, HttpError> {
-        let default = builder(connect_timeout)
-            .build()
-            .map_err(|e| HttpError::Tls(error_chain(&e)))?;
+        let (default, no_system_roots) =
+            build(connect_timeout, |b| b).map_err(|e| HttpError::Tls(error_chain(&e)))?;
+        if no_system_roots {
+            tracing::warn!(
+                "no CA certificates were found on this machine: HTTPS servers are trusted only \
+                 through an Integration's tls.ca_cert"
+            );
+        }
         Ok(HttpClients {
             connect_timeout,
             default,
             special: Mutex::new(HashMap::new()),
+            no_system_roots,
         })
     }
 
@@ -98,47 +111,84 @@ impl HttpClients {
         if tls.is_default() && certificate.is_none() {
             return Ok(self.default.clone());
         }
+        // The files' versions are part of the key: a certificate renewed on disk while the TUI
+        // runs is read again, not served from a client built on the old one.
+        let files = tls.ca_cert.iter().chain(
+            certificate
+                .into_iter()
+                .flat_map(|c| [&c.cert_path, &c.key_path]),
+        );
         let key = format!(
-            "{}|{:?}|{:?}",
+            "{}|{:?}",
             tls.accept_invalid_certs,
-            tls.ca_cert,
-            certificate.map(|c| (&c.cert_path, &c.key_path))
+            files
+                .map(|f| (f, super::tls::file_version(f)))
+                .collect::<Vec<_>>()
         );
         let mut special = self.special.lock().expect("client cache lock");
         if let Some(client) = special.get(&key) {
             return Ok(client.clone());
         }
-        let mut b = builder(self.connect_timeout);
-        if tls.accept_invalid_certs {
-            b = b.tls_danger_accept_invalid_certs(true);
-        }
-        if let Some(ca) = &tls.ca_cert {
-            let pem = std::fs::read(ca)
-                .map_err(|e| HttpError::Tls(format!("cannot read CA certificate {ca}: {e}")))?;
-            let cert = reqwest::Certificate::from_pem(&pem)
-                .map_err(|e| HttpError::Tls(format!("CA certificate {ca}: {}", error_chain(&e))))?;
-            b = b.add_root_certificate(cert);
-        }
-        if let Some(c) = certificate {
-            let mut pem = std::fs::read(&c.cert_path).map_err(|e| {
-                HttpError::Tls(format!(
-                    "cannot read client certificate {}: {e}",
-                    c.cert_path
-                ))
-            })?;
-            let key = std::fs::read(&c.key_path).map_err(|e| {
-                HttpError::Tls(format!("cannot read client key {}: {e}", c.key_path))
-            })?;
-            pem.push(b'\n');
-            pem.extend_from_slice(&key);
-            let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                HttpError::Tls(format!("client certificate/key: {}", error_chain(&e)))
-            })?;
-            b = b.identity(identity);
-        }
-        let client = b.build().map_err(|e| HttpError::Tls(error_chain(&e)))?;
+        let roots = match &tls.ca_cert {
+            Some(ca) => super::tls::read_ca_certificates(ca).map_err(HttpError::Tls)?,
+            None => Vec::new(),
+        };
+        let identity = match certificate {
+            Some(c) => Some(super::tls::read_identity(c).map_err(HttpError::Tls)?),
+            None => None,
+        };
+        let (client, _) = build(self.connect_timeout, |mut b| {
+            if tls.accept_invalid_certs {
+                b = b.tls_danger_accept_invalid_certs(true);
+            }
+            for cert in &roots {
+                b = b.add_root_certificate(cert.clone());
+            }
+            if let Some(identity) = &identity {
+                b = b.identity(identity.clone());
+            }
+            b
+        })
+        .map_err(|e| HttpError::Tls(super::tls::setup_failure(tls, certificate, &e)))?;
         special.insert(key, client.clone());
         Ok(client)
+    }
+
+    /// `error` with what this machine lacks, when that is why a server was not trusted.
+    pub fn explain(&self, error: HttpError) -> HttpError {
+        match error {
+            HttpError::Handshake { host, reason }
+                if self.no_system_roots && reason.contains("UnknownIssuer") =>
+            {
+                HttpError::Handshake {
+                    host,
+                    reason: format!(
+                        "{reason}; no CA certificates were found on this machine: install its \
+                         ca-certificates package, or set SSL_CERT_FILE to a CA bundle"
+                    ),
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// A client from `configure`d settings. Where the system has no CA certificates at all, the
+/// platform verifier refuses to start; then the client trusts only the roots it was given, so
+/// that plain HTTP and an Integration's own CA still work. The flag says which happened.
+fn build(
+    connect_timeout: Duration,
+    configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder,
+) -> Result<(Client, bool), reqwest::Error> {
+    match configure(builder(connect_timeout)).build() {
+        Ok(client) => Ok((client, false)),
+        Err(e) if error_chain(&e).contains("No CA certificates were loaded from the system") => {
+            let only_given = configure(builder(connect_timeout))
+                .tls_certs_only(Vec::<reqwest::Certificate>::new())
+                .build()?;
+            Ok((only_given, true))
+        }
+        Err(e) => Err(e),
     }
 }
 
@@ -219,6 +269,7 @@ async fn exchange(
         }
         let mut response = builder.send().await.map_err(|e| classify(&e, &url))?;
         let status = response.status();
+        let version = response.version();
         let location = response
             .headers()
             .get(reqwest::header::LOCATION)
@@ -278,6 +329,7 @@ async fn exchange(
         }
         return Ok(HttpResponse {
             status,
+            version,
             headers: headers_out,
             truncated: total > kept.len() as u64,
             body: kept,
@@ -304,14 +356,30 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, HttpError> {
     Ok(map)
 }
 
+/// How a protocol version reads in a timeline: `HTTP/1.1`, `HTTP/2`.
+pub fn version_text(version: reqwest::Version) -> &'static str {
+    match version {
+        reqwest::Version::HTTP_09 => "HTTP/0.9",
+        reqwest::Version::HTTP_10 => "HTTP/1.0",
+        reqwest::Version::HTTP_11 => "HTTP/1.1",
+        reqwest::Version::HTTP_2 => "HTTP/2",
+        reqwest::Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP",
+    }
+}
+
 fn classify(e: &reqwest::Error, url: &Url) -> HttpError {
     let host = host_of(url);
-    // The chain without the URL: a Custom query-parameter credential may sit in it.
+    // The chain without the URL: a Custom query-parameter credential may sit in it. hyper's
+    // "client error (Connect)" layer says nothing the variant does not.
     let reason = {
-        let mut parts = Vec::new();
+        let mut parts: Vec<String> = Vec::new();
         let mut source = std::error::Error::source(e);
         while let Some(s) = source {
-            parts.push(s.to_string());
+            let text = s.to_string();
+            if !text.starts_with("client error (") && !parts.iter().any(|p| p.contains(&text)) {
+                parts.push(text);
+            }
             source = s.source();
         }
         if parts.is_empty() {
@@ -320,7 +388,13 @@ fn classify(e: &reqwest::Error, url: &Url) -> HttpError {
             parts.join(": ")
         }
     };
-    if e.is_connect() {
+    if super::tls::is_tls_failure(&reason) {
+        let reason = match super::tls::failure_hint(&reason) {
+            Some(hint) => format!("{hint} ({reason})"),
+            None => reason,
+        };
+        HttpError::Handshake { host, reason }
+    } else if e.is_connect() {
         HttpError::Connect { host, reason }
     } else {
         HttpError::Other { host, reason }

@@ -10,6 +10,7 @@ pub mod refresh;
 pub mod request;
 pub mod runner;
 pub mod targets;
+pub mod tls;
 mod token;
 pub mod tracker;
 

@@ -85,13 +85,14 @@ impl Runner {
         config: RunnerConfig,
     ) -> Result<Runner, FlowError> {
         let http = HttpClients::new(config.connect_timeout)?;
+        let gate = RefreshGate::beside(store.path());
         Ok(Runner {
             inner: Arc::new(Inner {
                 store,
                 jobs,
                 config,
                 http,
-                gate: RefreshGate::default(),
+                gate,
             }),
         })
     }
@@ -227,10 +228,7 @@ impl Runner {
         credential_id: &str,
         cancel: &CancellationToken,
     ) -> Result<(), Failure> {
-        let _guard = tokio::select! {
-            _ = cancel.cancelled() => return Err(Failure::Cancelled),
-            guard = self.inner.gate.acquire(credential_id) => guard,
-        };
+        let _guard = self.hold_refresh_lock(t, credential_id, cancel).await?;
         self.token_request(t, credential_id).await?;
         Ok(())
     }
@@ -416,11 +414,14 @@ impl Runner {
             .inner
             .http
             .client_for(&integration.tls, auth.certificate.as_ref())?;
+        for note in super::tls::notes(&integration.tls, auth.certificate.as_ref()) {
+            t.step(note);
+        }
         t.job.request = Some(request::record(&prepared));
         t.step(format!("{} {} sent", prepared.method, prepared.url));
         t.emit(RunEventKind::RequestSent);
         let result = http::send(&client, &prepared, self.inner.config.body_cap, cancel).await;
-        let response = result?;
+        let response = result.map_err(|e| self.inner.http.explain(e))?;
         self.record_response(t, &response);
         t.emit(RunEventKind::ResponseReceived {
             status: response.status.as_u16(),
@@ -435,8 +436,9 @@ impl Runner {
         }
         t.set_response(response);
         let mut line = format!(
-            "answered {} ({} bytes",
+            "answered {} ({}, {} bytes",
             status_text(response.status),
+            http::version_text(response.version),
             response.body_bytes
         );
         if response.truncated {

@@ -1,10 +1,11 @@
 //! Token refreshes inside a run: the single-flight refresh of a business Job (a linked refresh Job
-//! of its own) and the token request itself, which writes the Credential only when it succeeds.
+//! of its own, shared with other runs and other processes) and the token request itself, which
+//! writes the Credential only when it succeeds.
 
 use super::credentials;
 use super::events::RunEventKind;
 use super::extract;
-use super::refresh::{RefreshReason, still_needed};
+use super::refresh::{GateError, RefreshGuard, RefreshReason, still_needed};
 use super::request;
 use super::runner::{Failure, Runner, credential_target_values, refusal};
 use super::targets;
@@ -15,6 +16,44 @@ use crate::workspace::{CredentialAuth, CredentialField, Target};
 use tokio_util::sync::CancellationToken;
 
 impl Runner {
+    /// Takes the Credential's refresh lock (among this process's runs, then among processes) and
+    /// loads what other processes saved meanwhile, so the holder decides on the file's tokens and
+    /// a refresh token is never redeemed twice. Refused, before anything is sent, when the file
+    /// does not load: the new tokens could not be saved, and a rotated refresh token would be lost.
+    pub(super) async fn hold_refresh_lock(
+        &self,
+        t: &mut JobTracker,
+        credential_id: &str,
+        cancel: &CancellationToken,
+    ) -> Result<RefreshGuard, Failure> {
+        let guard = self
+            .inner
+            .gate
+            .acquire(credential_id, cancel, || {
+                t.step(format!(
+                    "another Payloads process is refreshing Credential {credential_id}: waiting for it"
+                ))
+            })
+            .await
+            .map_err(|e| match e {
+                GateError::Cancelled => Failure::Cancelled,
+                GateError::Failed(reason) => Failure::Failed(reason),
+            })?;
+        let store = &self.inner.store;
+        if store.path().exists() {
+            let changed = store.reload().map_err(|d| {
+                format!(
+                    "{} does not load, so new tokens could not be saved; nothing was sent. Fix it first:\n{d}",
+                    store.path().display()
+                )
+            })?;
+            if changed {
+                t.emit(RunEventKind::WorkspaceReloaded);
+            }
+        }
+        Ok(guard)
+    }
+
     /// Makes sure the Credential has a usable token, refreshing it under its single-flight lock
     /// unless another run has just done so. Returns whether this run made a token request.
     pub(super) async fn refresh_for(
@@ -25,17 +64,14 @@ impl Runner {
         cancel: &CancellationToken,
         sink: &Sink,
     ) -> Result<bool, Failure> {
-        let _guard = tokio::select! {
-            _ = cancel.cancelled() => return Err(Failure::Cancelled),
-            guard = self.inner.gate.acquire(credential_id) => guard,
-        };
+        let _guard = self.hold_refresh_lock(t, credential_id, cancel).await?;
         let ws = self.inner.store.snapshot();
         let credential = ws
             .credential(credential_id)
             .ok_or_else(|| format!("Credential {credential_id:?} is not in the workspace"))?;
         let now = self.inner.config.clock.now();
         if !still_needed(credential, &reason, now, self.inner.config.margin()) {
-            t.step("another run has just refreshed the token: using it");
+            t.step("another run (in this or another Payloads process) has just refreshed the token: using it");
             return Ok(false);
         }
         let (payload_id, integration) = match &credential.auth {

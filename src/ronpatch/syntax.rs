@@ -9,6 +9,8 @@ pub enum TokenKind {
     Char,
     Number,
     Punct(u8),
+    /// A character RON does not allow here (lossy scans only).
+    Other,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,9 +25,27 @@ pub struct SyntaxError(pub usize);
 
 /// Splits RON text into tokens. Comments (`//…`, nested `/*…*/`) and whitespace are skipped.
 pub fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
+    scan(text, false)
+}
+
+/// Like `tokenize`, for text that may be broken (a file mid-edit): an unknown character becomes
+/// an `Other` token and an unterminated string or comment runs to the end.
+pub fn tokenize_lossy(text: &str) -> Vec<Token> {
+    scan(text, true).unwrap_or_default()
+}
+
+fn scan(text: &str, lossy: bool) -> Result<Vec<Token>, SyntaxError> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut i = 0;
+    // In lossy mode an unterminated literal or comment ends the text.
+    let unterminated = |start: usize| {
+        if lossy {
+            Ok(bytes.len())
+        } else {
+            Err(SyntaxError(start))
+        }
+    };
     while i < bytes.len() {
         let b = bytes[i];
         let start = i;
@@ -40,7 +60,8 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
                 let mut depth = 0usize;
                 loop {
                     if i + 1 >= bytes.len() {
-                        return Err(SyntaxError(start));
+                        i = unterminated(start)?;
+                        break;
                     }
                     if bytes[i] == b'/' && bytes[i + 1] == b'*' {
                         depth += 1;
@@ -57,7 +78,10 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
                 }
             }
             b'"' => {
-                i = skip_quoted(bytes, i, b'"').ok_or(SyntaxError(start))?;
+                i = match skip_quoted(bytes, i, b'"') {
+                    Some(end) => end,
+                    None => unterminated(start)?,
+                };
                 tokens.push(Token {
                     kind: TokenKind::Str,
                     start,
@@ -65,7 +89,10 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
                 });
             }
             b'\'' => {
-                i = skip_quoted(bytes, i, b'\'').ok_or(SyntaxError(start))?;
+                i = match skip_quoted(bytes, i, b'\'') {
+                    Some(end) => end,
+                    None => unterminated(start)?,
+                };
                 tokens.push(Token {
                     kind: TokenKind::Char,
                     start,
@@ -73,7 +100,10 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
                 });
             }
             b'r' if matches!(bytes.get(i + 1), Some(b'"') | Some(b'#')) => {
-                i = skip_raw_string(bytes, i).ok_or(SyntaxError(start))?;
+                i = match skip_raw_string(bytes, i) {
+                    Some(end) => end,
+                    None => unterminated(start)?,
+                };
                 tokens.push(Token {
                     kind: TokenKind::Str,
                     start,
@@ -107,6 +137,14 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
                 }
                 tokens.push(Token {
                     kind: TokenKind::Number,
+                    start,
+                    end: i,
+                });
+            }
+            _ if lossy => {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                tokens.push(Token {
+                    kind: TokenKind::Other,
                     start,
                     end: i,
                 });
@@ -365,9 +403,13 @@ pub fn string_value(token: &str) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     if let Some(raw) = token.strip_prefix('r') {
         let hashes = raw.len() - raw.trim_start_matches('#').len();
-        return Cow::Borrowed(&raw[hashes + 1..raw.len() - hashes - 1]);
+        // An unterminated literal (from a lossy scan) has no closing quote to cut.
+        return Cow::Borrowed(
+            raw.get(hashes + 1..raw.len().saturating_sub(hashes + 1))
+                .unwrap_or(""),
+        );
     }
-    let inner = &token[1..token.len() - 1];
+    let inner = token.get(1..token.len().saturating_sub(1)).unwrap_or("");
     if !inner.contains('\\') {
         return Cow::Borrowed(inner);
     }

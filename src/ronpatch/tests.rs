@@ -1,4 +1,4 @@
-use super::patch;
+use super::{changed_lines, patch};
 
 const OLD: &str = r#"// The demo workspace.
 #![enable(implicit_some)]
@@ -44,37 +44,6 @@ fn canonical(access: &str, refresh: &str, extra_credential: bool, drop_key: bool
     format!(
         "(\n    integrations: [\n        (\n            id: \"sandbox\",\n            name: \"Sandbox\",\n        ),\n    ],\n    credentials: [\n        (\n            id: \"oauth\",\n            auth: BearerToken((\n                access_token: \"{access}\",\n                refresh_token: \"{refresh}\",\n                duration: 5,\n            )),\n        ),\n{key}{extra}    ],\n    payloads: [],\n)\n"
     )
-}
-
-/// The lines removed from `old` and added in `new`, by a longest-common-subsequence line diff.
-pub(crate) fn changed_lines(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let (mut removed, mut added) = (Vec::new(), Vec::new());
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            i += 1;
-            j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            added.push(b[j].to_string());
-            j += 1;
-        } else {
-            removed.push(a[i].to_string());
-            i += 1;
-        }
-    }
-    (removed, added)
 }
 
 #[test]
@@ -175,4 +144,34 @@ fn reordered_records_rewrite_the_list() {
 fn unreadable_text_gives_none() {
     assert!(patch("( items: [ ", "()").is_none());
     assert!(patch("()", "\"unterminated").is_none());
+}
+
+#[test]
+fn changed_lines_is_a_line_diff() {
+    let (removed, added) = changed_lines("a\nb\nc\nb\n", "a\nc\nb\nd\n");
+    assert_eq!(removed, ["b"]);
+    assert_eq!(added, ["d"]);
+}
+
+#[test]
+fn a_lossy_scan_of_broken_text_still_finds_tokens() {
+    use super::syntax::{TokenKind, string_value, tokenize_lossy};
+    let broken = "( id: \"a\", § name: \"unterminated";
+    let tokens = tokenize_lossy(broken);
+    let kinds: Vec<TokenKind> = tokens.iter().map(|t| t.kind).collect();
+    assert_eq!(
+        kinds[..3],
+        [
+            TokenKind::Punct(b'('),
+            TokenKind::Ident,
+            TokenKind::Punct(b':')
+        ]
+    );
+    assert!(kinds.contains(&TokenKind::Other));
+    assert_eq!(kinds.last(), Some(&TokenKind::Str));
+    assert!(
+        tokenize_lossy("r#\"")
+            .iter()
+            .all(|t| string_value(&"r#\""[t.start..t.end]).is_empty())
+    );
 }

@@ -64,6 +64,7 @@ pub struct LiveExecutor<R> {
     cancels: HashMap<JobId, CancellationToken>,
     /// Jobs the runner has reported and not yet finished (and so not yet recorded).
     unfinished: watch::Receiver<HashSet<JobId>>,
+    last_check: file_watch::LastCheck,
 }
 
 impl<R: StartRuns> LiveExecutor<R> {
@@ -83,7 +84,10 @@ impl<R: StartRuns> LiveExecutor<R> {
                         ids.insert(event.job.id.clone());
                     }
                 });
-                let saved = event.kind == RunEventKind::WorkspaceSaved;
+                let saved = matches!(
+                    event.kind,
+                    RunEventKind::WorkspaceSaved | RunEventKind::WorkspaceReloaded
+                );
                 let _ = forward.send(Message::Run(Box::new(event)));
                 if saved {
                     // A run wrote a Credential or Variable back: show the store's copy.
@@ -91,7 +95,8 @@ impl<R: StartRuns> LiveExecutor<R> {
                 }
             }
         });
-        file_watch::spawn_watcher(store.clone(), messages.clone());
+        let last_check = file_watch::LastCheck::default();
+        file_watch::spawn_watcher(store.clone(), last_check.clone(), messages.clone());
         LiveExecutor {
             store,
             runner,
@@ -99,6 +104,7 @@ impl<R: StartRuns> LiveExecutor<R> {
             events,
             cancels: HashMap::new(),
             unfinished,
+            last_check,
         }
     }
 
@@ -168,8 +174,9 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
             Action::CheckFile { after_editor } => {
                 let store = self.store.clone();
                 let messages = self.messages.clone();
+                let last = self.last_check.clone();
                 tokio::task::spawn_blocking(move || {
-                    let outcome = file_watch::check(&store);
+                    let outcome = file_watch::check(&store, &last);
                     let _ = messages.send(Message::FileChecked {
                         outcome,
                         after_editor,

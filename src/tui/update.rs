@@ -63,6 +63,10 @@ impl App {
                 vec![]
             }
             Message::Reloaded(workspace) => {
+                // The store just read or wrote the file, so it loads again.
+                if self.broken.take().is_some() {
+                    self.note = Some("the file loads again: editable".into());
+                }
                 self.workspace = workspace;
                 vec![]
             }

@@ -241,125 +241,30 @@ impl<'a> Locator<'a> {
     }
 }
 
+/// The shared RON scanner's tokens, reduced to what locating needs. Lossy, so that a file with a
+/// syntax error can still be searched for the record around it.
 fn tokenize(source: &str) -> Vec<Token> {
-    let bytes = source.as_bytes();
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        let start = i;
-        match c {
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
+    use crate::ronpatch::syntax::{self, TokenKind};
+    syntax::tokenize_lossy(source)
+        .into_iter()
+        .map(|token| {
+            let text = &source[token.start..token.end];
+            let kind = match token.kind {
+                TokenKind::Ident => Kind::Ident(text.to_string()),
+                TokenKind::Str if text.len() >= 2 => {
+                    Kind::Str(syntax::string_value(text).into_owned())
                 }
+                TokenKind::Punct(b'(' | b'[' | b'{') => Kind::Open,
+                TokenKind::Punct(b')' | b']' | b'}') => Kind::Close,
+                TokenKind::Punct(b':') => Kind::Colon,
+                _ => Kind::Other,
+            };
+            Token {
+                kind,
+                start: token.start,
             }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                // RON block comments nest.
-                let mut depth = 0;
-                while i < bytes.len() {
-                    if bytes[i..].starts_with(b"/*") {
-                        depth += 1;
-                        i += 2;
-                    } else if bytes[i..].starts_with(b"*/") {
-                        depth -= 1;
-                        i += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            b'"' => {
-                let (text, end) = read_string(source, i + 1);
-                tokens.push(Token {
-                    kind: Kind::Str(text),
-                    start,
-                });
-                i = end;
-            }
-            b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#')) => {
-                let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
-                let open = i + 1 + hashes;
-                if bytes.get(open) != Some(&b'"') {
-                    i += 1;
-                    continue;
-                }
-                let closing = format!("\"{}", "#".repeat(hashes));
-                let body_end = source[open + 1..]
-                    .find(&closing)
-                    .map_or(bytes.len(), |p| open + 1 + p);
-                tokens.push(Token {
-                    kind: Kind::Str(source[open + 1..body_end].to_string()),
-                    start,
-                });
-                i = (body_end + closing.len()).min(bytes.len());
-            }
-            b'(' | b'[' | b'{' => {
-                tokens.push(Token {
-                    kind: Kind::Open,
-                    start,
-                });
-                i += 1;
-            }
-            b')' | b']' | b'}' => {
-                tokens.push(Token {
-                    kind: Kind::Close,
-                    start,
-                });
-                i += 1;
-            }
-            b':' => {
-                tokens.push(Token {
-                    kind: Kind::Colon,
-                    start,
-                });
-                i += 1;
-            }
-            _ if c.is_ascii_alphanumeric() || c == b'_' => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                tokens.push(Token {
-                    kind: Kind::Ident(source[start..i].to_string()),
-                    start,
-                });
-            }
-            _ => {
-                tokens.push(Token {
-                    kind: Kind::Other,
-                    start,
-                });
-                // Skip the whole UTF-8 character.
-                i += source[i..].chars().next().map_or(1, char::len_utf8);
-            }
-        }
-    }
-    tokens
-}
-
-/// Reads a string body starting after its opening quote; returns the (roughly) unescaped text and
-/// the offset just past the closing quote.
-fn read_string(source: &str, from: usize) -> (String, usize) {
-    let mut text = String::new();
-    let mut chars = source[from..].char_indices();
-    while let Some((offset, c)) = chars.next() {
-        match c {
-            '"' => return (text, from + offset + 1),
-            '\\' => match chars.next() {
-                Some((_, 'n')) => text.push('\n'),
-                Some((_, 't')) => text.push('\t'),
-                Some((_, 'r')) => text.push('\r'),
-                Some((_, other)) => text.push(other),
-                None => break,
-            },
-            c => text.push(c),
-        }
-    }
-    (text, source.len())
+        })
+        .collect()
 }
 
 #[cfg(test)]

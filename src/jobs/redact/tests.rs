@@ -170,6 +170,9 @@ fn env_fields_redact_the_environment_value() {
         redactor.redact(&BASE64.encode("client-one:from-the-env-42")),
         REDACTED
     );
+    // The reference names a variable and is no secret: error messages quote it.
+    let quoted = format!("needed by {{{{ env.{name} }}}}");
+    assert_eq!(redactor.redact(&quoted), quoted);
 }
 
 #[test]

@@ -124,10 +124,14 @@ pub(super) fn resolve_env(text: &str) -> String {
     out
 }
 
-/// A secret field's values worth redacting: as written, each environment variable it names,
-/// and the field with those variables filled in.
+/// A secret field's values worth redacting: as written (unless it is a reference, which names a
+/// variable and is no secret: messages quote it), each environment variable it names, and the
+/// field with those variables filled in.
 pub(super) fn with_env(field: &str) -> Vec<String> {
-    let mut values = vec![field.to_string()];
+    let mut values = Vec::new();
+    if env_names(field).is_empty() {
+        values.push(field.to_string());
+    }
     for name in env_names(field) {
         if let Ok(value) = std::env::var(name) {
             values.push(value);

@@ -307,9 +307,13 @@ async fn edits_on_disk_reach_the_screen_and_a_broken_file_is_never_written() {
 
     // 4. Broken again, then put back exactly as it was (an undo): that loads too.
     std::fs::write(&path, fixed.replace("kind: Webhook,", "kind: Webhok,")).unwrap();
-    pump_until(&mut app, &mut executor, &mut receiver, "broken again", |app| {
-        app.broken.is_some()
-    })
+    pump_until(
+        &mut app,
+        &mut executor,
+        &mut receiver,
+        "broken again",
+        |app| app.broken.is_some(),
+    )
     .await;
     save_by_rename(&path, &fixed);
     pump_until(&mut app, &mut executor, &mut receiver, "the undo", |app| {

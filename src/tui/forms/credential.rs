@@ -65,13 +65,14 @@ fn build(
         CredentialAuth::BearerToken(b) => b.clone(),
         _ => edits::empty_bearer(""),
     };
+    let token_requests = ws
+        .payloads
+        .iter()
+        .filter(|p| p.kind == PayloadKind::Credential);
     let mut token_payloads = vec![NEW_TOKEN_PAYLOAD.to_string()];
-    token_payloads.extend(
-        ws.payloads
-            .iter()
-            .filter(|p| p.kind == PayloadKind::Credential)
-            .map(|p| p.id.clone()),
-    );
+    token_payloads.extend(token_requests.clone().map(|p| p.id.clone()));
+    let mut token_payload_owners = vec![String::new()];
+    token_payload_owners.extend(token_requests.map(|p| p.integration.clone()));
     let (basic_user, basic_password) = match &c.auth {
         CredentialAuth::Basic(b) => (b.username.clone(), b.password.clone()),
         _ => Default::default(),
@@ -123,6 +124,7 @@ fn build(
             token_payloads,
             &bearer.token_payload,
         )
+        .narrowed_by("integration", token_payload_owners)
         .hint("the Credential Payload that requests new tokens")
         .shown_when("type", BEARER),
         Field::line("username", "Username", &basic_user).shown_when("type", BASIC),

@@ -43,6 +43,9 @@ pub struct Field {
     pub validate: Option<Validator>,
     /// Shown only while the choice field named here has one of these values.
     pub shown_when: Option<(&'static str, &'static [&'static str])>,
+    /// For a choice: the choice field whose value narrows the options, and per option the value
+    /// it belongs to ("" = always offered), e.g. the Credentials of the chosen Integration.
+    pub narrowed_by: Option<(&'static str, Vec<String>)>,
 }
 
 impl Field {
@@ -55,6 +58,7 @@ impl Field {
             error: None,
             validate: None,
             shown_when: None,
+            narrowed_by: None,
         }
     }
 
@@ -82,6 +86,7 @@ impl Field {
             error: None,
             validate: None,
             shown_when: None,
+            narrowed_by: None,
         }
     }
 
@@ -104,6 +109,13 @@ impl Field {
 
     pub fn shown_when(mut self, key: &'static str, values: &'static [&'static str]) -> Field {
         self.shown_when = Some((key, values));
+        self
+    }
+
+    /// Offers only the options whose owner (parallel to the options) is the value of the choice
+    /// field `key`, or blank.
+    pub fn narrowed_by(mut self, key: &'static str, owners: Vec<String>) -> Field {
+        self.narrowed_by = Some((key, owners));
         self
     }
 
@@ -205,6 +217,36 @@ impl Form {
             .collect()
     }
 
+    /// The options of the choice field at `index` that are offered now, as indices.
+    pub fn offered(&self, index: usize) -> Vec<usize> {
+        let FieldInput::Choice { options, .. } = &self.fields[index].input else {
+            return Vec::new();
+        };
+        match &self.fields[index].narrowed_by {
+            None => (0..options.len()).collect(),
+            Some((key, owners)) => {
+                let by = self.value(key);
+                (0..options.len())
+                    .filter(|&i| owners.get(i).is_none_or(|o| o.is_empty() || *o == by))
+                    .collect()
+            }
+        }
+    }
+
+    /// After a choice changed, a narrowed choice whose option is no longer offered falls back to
+    /// the first one that is (a Credential of another Integration would be refused on save).
+    fn fit_narrowed_choices(&mut self) {
+        for index in 0..self.fields.len() {
+            let offered = self.offered(index);
+            if let FieldInput::Choice { selected, .. } = &mut self.fields[index].input
+                && !offered.contains(selected)
+                && let Some(&first) = offered.first()
+            {
+                *selected = first;
+            }
+        }
+    }
+
     pub fn focused(&self) -> &Field {
         &self.fields[self.focus]
     }
@@ -304,20 +346,32 @@ impl Form {
                     _ => FormOutcome::Continue,
                 }
             }
-            FieldInput::Choice { options, selected } => {
-                let count = options.len().max(1);
-                match key.code {
-                    KeyCode::Left | KeyCode::Char('h') => {
-                        *selected = (*selected + count - 1) % count;
+            FieldInput::Choice { .. } => {
+                let step: Option<bool> = match key.code {
+                    KeyCode::Left | KeyCode::Char('h') => Some(false),
+                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => Some(true),
+                    _ => None,
+                };
+                match (step, key.code) {
+                    (Some(forward), _) => {
+                        let offered = self.offered(self.focus);
+                        let field = &mut self.fields[self.focus];
+                        if let FieldInput::Choice { selected, .. } = &mut field.input
+                            && !offered.is_empty()
+                        {
+                            let at = offered.iter().position(|i| i == selected).unwrap_or(0);
+                            let count = offered.len();
+                            let next = (if forward { at + 1 } else { at + count - 1 }) % count;
+                            *selected = offered[next];
+                        }
                         field.error = None;
+                        self.fit_narrowed_choices();
                     }
-                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => {
-                        *selected = (*selected + 1) % count;
-                        field.error = None;
+                    (None, KeyCode::Enter) if self.enter_submits => return FormOutcome::Submit,
+                    (None, KeyCode::Enter | KeyCode::Down | KeyCode::Char('j')) => {
+                        self.move_focus(true)
                     }
-                    KeyCode::Enter if self.enter_submits => return FormOutcome::Submit,
-                    KeyCode::Enter | KeyCode::Down | KeyCode::Char('j') => self.move_focus(true),
-                    KeyCode::Up | KeyCode::Char('k') => self.move_focus(false),
+                    (None, KeyCode::Up | KeyCode::Char('k')) => self.move_focus(false),
                     _ => {}
                 }
                 FormOutcome::Continue

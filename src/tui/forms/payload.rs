@@ -55,6 +55,8 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
     let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.clone()).collect();
     let mut credentials = vec![NO_CREDENTIAL.to_string()];
     credentials.extend(ws.credentials.iter().map(|c| c.id.clone()));
+    let mut credential_owners = vec![String::new()];
+    credential_owners.extend(ws.credentials.iter().map(|c| c.integration.clone()));
     let id_field = Field::line("id", "Id", &p.id)
         .validated(validate::id)
         .hint("lowercase letters, digits, - and _; blank: made from the name");
@@ -89,6 +91,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
             credentials,
             p.credential.as_deref().unwrap_or(NO_CREDENTIAL),
         )
+        .narrowed_by("integration", credential_owners)
         .hint("authenticates the request (for a Credential Payload: the Credential it refreshes)"),
         Field::choice(
             "client_auth",

@@ -11,7 +11,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-const LABEL_WIDTH: u16 = 17;
+/// The marker, the longest label ("Accept bad certs") and a space before the input.
+const LABEL_WIDTH: u16 = 18;
 
 fn field_height(form: &Form, index: usize) -> u16 {
     let field = &form.fields[index];
@@ -161,10 +162,15 @@ fn render_field(app: &App, frame: &mut Frame, form: &Form, index: usize, row: Re
             }
         }
         FieldInput::Choice { options, selected } => {
+            let offered = form.offered(index);
             let mut spans = Vec::new();
-            let total: usize = options.iter().map(|o| o.chars().count() + 3).sum();
+            let total: usize = offered
+                .iter()
+                .map(|&i| options[i].chars().count() + 3)
+                .sum();
             if total <= input_area.width as usize {
-                for (i, option) in options.iter().enumerate() {
+                for &i in &offered {
+                    let option = &options[i];
                     if i == *selected {
                         let style = if focused {
                             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
@@ -190,12 +196,13 @@ fn render_field(app: &App, frame: &mut Frame, form: &Form, index: usize, row: Re
                         Style::default()
                     },
                 ));
+                let at = offered.iter().position(|i| i == selected).unwrap_or(0);
                 spans.push(Span::styled(
-                    format!("  {}/{}", selected + 1, options.len()),
+                    format!("  {}/{}", at + 1, offered.len()),
                     theme.dim(),
                 ));
             }
-            if options.is_empty() {
+            if offered.is_empty() {
                 spans = vec![Span::styled("(nothing to choose from)", theme.dim())];
             }
             frame.render_widget(Paragraph::new(Line::from(spans)), input_area);

@@ -1,0 +1,110 @@
+//! Form details a user meets while filling records in from the keyboard: choices that only offer
+//! what the workspace would accept, refusals at the field, labels that stay apart from values.
+
+mod tui_support;
+
+use crossterm::event::KeyCode;
+use payloads::tui::edits::Edit;
+use payloads::tui::forms::Form;
+use payloads::tui::{Action, App, Overlay};
+use tui_support::*;
+
+fn form(app: &App) -> &Form {
+    match app.top_overlay() {
+        Some(Overlay::Form(form)) => form,
+        other => panic!("expected a form, got {other:?}"),
+    }
+}
+
+fn offered(app: &App, key: &str) -> Vec<String> {
+    let form = form(app);
+    let index = form.fields.iter().position(|f| f.key == key).unwrap();
+    let payloads::tui::forms::FieldInput::Choice { options, .. } = &form.fields[index].input else {
+        panic!("{key} is not a choice");
+    };
+    form.offered(index)
+        .into_iter()
+        .map(|i| options[i].clone())
+        .collect()
+}
+
+fn tab_to(app: &mut App, key: &str) {
+    for _ in 0..form(app).fields.len() {
+        if form(app).focused().key == key {
+            return;
+        }
+        press(app, &[tui_support::key(KeyCode::Tab)]);
+    }
+    panic!("no field {key}");
+}
+
+#[test]
+fn a_new_payload_offers_only_the_credentials_of_its_integration() {
+    let mut app = app();
+    // Integrations → Credentials → Payloads, with the sandbox Integration selected.
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
+    press(&mut app, &[key(KeyCode::Char('n'))]);
+    assert_eq!(form(&app).value("integration"), "sandbox");
+    assert_eq!(offered(&app, "credential"), ["(none)", "sandbox-oauth"]);
+
+    tab_to(&mut app, "credential");
+    press(&mut app, &[key(KeyCode::Right)]);
+    assert_eq!(form(&app).value("credential"), "sandbox-oauth");
+    press(&mut app, &[key(KeyCode::Right)]);
+    assert_eq!(
+        form(&app).value("credential"),
+        "(none)",
+        "Right wraps round the offered options, never onto billing-key"
+    );
+
+    // Choosing the other Integration offers its Credentials, and drops one it would refuse.
+    press(&mut app, &[key(KeyCode::Right)]);
+    tab_to(&mut app, "integration");
+    press(&mut app, &[key(KeyCode::Right)]);
+    assert_eq!(form(&app).value("integration"), "billing");
+    assert_eq!(offered(&app, "credential"), ["(none)", "billing-key"]);
+    assert_eq!(form(&app).value("credential"), "(none)");
+
+    press(&mut app, &[key(KeyCode::Tab)]);
+    type_text(&mut app, "Refund");
+    tab_to(&mut app, "endpoint");
+    type_text(&mut app, "/refunds");
+    tab_to(&mut app, "credential");
+    press(&mut app, &[key(KeyCode::Right)]);
+    tab_to(&mut app, "name");
+    type_text(&mut app, "Refund");
+    let actions = press(&mut app, &[ctrl('s')]);
+    let [Action::Save(Edit::Payload { payload, .. })] = actions.as_slice() else {
+        panic!(
+            "expected one Save, got {actions:?}; form error {:?}",
+            app.top_overlay()
+        );
+    };
+    assert_eq!(payload.integration, "billing");
+    assert_eq!(payload.credential.as_deref(), Some("billing-key"));
+}
+
+#[test]
+fn a_bearer_token_credential_offers_only_token_payloads_of_its_integration() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
+    assert_eq!(
+        offered(&app, "token_payload"),
+        ["(create a standard one)", "sandbox-oauth-token"]
+    );
+    tab_to(&mut app, "integration");
+    press(&mut app, &[key(KeyCode::Right)]);
+    assert_eq!(form(&app).value("integration"), "billing");
+    assert_eq!(offered(&app, "token_payload"), ["(create a standard one)"]);
+}
+
+#[test]
+fn the_longest_label_stays_apart_from_its_value() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Char('n'))]);
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Accept bad certs [no]"),
+        "label and value run together:\n{screen}"
+    );
+}

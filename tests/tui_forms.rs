@@ -108,3 +108,66 @@ fn the_longest_label_stays_apart_from_its_value() {
         "label and value run together:\n{screen}"
     );
 }
+
+#[test]
+fn a_header_name_with_a_space_or_colon_is_refused_at_the_field() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
+    tab_to(&mut app, "name");
+    type_text(&mut app, "Key");
+    tab_to(&mut app, "type");
+    press(&mut app, &[key(KeyCode::Right), key(KeyCode::Right)]);
+    assert_eq!(form(&app).value("type"), "API Key");
+    tab_to(&mut app, "key_header");
+    for _ in 0.."x-api-key".len() {
+        press(&mut app, &[key(KeyCode::Backspace)]);
+    }
+    type_text(&mut app, "bad header:");
+    tab_to(&mut app, "key_value");
+    type_text(&mut app, "k-123456");
+    let actions = press(&mut app, &[ctrl('s')]);
+    assert!(actions.is_empty(), "nothing is saved: {actions:?}");
+    assert_eq!(form(&app).focused().key, "key_header");
+    assert_eq!(
+        form(&app).focused().error.as_deref(),
+        Some("a header name has no spaces")
+    );
+
+    // A Custom header is checked the same way; a query parameter name is not a header.
+    tab_to(&mut app, "type");
+    press(&mut app, &[key(KeyCode::Right)]);
+    tab_to(&mut app, "custom_name");
+    type_text(&mut app, "x y");
+    let actions = press(&mut app, &[ctrl('s')]);
+    assert!(actions.is_empty(), "nothing is saved: {actions:?}");
+    assert_eq!(form(&app).focused().key, "custom_name");
+    tab_to(&mut app, "placement");
+    press(&mut app, &[key(KeyCode::Right)]);
+    assert_eq!(form(&app).value("placement"), "Query");
+    let actions = press(&mut app, &[ctrl('s')]);
+    assert!(
+        matches!(actions.as_slice(), [Action::Save(Edit::Credential { .. })]),
+        "{actions:?}"
+    );
+}
+
+#[test]
+fn a_header_list_line_with_a_bad_name_is_refused_naming_the_line() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Char('n'))]);
+    tab_to(&mut app, "name");
+    type_text(&mut app, "CRM");
+    tab_to(&mut app, "base_url");
+    type_text(&mut app, "https://crm.example.com");
+    tab_to(&mut app, "headers");
+    type_text(&mut app, "Accept: application/json");
+    press(&mut app, &[key(KeyCode::Enter)]);
+    type_text(&mut app, "x team: blue");
+    let actions = press(&mut app, &[ctrl('s')]);
+    assert!(actions.is_empty(), "nothing is saved: {actions:?}");
+    assert_eq!(form(&app).focused().key, "headers");
+    assert_eq!(
+        form(&app).focused().error.as_deref(),
+        Some("line 2: a header name has no spaces")
+    );
+}

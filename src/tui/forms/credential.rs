@@ -130,7 +130,7 @@ fn build(
         Field::line("username", "Username", &basic_user).shown_when("type", BASIC),
         Field::secret("password", "Password", &basic_password).shown_when("type", BASIC),
         Field::line("key_header", "Header", &key_header)
-            .validated(validate::required)
+            .validated(validate::header_name)
             .shown_when("type", API_KEY),
         Field::secret("key_value", "Value", &key_value).shown_when("type", API_KEY),
         Field::choice(
@@ -145,8 +145,9 @@ fn build(
         )
         .hint("a header, or a query parameter")
         .shown_when("type", CUSTOM),
-        Field::line("custom_name", "Name", &custom_name)
+        Field::line("custom_name", "Header/param", &custom_name)
             .validated(validate::required)
+            .hint("the header name, or the query parameter name")
             .shown_when("type", CUSTOM),
         Field::secret("custom_value", "Value", &custom_value).shown_when("type", CUSTOM),
         Field::line("cert_path", "Certificate", &cert)
@@ -220,6 +221,10 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
             placement: if form.value("placement") == "Query" {
                 Placement::Query
             } else {
+                if let Err(reason) = validate::header_name(&form.value("custom_name")) {
+                    form.refuse("custom_name", reason);
+                    return None;
+                }
                 Placement::Header
             },
             name: form.value("custom_name"),

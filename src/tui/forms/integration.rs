@@ -57,7 +57,7 @@ fn build(title: impl Into<String>, original: Option<String>, i: &Integration) ->
         .validated(validate::optional_number)
         .hint("default timeout of its Payloads in seconds; blank: 30"),
         Field::multi("headers", "Headers", &lines::format_key_values(&i.headers))
-            .validated(|t| lines::parse_key_values(t).map(|_| ()))
+            .validated(validate::header_list)
             .hint(&format!(
                 "sent with every request; {}",
                 lines::KEY_VALUE_HINT

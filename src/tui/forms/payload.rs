@@ -102,7 +102,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
         .hint("where the client id and secret go in the token request")
         .shown_when("kind", &["Credential"]),
         Field::multi("headers", "Headers", &lines::format_key_values(&p.headers))
-            .validated(|t| lines::parse_key_values(t).map(|_| ()))
+            .validated(validate::header_list)
             .hint(lines::KEY_VALUE_HINT),
         Field::multi("parameters", "Query params", &lines::format_key_values(&p.parameters))
             .validated(|t| lines::parse_key_values(t).map(|_| ()))

@@ -60,6 +60,37 @@ pub fn template(value: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// An HTTP header name is a token: letters, digits and ``!#$%&'*+-.^_`|~``, nothing else.
+pub fn header_name(value: &str) -> Result<(), String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err("required: a header name such as x-api-key".into());
+    }
+    match value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(*c)))
+    {
+        None => Ok(()),
+        Some(' ') => Err("a header name has no spaces".into()),
+        Some(c) => Err(format!("a header name cannot hold `{c}`")),
+    }
+}
+
+/// `Name: value` per line, each name a valid header name.
+pub fn header_list(text: &str) -> Result<(), String> {
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let pairs = crate::tui::lines::parse_key_values(line)
+            .map_err(|e| e.replacen("line 1", &format!("line {}", n + 1), 1))?;
+        for pair in pairs {
+            header_name(&pair.name).map_err(|e| format!("line {}: {e}", n + 1))?;
+        }
+    }
+    template(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +106,15 @@ mod tests {
         assert!(number("0").is_err());
         assert!(optional_number("").is_ok());
         assert!(endpoint("/c/{{input.id").is_err());
+        assert!(header_name("x-api-key").is_ok());
+        assert!(header_name("bad header").unwrap_err().contains("spaces"));
+        assert!(header_name("x-key:").unwrap_err().contains("`:`"));
+        assert!(header_list("Accept: a\n\nx-trace: {{input.t}}").is_ok());
+        assert!(
+            header_list("Accept: a\nbad name: b")
+                .unwrap_err()
+                .starts_with("line 2:")
+        );
+        assert!(header_list("nocolon").unwrap_err().starts_with("line 1:"));
     }
 }

@@ -78,6 +78,45 @@ pub fn fit(text: &str, width: usize) -> String {
     }
 }
 
+/// Breaks text into rows of at most `width` characters, at spaces where it can (a word longer
+/// than a row is cut, after a `/` where it can). Used where a value must wrap under its own column.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut rows = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut row = String::new();
+        let mut row_len = 0;
+        for word in paragraph.split(' ') {
+            let mut word: Vec<char> = word.chars().collect();
+            let gap = usize::from(row_len > 0);
+            if row_len + gap + word.len() <= width {
+                if gap == 1 {
+                    row.push(' ');
+                }
+                row.extend(word.iter());
+                row_len += gap + word.len();
+                continue;
+            }
+            if row_len > 0 {
+                rows.push(std::mem::take(&mut row));
+            }
+            while word.len() > width {
+                // A URL or path reads best cut just after a `/`, `?` or `&`.
+                let cut = word[..width]
+                    .iter()
+                    .rposition(|c| matches!(c, '/' | '?' | '&'))
+                    .filter(|&at| at > 0)
+                    .map_or(width, |at| at + 1);
+                rows.push(word.drain(..cut).collect());
+            }
+            row = word.iter().collect();
+            row_len = word.len();
+        }
+        rows.push(row);
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +136,24 @@ mod tests {
         assert_eq!(mask("s3cret"), "••••••••");
         assert_eq!(mask("{{env.X}}"), "{{env.X}}");
         assert_eq!(fit("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_long_words() {
+        assert_eq!(
+            wrap("The local API started by it.", 12),
+            ["The local", "API started", "by it."]
+        );
+        assert_eq!(
+            wrap("http://127.0.0.1:8787/api/contacts", 27),
+            ["http://127.0.0.1:8787/api/", "contacts"]
+        );
+        assert_eq!(
+            wrap("abcdefghijklmnopqrstuvwxyz", 10),
+            ["abcdefghij", "klmnopqrst", "uvwxyz"]
+        );
+        assert_eq!(wrap("short", 40), ["short"]);
+        assert_eq!(wrap("", 40), [""]);
+        assert_eq!(wrap("a\nb", 40), ["a", "b"]);
     }
 }

@@ -1,7 +1,7 @@
 //! The detail of the selected Integration, Credential or Payload: every field, secrets masked,
 //! a Credential's generated headers and token expiry.
 
-use super::format::{clock, date_time, expiry_phrase, mask};
+use super::format::{self, clock, date_time, expiry_phrase, mask};
 use super::job_detail;
 use crate::tui::app::{App, Pane};
 use crate::tui::lines as syntax;
@@ -11,17 +11,27 @@ use crate::workspace::{
 };
 use ratatui::text::{Line, Span};
 
+/// The label column of a field line; a long value wraps under its own start, not under the label.
+const LABEL: usize = 14;
+
 struct Builder {
     theme: Theme,
     lines: Vec<Line<'static>>,
+    /// Room for a value beside its label.
+    value_width: usize,
 }
 
 impl Builder {
     fn field(&mut self, label: &str, value: impl Into<String>) {
+        let value = value.into();
+        let mut rows = format::wrap(&value, self.value_width).into_iter();
         self.lines.push(Line::from(vec![
-            Span::styled(format!("{label:<14}"), self.theme.label()),
-            Span::raw(value.into()),
+            Span::styled(format!("{label:<LABEL$}"), self.theme.label()),
+            Span::raw(rows.next().unwrap_or_default()),
         ]));
+        for row in rows {
+            self.lines.push(Line::raw(format!("{:LABEL$}{row}", "")));
+        }
     }
 
     fn heading(&mut self, text: impl Into<String>) {
@@ -45,10 +55,12 @@ impl Builder {
 }
 
 /// The lines for the selection of `pane` (a Job summary for the Jobs pane).
-pub fn lines(app: &App, pane: Pane, _width: u16) -> Vec<Line<'static>> {
+/// `width` is the width of the pane, borders included.
+pub fn lines(app: &App, pane: Pane, width: u16) -> Vec<Line<'static>> {
     let mut b = Builder {
         theme: Theme::new(app.colour),
         lines: Vec::new(),
+        value_width: (width as usize).saturating_sub(2 + LABEL).max(8),
     };
     match pane {
         Pane::Integrations => match app.current_integration() {

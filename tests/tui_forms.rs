@@ -171,3 +171,32 @@ fn a_header_list_line_with_a_bad_name_is_refused_naming_the_line() {
         Some("line 2: a header name has no spaces")
     );
 }
+
+#[test]
+fn a_long_body_out_of_focus_shows_its_first_lines_and_how_many_more() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
+    press(&mut app, &[key(KeyCode::Char('n'))]);
+    tab_to(&mut app, "body_kind");
+    press(&mut app, &[key(KeyCode::Right)]);
+    tab_to(&mut app, "body");
+    for (n, line) in ["{", "  \"a\": 1,", "  \"b\": 2,", "  \"c\": 3", "}"]
+        .iter()
+        .enumerate()
+    {
+        if n > 0 {
+            press(&mut app, &[key(KeyCode::Enter)]);
+        }
+        type_text(&mut app, line);
+    }
+    press(&mut app, &[key(KeyCode::Tab)]);
+    let screen = render(&app, 80, 24);
+    let body: Vec<&str> = screen
+        .lines()
+        .skip_while(|l| !l.contains("Body text"))
+        .take(3)
+        .collect();
+    assert!(body[0].contains("│ {"), "{screen}");
+    assert!(body[1].contains("\"a\": 1,"), "{screen}");
+    assert!(body[2].contains("… 3 more lines"), "{screen}");
+}

@@ -135,7 +135,34 @@ impl TextInput {
             frame.render_widget(self.masked_line(), area);
             return;
         }
+        if self.is_multiline() && !self.focused && !self.value().is_empty() {
+            frame.render_widget(
+                ratatui::widgets::Paragraph::new(self.preview(area.height)),
+                area,
+            );
+            return;
+        }
         frame.render_widget(&self.area, area);
+    }
+
+    /// Multi-line text out of focus: its first lines, whatever was scrolled to while editing,
+    /// and how many more there are when they do not all fit.
+    fn preview(&self, height: u16) -> Vec<Line<'static>> {
+        let lines = self.area.lines();
+        let height = usize::from(height.max(1));
+        if lines.len() <= height {
+            return lines.iter().map(|l| Line::raw(l.clone())).collect();
+        }
+        let mut shown: Vec<Line<'static>> = lines[..height - 1]
+            .iter()
+            .map(|l| Line::raw(l.clone()))
+            .collect();
+        let more = lines.len() - (height - 1);
+        shown.push(Line::styled(
+            format!("… {more} more line{}", if more == 1 { "" } else { "s" }),
+            Style::default().add_modifier(Modifier::DIM),
+        ));
+        shown
     }
 
     fn masked_line(&self) -> Line<'static> {

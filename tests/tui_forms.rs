@@ -200,3 +200,75 @@ fn a_long_body_out_of_focus_shows_its_first_lines_and_how_many_more() {
     assert!(body[1].contains("\"a\": 1,"), "{screen}");
     assert!(body[2].contains("… 3 more lines"), "{screen}");
 }
+
+fn bearer(ws: &payloads::workspace::Workspace, id: &str) -> payloads::workspace::BearerToken {
+    match &ws.credential(id).unwrap().auth {
+        payloads::workspace::CredentialAuth::BearerToken(b) => b.clone(),
+        other => panic!("not a Bearer Token: {other:?}"),
+    }
+}
+
+#[test]
+fn saving_an_edit_form_keeps_tokens_refreshed_while_it_was_open() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);
+    assert_eq!(form(&app).title, "Edit Credential sandbox-oauth");
+
+    // A refresh (a run here, or another process) writes rotated tokens while the form is open.
+    let mut refreshed = app.workspace.clone();
+    let obtained = now();
+    for c in &mut refreshed.credentials {
+        if let payloads::workspace::CredentialAuth::BearerToken(b) = &mut c.auth
+            && c.id == "sandbox-oauth"
+        {
+            b.access_token = "at-new-000000".into();
+            b.refresh_token = "rt-new-000000".into();
+            b.access_token_duration_minutes = 30;
+            b.obtained_at = Some(obtained);
+        }
+    }
+    app.update(payloads::tui::Message::Reloaded(refreshed));
+
+    tab_to(&mut app, "description");
+    type_text(&mut app, "edited");
+    let actions = press(&mut app, &[ctrl('s')]);
+    let [Action::Save(edit)] = actions.as_slice() else {
+        panic!("expected one Save, got {actions:?}");
+    };
+    let mut saved = app.workspace.clone();
+    edit.apply(&mut saved).unwrap();
+    let b = bearer(&saved, "sandbox-oauth");
+    assert_eq!(
+        saved.credential("sandbox-oauth").unwrap().description,
+        "edited"
+    );
+    assert_eq!(b.access_token, "at-new-000000");
+    assert_eq!(
+        b.refresh_token, "rt-new-000000",
+        "the rotated refresh token survives"
+    );
+    assert_eq!(b.access_token_duration_minutes, 30);
+    assert_eq!(b.obtained_at, Some(obtained));
+}
+
+#[test]
+fn a_token_typed_into_the_edit_form_wins() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);
+    tab_to(&mut app, "refresh_token");
+    for _ in 0.."rt-987654321".len() {
+        press(&mut app, &[key(KeyCode::Backspace)]);
+    }
+    type_text(&mut app, "rt-typed-by-hand");
+    let actions = press(&mut app, &[ctrl('s')]);
+    let [Action::Save(edit)] = actions.as_slice() else {
+        panic!("expected one Save, got {actions:?}");
+    };
+    let mut saved = app.workspace.clone();
+    edit.apply(&mut saved).unwrap();
+    assert_eq!(
+        bearer(&saved, "sandbox-oauth").refresh_token,
+        "rt-typed-by-hand"
+    );
+    assert_eq!(bearer(&saved, "sandbox-oauth").access_token, "at-123456789");
+}

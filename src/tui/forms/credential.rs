@@ -181,7 +181,28 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 CredentialAuth::BearerToken(b) => Some(b.clone()),
                 _ => None,
             });
-            let access_token = form.value("access_token");
+            // A refresh (here, or in another process) may have written new tokens while the form
+            // was open: a token field the user left alone keeps the newest value, so saving the
+            // form never puts back a refresh token the server has already rotated away.
+            let newest = |key: &str, current: Option<&str>| match current {
+                Some(current) if !form.field(key).changed() => current.to_string(),
+                _ => form.value(key),
+            };
+            let access_token = newest(
+                "access_token",
+                before.as_ref().map(|b| b.access_token.as_str()),
+            );
+            let refresh_token = newest(
+                "refresh_token",
+                before.as_ref().map(|b| b.refresh_token.as_str()),
+            );
+            let duration = newest(
+                "duration",
+                before
+                    .as_ref()
+                    .map(|b| b.access_token_duration_minutes.to_string())
+                    .as_deref(),
+            );
             // The time a token was obtained only stays true for the same token.
             let obtained_at = before
                 .as_ref()
@@ -203,8 +224,8 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 client_id: form.value("client_id"),
                 client_secret: form.value("client_secret"),
                 access_token,
-                refresh_token: form.value("refresh_token"),
-                access_token_duration_minutes: form.value("duration").parse().unwrap_or(60),
+                refresh_token,
+                access_token_duration_minutes: duration.parse().unwrap_or(60),
                 obtained_at,
                 token_payload: chosen,
             })

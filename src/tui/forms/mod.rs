@@ -46,14 +46,18 @@ pub struct Field {
     /// For a choice: the choice field whose value narrows the options, and per option the value
     /// it belongs to ("" = always offered), e.g. the Credentials of the chosen Integration.
     pub narrowed_by: Option<(&'static str, Vec<String>)>,
+    /// The value the form opened with, to tell what the user changed.
+    pub initial: String,
 }
 
 impl Field {
     pub fn text(key: &'static str, label: &str, kind: InputKind, value: &str) -> Field {
+        let input = TextInput::new(kind, value);
         Field {
             key,
             label: label.to_string(),
-            input: FieldInput::Text(TextInput::new(kind, value)),
+            initial: input.value(),
+            input: FieldInput::Text(input),
             hint: String::new(),
             error: None,
             validate: None,
@@ -79,6 +83,7 @@ impl Field {
     pub fn choice(key: &'static str, label: &str, options: Vec<String>, current: &str) -> Field {
         let selected = options.iter().position(|o| o == current).unwrap_or(0);
         Field {
+            initial: options.get(selected).cloned().unwrap_or_default(),
             key,
             label: label.to_string(),
             input: FieldInput::Choice { options, selected },
@@ -126,6 +131,11 @@ impl Field {
                 options.get(*selected).cloned().unwrap_or_default()
             }
         }
+    }
+
+    /// Whether the user changed the value since the form opened.
+    pub fn changed(&self) -> bool {
+        self.value() != self.initial
     }
 
     fn check(&mut self) -> bool {

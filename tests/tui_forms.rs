@@ -272,3 +272,40 @@ fn a_token_typed_into_the_edit_form_wins() {
     );
     assert_eq!(bearer(&saved, "sandbox-oauth").access_token, "at-123456789");
 }
+
+#[test]
+fn a_run_input_without_a_default_is_asked_for_not_sent_blank() {
+    let mut ws = workspace();
+    for p in &mut ws.payloads {
+        if p.id == "get-contact" {
+            p.inputs[0].default = None;
+        }
+    }
+    let mut app = App::new(ws, "workspace.ron", Vec::new(), now());
+    app.colour = false;
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
+    press(
+        &mut app,
+        &[key(KeyCode::Char('j')), key(KeyCode::Char('j'))],
+    );
+    assert_eq!(
+        app.selected_id(payloads::tui::Pane::Payloads).as_deref(),
+        Some("get-contact")
+    );
+    press(&mut app, &[key(KeyCode::Char('r'))]);
+    assert_eq!(form(&app).title, "Run get-contact");
+
+    let actions = press(&mut app, &[key(KeyCode::Enter)]);
+    assert!(actions.is_empty(), "nothing runs: {actions:?}");
+    assert_eq!(form(&app).focused().error.as_deref(), Some("required"));
+
+    type_text(&mut app, "42");
+    let actions = press(&mut app, &[key(KeyCode::Enter)]);
+    let [Action::Run(request)] = actions.as_slice() else {
+        panic!("expected one Run, got {actions:?}");
+    };
+    assert_eq!(
+        request.inputs,
+        [("contact_id".to_string(), "42".to_string())]
+    );
+}

@@ -117,9 +117,12 @@ impl App {
 
     fn submit_form(&mut self, mut form: Box<Form>) -> Vec<Action> {
         if let FormPurpose::RunInputs { .. } = form.purpose {
-            return match forms::run_inputs::submit(&form) {
+            return match forms::run_inputs::submit(&mut form) {
                 Some(request) => self.start_run(request),
-                None => vec![],
+                None => {
+                    self.overlays.push(Overlay::Form(form));
+                    vec![]
+                }
             };
         }
         let edit = match &form.purpose {

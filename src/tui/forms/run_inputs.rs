@@ -11,13 +11,18 @@ pub fn form(payload: &Payload) -> Form {
         .iter()
         .map(|input| {
             // Field keys are static; inputs are looked up by position instead.
-            Field::line("input", &input.name, input.default.as_deref().unwrap_or("")).hint(
-                if input.description.is_empty() {
+            let field = Field::line("input", &input.name, input.default.as_deref().unwrap_or(""))
+                .hint(if input.description.is_empty() {
                     "Enter runs; Esc cancels"
                 } else {
                     &input.description
-                },
-            )
+                });
+            // An input with no default has no value to fall back on: a blank one would be sent
+            // as an empty string, and most APIs answer that with a 400.
+            match input.default {
+                None => field.validated(super::validate::required),
+                Some(_) => field,
+            }
         })
         .collect();
     let mut form = Form::new(
@@ -31,7 +36,11 @@ pub fn form(payload: &Payload) -> Form {
     form
 }
 
-pub fn submit(form: &Form) -> Option<RunRequest> {
+/// The run the form asks for; None (with the reason at the field) while a required input is blank.
+pub fn submit(form: &mut Form) -> Option<RunRequest> {
+    if !form.check_all() {
+        return None;
+    }
     let FormPurpose::RunInputs { payload_id } = &form.purpose else {
         return None;
     };

@@ -252,6 +252,40 @@ fn saving_an_edit_form_keeps_tokens_refreshed_while_it_was_open() {
 }
 
 #[test]
+fn a_refresh_landing_between_save_and_write_is_kept_too() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);
+    tab_to(&mut app, "description");
+    type_text(&mut app, "edited");
+    let actions = press(&mut app, &[ctrl('s')]);
+    let [Action::Save(edit)] = actions.as_slice() else {
+        panic!("expected one Save, got {actions:?}");
+    };
+    // The edit is applied inside the store's locked update, after it caught up with the file:
+    // by then another process may have rotated the tokens, which the TUI has not seen yet.
+    let mut on_disk = app.workspace.clone();
+    let obtained = now();
+    for c in &mut on_disk.credentials {
+        if let payloads::workspace::CredentialAuth::BearerToken(b) = &mut c.auth
+            && c.id == "sandbox-oauth"
+        {
+            b.access_token = "at-late-111111".into();
+            b.refresh_token = "rt-late-111111".into();
+            b.obtained_at = Some(obtained);
+        }
+    }
+    edit.apply(&mut on_disk).unwrap();
+    let b = bearer(&on_disk, "sandbox-oauth");
+    assert_eq!(
+        on_disk.credential("sandbox-oauth").unwrap().description,
+        "edited"
+    );
+    assert_eq!(b.access_token, "at-late-111111");
+    assert_eq!(b.refresh_token, "rt-late-111111");
+    assert_eq!(b.obtained_at, Some(obtained));
+}
+
+#[test]
 fn a_token_typed_into_the_edit_form_wins() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);

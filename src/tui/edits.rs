@@ -1,7 +1,7 @@
 //! Typed workspace edits the TUI commits: each is applied to the App's copy at once and to the
 //! store off the UI thread, so both sides apply exactly the same change.
 
-use crate::workspace::{BearerToken, Credential, Payload, Workspace};
+use crate::workspace::{BearerToken, Credential, CredentialAuth, Payload, Workspace};
 
 /// Which record a key press is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,6 +37,8 @@ pub enum Edit {
         original: Option<String>,
         credential: Credential,
         token_payload: Option<Payload>,
+        /// Bearer token fields the user left alone in the form.
+        kept: KeptTokenFields,
     },
     Payload {
         original: Option<String>,
@@ -46,6 +48,40 @@ pub enum Edit {
         kind: RecordKind,
         id: String,
     },
+}
+
+/// Which token fields of a Bearer Token Credential the user left alone while editing it.
+///
+/// A refresh (in this process or another) may write new tokens while the form is open. The edit
+/// is applied inside the store's locked update, after it has caught up with the file, so the
+/// fields named here take the newest saved values there: a save never puts back a refresh token
+/// the server has already rotated away.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeptTokenFields {
+    pub access_token: bool,
+    pub refresh_token: bool,
+    pub duration: bool,
+}
+
+impl KeptTokenFields {
+    fn take_newest(&self, saved: &CredentialAuth, edited: &mut CredentialAuth) {
+        let (CredentialAuth::BearerToken(saved), CredentialAuth::BearerToken(edited)) =
+            (saved, edited)
+        else {
+            return;
+        };
+        if self.access_token {
+            edited.access_token = saved.access_token.clone();
+            // The time a token was obtained belongs to that token.
+            edited.obtained_at = saved.obtained_at;
+        }
+        if self.refresh_token {
+            edited.refresh_token = saved.refresh_token.clone();
+        }
+        if self.duration {
+            edited.access_token_duration_minutes = saved.access_token_duration_minutes;
+        }
+    }
 }
 
 impl Edit {
@@ -77,16 +113,22 @@ impl Edit {
                 original,
                 credential,
                 token_payload,
+                kept,
             } => {
                 if let Some(payload) = token_payload
                     && ws.payload(&payload.id).is_none()
                 {
                     ws.payloads.push(payload.clone());
                 }
+                let mut credential = credential.clone();
+                let saved = original.as_deref().and_then(|id| ws.credential(id));
+                if let Some(saved) = saved {
+                    kept.take_newest(&saved.auth, &mut credential.auth);
+                }
                 upsert(
                     &mut ws.credentials,
                     original.as_deref(),
-                    credential.clone(),
+                    credential,
                     |c| &c.id,
                     "Credential",
                 )

@@ -2,7 +2,7 @@
 //! Edit it makes, creating the Token Payload of a new Bearer Token Credential.
 
 use super::{Field, Form, FormPurpose, validate};
-use crate::tui::edits::{self, Edit};
+use crate::tui::edits::{self, Edit, KeptTokenFields};
 use crate::workspace::{
     ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CustomAuth,
     PayloadKind, Placement, Workspace,
@@ -175,6 +175,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let previous = original.as_deref().and_then(|o| ws.credential(o));
     let mut token_payload = None;
+    let mut kept = KeptTokenFields::default();
     let auth = match form.value("type").as_str() {
         "Bearer Token" => {
             let before = previous.and_then(|c| match &c.auth {
@@ -203,6 +204,11 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                     .map(|b| b.access_token_duration_minutes.to_string())
                     .as_deref(),
             );
+            kept = KeptTokenFields {
+                access_token: !form.field("access_token").changed(),
+                refresh_token: !form.field("refresh_token").changed(),
+                duration: !form.field("duration").changed(),
+            };
             // The time a token was obtained only stays true for the same token.
             let obtained_at = before
                 .as_ref()
@@ -267,5 +273,6 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
         original,
         credential,
         token_payload,
+        kept,
     })
 }

@@ -8,6 +8,42 @@ const VALID: &str = include_str!("fixtures/valid.ron");
 /// (what is broken, text to find in the valid file, its replacement, the exact report).
 const CASES: &[(&str, &str, &str, &str)] = &[
     (
+        "syntax: one `)` too many",
+        "    ],\n)\n",
+        "    ],\n)\n\n)\n",
+        "w.ron:155:1: unexpected text after the end of the workspace (one `)` too many?)",
+    ),
+    (
+        "syntax: unclosed block comment points at its start",
+        "                // The Credential Payload that",
+        "                /* The Credential Payload that",
+        "w.ron:33:17: this `/*` comment is never closed with `*/`",
+    ),
+    (
+        "syntax: stray comma",
+        "            kind: Callout,\n            method: GET,",
+        "            kind: Callout,,\n            method: GET,",
+        "w.ron:85:27: payload \"list-contacts\": expected a field name, found `,` (a stray comma, or a missing `)` before it?)",
+    ),
+    (
+        "syntax: a record's `)` missing",
+        "            timeout_secs: 30,\n        ),",
+        "            timeout_secs: 30,\n        ,",
+        "w.ron:16:9: integration \"sandbox\": expected a field name, found `,` (a stray comma, or a missing `)` before it?)",
+    ),
+    (
+        "syntax: quoted field name",
+        "(name: \"x-sent-at\", value: \"{{now}}\")",
+        "(\"x-sent-at\": \"{{now}}\")",
+        "w.ron:135:18: payload \"notify-webhook\": expected a field name, found a string: field names are written without quotes (`name: \"…\"`)",
+    ),
+    (
+        "negative number",
+        "access_token_duration_minutes: 5,",
+        "access_token_duration_minutes: -5,",
+        "w.ron:32:48: credential \"sandbox-oauth\": `access_token_duration_minutes` must be a whole number, 0 or more",
+    ),
+    (
         "syntax: missing comma",
         "            method: GET,\n            endpoint: \"/api/contacts\",",
         "            method: GET\n            endpoint: \"/api/contacts\",",
@@ -23,7 +59,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "syntax: unclosed file",
         "    ],\n)\n",
         "    ],\n",
-        "w.ron:152:7: unexpected end of file (a bracket or parenthesis is not closed?)",
+        "w.ron:152:7: unexpected end of file: the `(` at line 7:1 is never closed",
     ),
     (
         "misspelt field with suggestion",

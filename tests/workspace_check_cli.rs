@@ -46,7 +46,7 @@ fn a_broken_copy_exits_1_with_every_error_at_path_line_col() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "{p}:103:24: payload \"create-contact\": body: `{{{{input.mail}}}}` is not a declared input (did you mean `{{{{input.email}}}}`?)\n\
+            "{p}:103:64: payload \"create-contact\": body: `{{{{input.mail}}}}` is not a declared input (did you mean `{{{{input.email}}}}`?)\n\
              {p}:140:17: payload \"Ping\": invalid id; ids are lowercase letters, digits, `-` and `_` (try \"ping\")\n\
              2 errors\n"
         )

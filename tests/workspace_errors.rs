@@ -180,43 +180,43 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "bad template: unknown form",
         "{{input.email}}",
         "{{inputs.email}}",
-        "w.ron:103:24: payload \"create-contact\": body: unknown placeholder {{inputs.email}}: use credential.FIELD, input.NAME, var.NAME, env.NAME or now (did you mean `{{input.email}}`?)",
+        "w.ron:103:64: payload \"create-contact\": body: unknown placeholder {{inputs.email}}: use credential.FIELD, input.NAME, var.NAME, env.NAME or now (did you mean `{{input.email}}`?)",
     ),
     (
         "bad template: unknown placeholder name",
         "value: \"{{now}}\"",
         "value: \"{{today}}\"",
-        "w.ron:135:44: payload \"notify-webhook\": headers: unknown placeholder {{today}}: use credential.FIELD, input.NAME, var.NAME, env.NAME or now",
+        "w.ron:135:45: payload \"notify-webhook\": headers: unknown placeholder {{today}}: use credential.FIELD, input.NAME, var.NAME, env.NAME or now",
     ),
     (
         "bad template: unclosed",
         "{{var.last_contact_id}}",
         "{{var.last_contact_id",
-        "w.ron:123:23: payload \"get-contact\": endpoint: `{{` at column 15 is never closed with `}}`",
+        "w.ron:123:38: payload \"get-contact\": endpoint: this `{{` is never closed with `}}`",
     ),
     (
         "template: undeclared input",
         "{{input.email}}",
         "{{input.mail}}",
-        "w.ron:103:24: payload \"create-contact\": body: `{{input.mail}}` is not a declared input (did you mean `{{input.email}}`?)",
+        "w.ron:103:64: payload \"create-contact\": body: `{{input.mail}}` is not a declared input (did you mean `{{input.email}}`?)",
     ),
     (
         "template: unknown variable",
         "{{var.last_contact_id}}",
         "{{var.last_contact}}",
-        "w.ron:123:23: payload \"get-contact\": endpoint: `{{var.last_contact}}`: no variable \"last_contact\" is defined or written by a data target (did you mean `{{var.last_contact_id}}`?)",
+        "w.ron:123:38: payload \"get-contact\": endpoint: `{{var.last_contact}}`: no variable \"last_contact\" is defined or written by a data target (did you mean `{{var.last_contact_id}}`?)",
     ),
     (
         "template: field the credential type lacks",
         "{{credential.client_secret}}",
         "{{credential.password}}",
-        "w.ron:66:48: payload \"sandbox-oauth-token\": body: `{{credential.password}}`: a Bearer Token credential has no field \"password\"; it has client_id, client_secret, access_token, refresh_token",
+        "w.ron:66:49: payload \"sandbox-oauth-token\": body: `{{credential.password}}`: a Bearer Token credential has no field \"password\"; it has client_id, client_secret, access_token, refresh_token",
     ),
     (
         "credential field with a non-env placeholder",
         "client_secret: \"demo-secret\"",
         "client_secret: \"{{var.x}}\"",
-        "w.ron:29:32: credential \"sandbox-oauth\": client_secret: only {{env.NAME}} may be used in a credential field, found `{{var.x}}`",
+        "w.ron:29:33: credential \"sandbox-oauth\": client_secret: only {{env.NAME}} may be used in a credential field, found `{{var.x}}`",
     ),
     (
         "data target value not in the response model",
@@ -288,7 +288,7 @@ fn every_error_is_reported_in_file_order() {
     assert!(
         lines[0].starts_with("w.ron:23:26: credential \"sandbox-oauth\": integration \"nowhere\"")
     );
-    assert!(lines[1].starts_with("w.ron:103:24: payload \"create-contact\""));
+    assert!(lines[1].starts_with("w.ron:103:64: payload \"create-contact\""));
     assert!(lines[2].starts_with("w.ron:140:17: payload \"Ping\": invalid id"));
 }
 

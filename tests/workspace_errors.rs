@@ -8,6 +8,24 @@ const VALID: &str = include_str!("fixtures/valid.ron");
 /// (what is broken, text to find in the valid file, its replacement, the exact report).
 const CASES: &[(&str, &str, &str, &str)] = &[
     (
+        "header name with spaces",
+        "(name: \"x-sent-at\", value: \"{{now}}\")",
+        "(name: \"x sent at\", value: \"{{now}}\")",
+        "w.ron:135:24: payload \"notify-webhook\": header name \"x sent at\" is not valid: use letters, digits and `-` (no spaces or `:`), e.g. \"x-sent-at\"",
+    ),
+    (
+        "API key header with a colon",
+        "header: \"x-api-key\",",
+        "header: \"x-api-key:\",",
+        "w.ron:43:25: credential \"sandbox-api-key\": header name \"x-api-key:\" is not valid: use letters, digits and `-` (no spaces or `:`), e.g. \"x-api-key\"",
+    ),
+    (
+        "JSON body that is not JSON",
+        "\"message\": \"Hello from Payloads\"}",
+        "\"message\": \"Hello from Payloads\"",
+        "w.ron:137:24: payload \"notify-webhook\": body: not valid JSON: EOF while parsing an object",
+    ),
+    (
         "syntax: one `)` too many",
         "    ],\n)\n",
         "    ],\n)\n\n)\n",

@@ -123,10 +123,17 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
         Some(c) if matches!(c.auth, CredentialAuth::BearerToken(_)) => {}
         found => {
             let what = match found {
-                Some(c) => format!(
-                    "Credential {credential:?} is a {} Credential, which has no tokens to refresh",
-                    c.auth.type_name()
-                ),
+                Some(c) => {
+                    let kind = c.auth.type_name();
+                    let article = if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    format!(
+                        "Credential {credential:?} is {article} {kind} Credential, which has no tokens to refresh"
+                    )
+                }
                 None => format!("no Credential {credential:?} in {}", workspace.display()),
             };
             return usage_error(format_args!(
@@ -163,7 +170,8 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
             Some(at) => println!(
                 "Credential {credential} refreshed; the new access token expires at {} (in {} min)",
                 at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %Z"),
-                (at - chrono::Utc::now()).num_minutes().max(0)
+                // Rounded: a 300 s token just obtained is "in 5 min", not "in 4 min".
+                ((at - chrono::Utc::now()).num_seconds().max(0) + 30) / 60
             ),
             None => println!("Credential {credential} refreshed"),
         }

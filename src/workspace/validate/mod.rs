@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 mod payloads;
+mod requests;
 mod targets;
 
 /// Where in a record a problem is, so that it can be found in the source.
@@ -266,6 +267,7 @@ impl<'w> Checker<'w> {
                     format!("{who}: base_url \"{url}\" must start with http:// or https://"),
                 );
             }
+            self.header_names("integrations", index, &who, &integration.headers);
             let mut texts = vec![("base_url", url.as_str())];
             texts.extend(
                 integration
@@ -300,6 +302,7 @@ impl<'w> Checker<'w> {
         for (index, credential) in ws.credentials.iter().enumerate() {
             let who = label("credential", &credential.id, index);
             self.integration_ref("credentials", index, &who, &credential.integration);
+            self.credential_header(index, &who, &credential.auth);
             for (field, text) in credential_text_fields(&credential.auth) {
                 let message = match template::check(text) {
                     Err(e) => Some((template_error(&e), template_anchor(text, &e))),

@@ -124,3 +124,50 @@ async fn a_proxy_html_error_page_is_quoted_by_its_title() {
     );
     assert!(!stderr.contains("<html>"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_body_not_shown_as_sent_says_so_on_stderr() {
+    let (server, dir) =
+        setup(ResponseTemplate::new(200).set_body_json(token_json(NEW_ACCESS, NEW_REFRESH, 3600)))
+            .await;
+    // A server that compresses unasked, and one that answers in Latin-1.
+    Mock::given(path("/contacts"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-encoding", "gzip")
+                .set_body_raw(vec![0x1f, 0x8b, 0x08, 0x00], "application/json"),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/contacts"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(b"caf\xe9".to_vec(), "text/plain; charset=iso-8859-1"),
+        )
+        .mount(&server)
+        .await;
+
+    let gzipped = run(&dir, &["run", "list-contacts"]).await;
+    assert_eq!(gzipped.status.code(), Some(0));
+    assert!(
+        stderr(&gzipped).contains(
+            "payloads: the body is gzip-compressed and is shown as received, not decompressed"
+        ),
+        "{}",
+        stderr(&gzipped)
+    );
+
+    let latin1 = run(&dir, &["run", "list-contacts"]).await;
+    assert_eq!(latin1.status.code(), Some(0));
+    assert_eq!(latin1.stdout, "caf\u{FFFD}\n".as_bytes());
+    assert!(
+        stderr(&latin1).contains(
+            "payloads: the body (text/plain; charset=iso-8859-1) is not UTF-8 text; bytes that \
+             are not UTF-8 are shown as \u{FFFD}"
+        ),
+        "{}",
+        stderr(&latin1)
+    );
+    assert!(!stderr(&latin1).contains("compressed"));
+}

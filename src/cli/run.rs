@@ -1,7 +1,7 @@
 //! `payloads run` and `payloads refresh`: the flow headless, events on stderr, body on stdout.
 
 use crate::flow::{RunEvent, RunEventKind, RunHandle, RunRequest, Runner, RunnerConfig};
-use crate::jobs::{Job, JobStatus, JobStore, Redactor, Trigger};
+use crate::jobs::{Job, JobStatus, JobStore, Redactor, ResponseRecord, Trigger};
 use crate::workspace::{CredentialAuth, Workspace, WorkspaceStore};
 use chrono::Local;
 use std::io::Write;
@@ -103,6 +103,9 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
                 response.body.len()
             );
         }
+        if let Some(note) = body_note(response) {
+            eprintln!("payloads: {note}");
+        }
     }
     let _ = stdout.flush();
     exit_for(&job)
@@ -177,6 +180,31 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
         }
     }
     exit_for(&job)
+}
+
+/// What the user should know about a body that is not shown as the server sent it: one that
+/// is compressed (the server compressed it unasked) or not UTF-8 text (its bytes are kept as text,
+/// so those that are not UTF-8 are shown as U+FFFD).
+fn body_note(response: &ResponseRecord) -> Option<String> {
+    let header = |name: &str| {
+        response
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_ascii_lowercase())
+    };
+    if let Some(encoding) = header("content-encoding").filter(|e| !e.is_empty() && e != "identity")
+    {
+        return Some(format!(
+            "the body is {encoding}-compressed and is shown as received, not decompressed"
+        ));
+    }
+    response.body.contains('\u{FFFD}').then(|| {
+        let kind = header("content-type").unwrap_or_else(|| "no content type".to_string());
+        format!(
+            "the body ({kind}) is not UTF-8 text; bytes that are not UTF-8 are shown as \u{FFFD}"
+        )
+    })
 }
 
 fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {

@@ -171,3 +171,27 @@ async fn a_body_not_shown_as_sent_says_so_on_stderr() {
     );
     assert!(!stderr(&latin1).contains("compressed"));
 }
+
+#[tokio::test]
+async fn a_job_that_cannot_be_recorded_is_reported_on_stderr() {
+    let (server, dir) =
+        setup(ResponseTemplate::new(200).set_body_json(token_json(NEW_ACCESS, NEW_REFRESH, 3600)))
+            .await;
+    Mock::given(path("/contacts"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
+        .mount(&server)
+        .await;
+    // Something in the way of the Jobs file (as a read-only folder would be).
+    std::fs::create_dir(dir.path().join("workspace.jobs.jsonl")).unwrap();
+
+    let out = run(&dir, &["run", "list-contacts"]).await;
+
+    assert_eq!(out.status.code(), Some(0), "the run itself worked");
+    let stderr = stderr(&out);
+    let unrecorded: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("payloads: Job ") && l.contains("could not be written to"))
+        .collect();
+    assert_eq!(unrecorded.len(), 2, "the run and its refresh: {stderr}");
+    assert!(unrecorded[0].ends_with("; `payloads jobs` will not show it"));
+}

@@ -108,6 +108,7 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
         }
     }
     let _ = stdout.flush();
+    warn_if_unrecorded(workspace, &job);
     exit_for(&job)
 }
 
@@ -179,6 +180,7 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
             None => println!("Credential {credential} refreshed"),
         }
     }
+    warn_if_unrecorded(workspace, &job);
     exit_for(&job)
 }
 
@@ -235,6 +237,28 @@ async fn follow(
     match handle.done.await {
         Ok(job) => job,
         Err(e) => panic!("the run task failed: {e}"),
+    }
+}
+
+/// The runner logs a Job it could not write; a user at a shell should hear of it too, or
+/// `payloads jobs` will puzzle them later.
+fn warn_if_unrecorded(workspace: &Path, job: &Job) {
+    let jobs = JobStore::beside(workspace);
+    for id in std::iter::once(&job.id).chain(job.linked_job.as_ref()) {
+        if matches!(jobs.get(id), Ok(Some(_))) {
+            continue;
+        }
+        let why = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(jobs.path())
+            .err()
+            .map(|e| format!(": {e}"))
+            .unwrap_or_default();
+        eprintln!(
+            "payloads: Job {id} could not be written to {}{why}; `payloads jobs` will not show it",
+            jobs.path().display()
+        );
     }
 }
 

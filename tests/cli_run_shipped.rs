@@ -56,3 +56,49 @@ async fn the_shipped_workspace_runs_list_contacts_against_the_sandbox() {
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&saved.access_token));
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn refresh_on_the_shipped_workspace_says_when_the_token_expires_in_plain_words() {
+    let sandbox = payloads::sandbox::start(payloads::sandbox::SandboxConfig {
+        port: 0,
+        token_ttl: std::time::Duration::from_secs(300),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let shipped = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/workspace.ron"))
+        .expect("the shipped workspace.ron");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("workspace.ron");
+    std::fs::write(
+        &path,
+        shipped.replace("http://127.0.0.1:8787", &sandbox.base_url()),
+    )
+    .unwrap();
+    let run = |args: &'static [&'static str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_payloads"));
+        command
+            .arg("--workspace")
+            .arg(&path)
+            .args(args)
+            .env("PAYLOADS_LOG_DIR", dir.path().join("logs"));
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+    };
+
+    let out = run(&["refresh", "sandbox-oauth"]).await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout.starts_with("Credential sandbox-oauth refreshed; the new access token expires at ")
+    );
+    assert!(stdout.ends_with("(in 5 min)\n"), "{stdout}");
+
+    let out = run(&["refresh", "sandbox-api-key"]).await.unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "payloads: Credential \"sandbox-api-key\" is an API Key Credential, which has no tokens \
+         to refresh; Bearer Token Credentials: sandbox-oauth\n"
+    );
+    sandbox.shutdown().await;
+}

@@ -46,7 +46,7 @@ fn a_broken_copy_exits_1_with_every_error_at_path_line_col() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "{p}:103:24: payload \"create-contact\": body: `{{{{input.mail}}}}` is not a declared input (did you mean `{{{{input.email}}}}`?)\n\
+            "{p}:103:64: payload \"create-contact\": body: `{{{{input.mail}}}}` is not a declared input (did you mean `{{{{input.email}}}}`?)\n\
              {p}:140:17: payload \"Ping\": invalid id; ids are lowercase letters, digits, `-` and `_` (try \"ping\")\n\
              2 errors\n"
         )
@@ -86,4 +86,52 @@ fn a_missing_file_says_so_and_how_to_create_one() {
         "{stderr}"
     );
     assert!(stderr.contains("docs/workspace-format.md"), "{stderr}");
+}
+
+#[test]
+fn a_file_saved_with_a_byte_order_mark_loads_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom.ron");
+    let valid = include_str!("fixtures/valid.ron");
+    std::fs::write(&path, format!("\u{feff}{valid}")).unwrap();
+
+    let out = check(&["--workspace", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    let store = payloads::workspace::WorkspaceStore::open(&path).unwrap();
+    store
+        .update(|ws| ws.integrations[0].name = "Renamed".into())
+        .unwrap();
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        saved,
+        format!("\u{feff}{valid}").replacen("\"Sandbox API\"", "\"Renamed\"", 1)
+    );
+}
+
+#[test]
+fn an_empty_file_and_a_directory_say_what_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.ron");
+    std::fs::write(&empty, "\n// nothing yet\n").unwrap();
+    let out = check(&["--workspace", empty.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with(&format!(
+            "{}:1:1: the file holds no workspace; a workspace is one record, `(integrations: [...]",
+            empty.display()
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = check(&["--workspace", dir.path().to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{}: this is a directory; give the path of the workspace file (--workspace PATH)\n1 error\n",
+            dir.path().display()
+        )
+    );
 }

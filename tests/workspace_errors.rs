@@ -8,6 +8,60 @@ const VALID: &str = include_str!("fixtures/valid.ron");
 /// (what is broken, text to find in the valid file, its replacement, the exact report).
 const CASES: &[(&str, &str, &str, &str)] = &[
     (
+        "header name with spaces",
+        "(name: \"x-sent-at\", value: \"{{now}}\")",
+        "(name: \"x sent at\", value: \"{{now}}\")",
+        "w.ron:135:24: payload \"notify-webhook\": header name \"x sent at\" is not valid: use letters, digits and `-` (no spaces or `:`), e.g. \"x-sent-at\"",
+    ),
+    (
+        "API key header with a colon",
+        "header: \"x-api-key\",",
+        "header: \"x-api-key:\",",
+        "w.ron:43:25: credential \"sandbox-api-key\": header name \"x-api-key:\" is not valid: use letters, digits and `-` (no spaces or `:`), e.g. \"x-api-key\"",
+    ),
+    (
+        "JSON body that is not JSON",
+        "\"message\": \"Hello from Payloads\"}",
+        "\"message\": \"Hello from Payloads\"",
+        "w.ron:137:24: payload \"notify-webhook\": body: not valid JSON: EOF while parsing an object",
+    ),
+    (
+        "syntax: one `)` too many",
+        "    ],\n)\n",
+        "    ],\n)\n\n)\n",
+        "w.ron:155:1: unexpected text after the end of the workspace (one `)` too many?)",
+    ),
+    (
+        "syntax: unclosed block comment points at its start",
+        "                // The Credential Payload that",
+        "                /* The Credential Payload that",
+        "w.ron:33:17: this `/*` comment is never closed with `*/`",
+    ),
+    (
+        "syntax: stray comma",
+        "            kind: Callout,\n            method: GET,",
+        "            kind: Callout,,\n            method: GET,",
+        "w.ron:85:27: payload \"list-contacts\": expected a field name, found `,` (a stray comma, or a missing `)` before it?)",
+    ),
+    (
+        "syntax: a record's `)` missing",
+        "            timeout_secs: 30,\n        ),",
+        "            timeout_secs: 30,\n        ,",
+        "w.ron:16:9: integration \"sandbox\": expected a field name, found `,` (a stray comma, or a missing `)` before it?)",
+    ),
+    (
+        "syntax: quoted field name",
+        "(name: \"x-sent-at\", value: \"{{now}}\")",
+        "(\"x-sent-at\": \"{{now}}\")",
+        "w.ron:135:18: payload \"notify-webhook\": expected a field name, found a string: field names are written without quotes (`name: \"…\"`)",
+    ),
+    (
+        "negative number",
+        "access_token_duration_minutes: 5,",
+        "access_token_duration_minutes: -5,",
+        "w.ron:32:48: credential \"sandbox-oauth\": `access_token_duration_minutes` must be a whole number, 0 or more",
+    ),
+    (
         "syntax: missing comma",
         "            method: GET,\n            endpoint: \"/api/contacts\",",
         "            method: GET\n            endpoint: \"/api/contacts\",",
@@ -23,7 +77,7 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "syntax: unclosed file",
         "    ],\n)\n",
         "    ],\n",
-        "w.ron:152:7: unexpected end of file (a bracket or parenthesis is not closed?)",
+        "w.ron:152:7: unexpected end of file: the `(` at line 7:1 is never closed",
     ),
     (
         "misspelt field with suggestion",
@@ -144,43 +198,43 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "bad template: unknown form",
         "{{input.email}}",
         "{{inputs.email}}",
-        "w.ron:103:24: payload \"create-contact\": body: unknown placeholder {{inputs.email}}: use credential.FIELD, input.NAME, var.NAME, env.NAME or now (did you mean `{{input.email}}`?)",
+        "w.ron:103:64: payload \"create-contact\": body: unknown placeholder {{inputs.email}}: use credential.FIELD, input.NAME, var.NAME, env.NAME or now (did you mean `{{input.email}}`?)",
     ),
     (
         "bad template: unknown placeholder name",
         "value: \"{{now}}\"",
         "value: \"{{today}}\"",
-        "w.ron:135:44: payload \"notify-webhook\": headers: unknown placeholder {{today}}: use credential.FIELD, input.NAME, var.NAME, env.NAME or now",
+        "w.ron:135:45: payload \"notify-webhook\": headers: unknown placeholder {{today}}: use credential.FIELD, input.NAME, var.NAME, env.NAME or now",
     ),
     (
         "bad template: unclosed",
         "{{var.last_contact_id}}",
         "{{var.last_contact_id",
-        "w.ron:123:23: payload \"get-contact\": endpoint: `{{` at column 15 is never closed with `}}`",
+        "w.ron:123:38: payload \"get-contact\": endpoint: this `{{` is never closed with `}}`",
     ),
     (
         "template: undeclared input",
         "{{input.email}}",
         "{{input.mail}}",
-        "w.ron:103:24: payload \"create-contact\": body: `{{input.mail}}` is not a declared input (did you mean `{{input.email}}`?)",
+        "w.ron:103:64: payload \"create-contact\": body: `{{input.mail}}` is not a declared input (did you mean `{{input.email}}`?)",
     ),
     (
         "template: unknown variable",
         "{{var.last_contact_id}}",
         "{{var.last_contact}}",
-        "w.ron:123:23: payload \"get-contact\": endpoint: `{{var.last_contact}}`: no variable \"last_contact\" is defined or written by a data target (did you mean `{{var.last_contact_id}}`?)",
+        "w.ron:123:38: payload \"get-contact\": endpoint: `{{var.last_contact}}`: no variable \"last_contact\" is defined or written by a data target (did you mean `{{var.last_contact_id}}`?)",
     ),
     (
         "template: field the credential type lacks",
         "{{credential.client_secret}}",
         "{{credential.password}}",
-        "w.ron:66:48: payload \"sandbox-oauth-token\": body: `{{credential.password}}`: a Bearer Token credential has no field \"password\"; it has client_id, client_secret, access_token, refresh_token",
+        "w.ron:66:49: payload \"sandbox-oauth-token\": body: `{{credential.password}}`: a Bearer Token credential has no field \"password\"; it has client_id, client_secret, access_token, refresh_token",
     ),
     (
         "credential field with a non-env placeholder",
         "client_secret: \"demo-secret\"",
         "client_secret: \"{{var.x}}\"",
-        "w.ron:29:32: credential \"sandbox-oauth\": client_secret: only {{env.NAME}} may be used in a credential field, found `{{var.x}}`",
+        "w.ron:29:33: credential \"sandbox-oauth\": client_secret: only {{env.NAME}} may be used in a credential field, found `{{var.x}}`",
     ),
     (
         "data target value not in the response model",
@@ -252,7 +306,7 @@ fn every_error_is_reported_in_file_order() {
     assert!(
         lines[0].starts_with("w.ron:23:26: credential \"sandbox-oauth\": integration \"nowhere\"")
     );
-    assert!(lines[1].starts_with("w.ron:103:24: payload \"create-contact\""));
+    assert!(lines[1].starts_with("w.ron:103:64: payload \"create-contact\""));
     assert!(lines[2].starts_with("w.ron:140:17: payload \"Ping\": invalid id"));
 }
 

@@ -1,7 +1,7 @@
 //! `payloads run` and `payloads refresh`: the flow headless, events on stderr, body on stdout.
 
 use crate::flow::{RunEvent, RunEventKind, RunHandle, RunRequest, Runner, RunnerConfig};
-use crate::jobs::{Job, JobStatus, JobStore, Redactor, Trigger};
+use crate::jobs::{Job, JobStatus, JobStore, Redactor, ResponseRecord, Trigger};
 use crate::workspace::{CredentialAuth, Workspace, WorkspaceStore};
 use chrono::Local;
 use std::io::Write;
@@ -103,8 +103,12 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
                 response.body.len()
             );
         }
+        if let Some(note) = body_note(response) {
+            eprintln!("payloads: {note}");
+        }
     }
     let _ = stdout.flush();
+    warn_if_unrecorded(workspace, &job);
     exit_for(&job)
 }
 
@@ -123,10 +127,17 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
         Some(c) if matches!(c.auth, CredentialAuth::BearerToken(_)) => {}
         found => {
             let what = match found {
-                Some(c) => format!(
-                    "Credential {credential:?} is a {} Credential, which has no tokens to refresh",
-                    c.auth.type_name()
-                ),
+                Some(c) => {
+                    let kind = c.auth.type_name();
+                    let article = if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    format!(
+                        "Credential {credential:?} is {article} {kind} Credential, which has no tokens to refresh"
+                    )
+                }
                 None => format!("no Credential {credential:?} in {}", workspace.display()),
             };
             return usage_error(format_args!(
@@ -163,12 +174,39 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
             Some(at) => println!(
                 "Credential {credential} refreshed; the new access token expires at {} (in {} min)",
                 at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %Z"),
-                (at - chrono::Utc::now()).num_minutes().max(0)
+                // Rounded: a 300 s token just obtained is "in 5 min", not "in 4 min".
+                ((at - chrono::Utc::now()).num_seconds().max(0) + 30) / 60
             ),
             None => println!("Credential {credential} refreshed"),
         }
     }
+    warn_if_unrecorded(workspace, &job);
     exit_for(&job)
+}
+
+/// What the user should know about a body that is not shown as the server sent it: one that
+/// is compressed (the server compressed it unasked) or not UTF-8 text (its bytes are kept as text,
+/// so those that are not UTF-8 are shown as U+FFFD).
+fn body_note(response: &ResponseRecord) -> Option<String> {
+    let header = |name: &str| {
+        response
+            .headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim().to_ascii_lowercase())
+    };
+    if let Some(encoding) = header("content-encoding").filter(|e| !e.is_empty() && e != "identity")
+    {
+        return Some(format!(
+            "the body is {encoding}-compressed and is shown as received, not decompressed"
+        ));
+    }
+    response.body.contains('\u{FFFD}').then(|| {
+        let kind = header("content-type").unwrap_or_else(|| "no content type".to_string());
+        format!(
+            "the body ({kind}) is not UTF-8 text; bytes that are not UTF-8 are shown as \u{FFFD}"
+        )
+    })
 }
 
 fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
@@ -199,6 +237,28 @@ async fn follow(
     match handle.done.await {
         Ok(job) => job,
         Err(e) => panic!("the run task failed: {e}"),
+    }
+}
+
+/// The runner logs a Job it could not write; a user at a shell should hear of it too, or
+/// `payloads jobs` will puzzle them later.
+fn warn_if_unrecorded(workspace: &Path, job: &Job) {
+    let jobs = JobStore::beside(workspace);
+    for id in std::iter::once(&job.id).chain(job.linked_job.as_ref()) {
+        if matches!(jobs.get(id), Ok(Some(_))) {
+            continue;
+        }
+        let why = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(jobs.path())
+            .err()
+            .map(|e| format!(": {e}"))
+            .unwrap_or_default();
+        eprintln!(
+            "payloads: Job {id} could not be written to {}{why}; `payloads jobs` will not show it",
+            jobs.path().display()
+        );
     }
 }
 

@@ -124,15 +124,55 @@ pub fn server_reason(response: &HttpResponse) -> Option<String> {
         (None, Some(d)) => Some(d),
         (None, None) => {
             let text = String::from_utf8_lossy(body);
-            let text = text.trim();
+            let text = match html_text(&text) {
+                Some(plain) => plain,
+                None => text.split_whitespace().collect::<Vec<_>>().join(" "),
+            };
             if text.is_empty() {
                 None
             } else {
-                let short: String = text.chars().take(200).collect();
-                Some(short.lines().collect::<Vec<_>>().join(" "))
+                let mut short: String = text.chars().take(200).collect();
+                if short.len() < text.len() {
+                    short.push('…');
+                }
+                Some(short)
             }
         }
     }
+}
+
+/// The gist of an HTML error page (a proxy's 502, say): its `<title>`, else its text without
+/// tags. `None` when the body is not HTML.
+fn html_text(body: &str) -> Option<String> {
+    let trimmed = body.trim_start();
+    let lower = trimmed.to_ascii_lowercase();
+    if !(lower.starts_with("<!doctype html") || lower.starts_with("<html")) {
+        return None;
+    }
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(start) = lower.find("<title>") {
+        let from = start + "<title>".len();
+        if let Some(len) = lower[from..].find("</title>") {
+            let title = words(&trimmed[from..from + len]);
+            if !title.is_empty() {
+                return Some(title);
+            }
+        }
+    }
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in trimmed.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                plain.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    Some(words(&plain))
 }
 
 /// The OAuth 2 `error` code of a refusal, if the body names one.
@@ -245,5 +285,25 @@ mod tests {
         assert_eq!(oauth_error_code(&r).as_deref(), Some("invalid_grant"));
         let r = response("text/plain", "Internal error\nmore");
         assert_eq!(server_reason(&r).as_deref(), Some("Internal error more"));
+    }
+
+    #[test]
+    fn an_html_error_page_is_quoted_by_its_title_or_its_text() {
+        let nginx = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+                     <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                     </body>\r\n</html>\r\n";
+        let r = response("text/html", nginx);
+        assert_eq!(server_reason(&r).as_deref(), Some("502 Bad Gateway"));
+        let r = response(
+            "text/html",
+            "<!DOCTYPE html><html><body><h1>Service</h1><p>down for maintenance</p></body></html>",
+        );
+        assert_eq!(
+            server_reason(&r).as_deref(),
+            Some("Service down for maintenance")
+        );
+        let long = "x".repeat(300);
+        let r = response("text/plain", &long);
+        assert_eq!(server_reason(&r).unwrap().chars().count(), 201);
     }
 }

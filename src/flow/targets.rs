@@ -74,13 +74,8 @@ pub fn apply(
             result.error = Some(
                 extracted
                     .why_missing(&target.value)
-                    .map(|why| format!("not written: {why}"))
-                    .unwrap_or_else(|| {
-                        format!(
-                            "not written: the response model has no value {}",
-                            target.value
-                        )
-                    }),
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("the response model has no value {}", target.value)),
             );
             applied.results.push(result);
             continue;

@@ -181,6 +181,14 @@ impl Runner {
             .iter()
             .find(|d| d.target == Target::Credential(CredentialField::AccessToken))
             .ok_or("the Token Payload has no Data Target writing the access token")?;
+        // Some servers (GitHub's among them) refuse with a 200 and an OAuth 2 `error` in the
+        // body: quote it rather than report a missing token.
+        let has_access = extracted
+            .get(&access.value)
+            .is_some_and(|v| !v.trim().is_empty());
+        if !has_access && extract::oauth_error_code(&response).is_some() {
+            return Err(refusal("the token endpoint", &response));
+        }
         match extracted.get(&access.value) {
             Some(v) if !v.trim().is_empty() => {}
             Some(_) => return Err("the access token in the token response is empty".into()),

@@ -98,11 +98,14 @@ fn parse(text: &str) -> Result<Vec<Segment<'_>>, TemplateError> {
             segments.push(Segment::Text(&rest[..open]));
         }
         let after = &rest[open + 2..];
-        let Some(close) = after.find("}}") else {
-            return Err(TemplateError::Unclosed {
-                column: text[..consumed + open].chars().count() + 1,
-            });
+        let unclosed = || TemplateError::Unclosed {
+            column: text[..consumed + open].chars().count() + 1,
         };
+        let close = after.find("}}").ok_or_else(unclosed)?;
+        // `{{input.a} … {{input.b}}`: the first one is the unclosed one, not a strange name.
+        if after[..close].contains("{{") {
+            return Err(unclosed());
+        }
         segments.push(Segment::Placeholder(parse_placeholder(
             after[..close].trim(),
         )?));

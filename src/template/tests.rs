@@ -124,6 +124,11 @@ fn syntax_and_form_errors() {
         check("abc {{input.x").unwrap_err(),
         TemplateError::Unclosed { column: 5 }
     );
+    // One brace short, with a later placeholder: the short one is named, not a strange form.
+    assert_eq!(
+        check(r#"{"name": "{{input.name}", "email": "{{input.email}}"}"#).unwrap_err(),
+        TemplateError::Unclosed { column: 11 }
+    );
     assert_eq!(
         check("{{secret.x}}").unwrap_err().to_string(),
         "unknown placeholder {{secret.x}}: use credential.FIELD, input.NAME, var.NAME, env.NAME or now"

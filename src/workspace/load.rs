@@ -31,16 +31,37 @@ pub fn load_unvalidated(path: &Path) -> Result<Workspace, Diagnostics> {
     parse_syntax(path, &text)
 }
 
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Whether the file starts with a UTF-8 byte order mark, which `read` leaves out of the text and
+/// a save puts back, so that the file changes only where its content did.
+pub fn starts_with_bom(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 3];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| head == UTF8_BOM)
+}
+
 /// Reads the file's text; a missing or unreadable file is one file-level diagnostic.
 pub fn read(path: &Path) -> Result<String, Diagnostics> {
     let bytes = std::fs::read(path).map_err(|e| {
         let message = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::IsADirectory => {
+                "this is a directory; give the path of the workspace file (--workspace PATH)"
+                    .to_string()
+            }
             _ => format!("could not read: {e}"),
         };
         Diagnostics::single(Diagnostic::file(path, message))
     })?;
+    // Some Windows editors start UTF-8 files with a byte order mark; it is not part of the text.
+    let bytes = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(valid);
@@ -69,14 +90,17 @@ pub fn parse_syntax(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
 }
 
 fn describe(path: &Path, text: &str, error: &SpannedError) -> Diagnostic {
-    let at = &error.span.start;
-    let message = message(&error.code);
-    // Name the record the error is in, as validation errors do, when the text gets that far.
     let locator = Locator::new(text);
-    let offset = locator.offset(Pos {
-        line: at.line,
-        col: at.col,
+    let reported = locator.offset(Pos {
+        line: error.span.start.line,
+        col: error.span.start.col,
     });
+    let (offset, message) = match syntax_hint(text, &error.code, reported) {
+        Some((offset, message)) => (offset, message),
+        None => (reported, message(&error.code)),
+    };
+    let at = locator.pos(offset);
+    // Name the record the error is in, as validation errors do, when the text gets that far.
     let record = locator.record_at(offset).map(|(section, index)| {
         let (kind, key) = match section {
             "integrations" => ("integration", "id"),
@@ -112,6 +136,100 @@ fn describe(path: &Path, text: &str, error: &SpannedError) -> Diagnostic {
         None => message,
     };
     Diagnostic::at(path, at.line, at.col, message)
+}
+
+/// For syntax errors whose cause is best seen in the text itself: where to point and what to
+/// say. `None` leaves the parser's own position and message.
+fn syntax_hint(text: &str, error: &RonError, offset: usize) -> Option<(usize, String)> {
+    use crate::ronpatch::syntax::{self, TokenKind};
+    let tokens = syntax::tokenize_lossy(text);
+    let next_token = tokens.iter().find(|t| t.start >= offset);
+    match error {
+        RonError::UnclosedBlockComment => {
+            let start = syntax::tokenize(text).err()?.0;
+            Some((start, "this `/*` comment is never closed with `*/`".to_string()))
+        }
+        _ if tokens.is_empty() => Some((
+            0,
+            "the file holds no workspace; a workspace is one record, `(integrations: [...], credentials: \
+             [...], payloads: [...], variables: [...])` (see docs/workspace-format.md)"
+                .to_string(),
+        )),
+        RonError::Eof => {
+            let mut open = Vec::new();
+            for token in &tokens {
+                match token.kind {
+                    TokenKind::Punct(b @ (b'(' | b'[' | b'{')) => open.push((b, token.start)),
+                    TokenKind::Punct(b')' | b']' | b'}') => {
+                        open.pop();
+                    }
+                    _ => {}
+                }
+            }
+            let (bracket, start) = *open.last()?;
+            let pos = Locator::new(text).pos(start);
+            Some((
+                offset,
+                format!(
+                    "unexpected end of file: the `{}` at line {}:{} is never closed",
+                    bracket as char, pos.line, pos.col
+                ),
+            ))
+        }
+        RonError::TrailingCharacters => Some((
+            next_token.map_or(offset, |t| t.start),
+            "unexpected text after the end of the workspace (one `)` too many?)".to_string(),
+        )),
+        RonError::ExpectedNamedStructLike("Workspace") | RonError::ExpectedStructLike
+            if tokens.first().is_some_and(|t| t.start >= offset) =>
+        {
+            Some((
+                offset,
+                "expected `(`: a workspace is one record, `(integrations: [...], credentials: \
+                 [...], payloads: [...], variables: [...])`"
+                    .to_string(),
+            ))
+        }
+        RonError::ExpectedIdentifier => {
+            let found = next_token?;
+            let message = match found.kind {
+                TokenKind::Punct(b',') => {
+                    "expected a field name, found `,` (a stray comma, or a missing `)` before it?)"
+                }
+                TokenKind::Str => {
+                    "expected a field name, found a string: field names are written without \
+                     quotes (`name: \"…\"`)"
+                }
+                _ => "expected a field name",
+            };
+            Some((found.start, message.to_string()))
+        }
+        RonError::IntegerOutOfBounds => {
+            let field = field_before(text, &tokens, offset)?;
+            let value_start = tokens
+                .iter()
+                .find(|t| t.start <= offset && offset < t.end)
+                .map_or(offset, |t| t.start);
+            Some((
+                value_start,
+                format!("`{field}` must be a whole number, 0 or more"),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The name of the field whose value is at `offset`: the identifier before the `:` before it.
+fn field_before(
+    text: &str,
+    tokens: &[crate::ronpatch::syntax::Token],
+    offset: usize,
+) -> Option<String> {
+    use crate::ronpatch::syntax::TokenKind;
+    let index = tokens.iter().rposition(|t| t.end <= offset)?;
+    let (colon, name) = (tokens.get(index)?, tokens.get(index.checked_sub(1)?)?);
+    (colon.kind == TokenKind::Punct(b':') && name.kind == TokenKind::Ident)
+        .then(|| text[name.start..name.end].to_string())
 }
 
 /// A user-facing message for a RON error: names the record kind as the user knows it and

@@ -165,6 +165,36 @@ impl<'a> Locator<'a> {
             .map(|i| self.token_pos(i))
     }
 
+    /// Where `snippet` is written inside the first string literal of a record whose content
+    /// contains `needle` (a placeholder inside a body, say), backed up to the `{{` that opens it;
+    /// the string's own position when the snippet is not written literally (escapes).
+    pub fn within_string(
+        &self,
+        section: &str,
+        index: usize,
+        needle: &str,
+        snippet: &str,
+    ) -> Option<Pos> {
+        let span = self.record(section, index)?;
+        let token = (span.start..=span.end)
+            .find(|&i| matches!(&self.tokens[i].kind, Kind::Str(s) if s.contains(needle)))?;
+        let start = self.tokens[token].start;
+        let end = self
+            .tokens
+            .get(token + 1)
+            .map_or(self.source.len(), |t| t.start);
+        let raw = &self.source[start..end];
+        let Some(found) = raw.find(snippet).filter(|_| !snippet.is_empty()) else {
+            return Some(self.token_pos(token));
+        };
+        let before = raw[..found].trim_end_matches(' ');
+        let found = match before.strip_suffix("{{") {
+            Some(opening) if !snippet.starts_with("{{") => opening.len(),
+            _ => found,
+        };
+        Some(self.pos(start + found))
+    }
+
     /// The string value of `field: "value"` inside a record, e.g. a Data Target's `value: "x"`.
     pub fn field_with_value(
         &self,

@@ -2,7 +2,7 @@
 //! under an advisory file lock, after picking up changes other programs made to it.
 
 use super::diagnostics::{Diagnostic, Diagnostics};
-use super::load::{parse, parse_syntax, read};
+use super::load::{parse, parse_syntax, read, starts_with_bom};
 use super::model::Workspace;
 use super::save::{to_text, write_atomic};
 use super::validate::validate;
@@ -123,7 +123,12 @@ impl WorkspaceStore {
         let canonical = to_text(&next);
         validate(&self.path, &canonical, &next).map_err(StoreError::Invalid)?;
         let text = keep_layout(&state.text, &canonical, &next);
-        write_atomic(&self.path, text.as_bytes()).map_err(|e| StoreError::Save {
+        let bytes = if starts_with_bom(&self.path) {
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()
+        } else {
+            text.clone().into_bytes()
+        };
+        write_atomic(&self.path, &bytes).map_err(|e| StoreError::Save {
             path: self.path.clone(),
             reason: e.to_string(),
         })?;

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 mod payloads;
+mod requests;
 mod targets;
 
 /// Where in a record a problem is, so that it can be found in the source.
@@ -18,6 +19,8 @@ enum Anchor {
     Field(&'static str),
     FieldValue(&'static str, String),
     Text(String),
+    /// A piece (`snippet`) of a string value (`Text`): a placeholder inside a body, say.
+    Within(String, String),
 }
 
 #[derive(Debug, Clone)]
@@ -49,6 +52,9 @@ pub fn validate(path: &Path, text: &str, workspace: &Workspace) -> Result<(), Di
                 }
                 Anchor::Text(needle) => {
                     locator.string_containing(issue.section, issue.index, needle)
+                }
+                Anchor::Within(needle, snippet) => {
+                    locator.within_string(issue.section, issue.index, needle, snippet)
                 }
             }
             .or(record);
@@ -261,6 +267,7 @@ impl<'w> Checker<'w> {
                     format!("{who}: base_url \"{url}\" must start with http:// or https://"),
                 );
             }
+            self.header_names("integrations", index, &who, &integration.headers);
             let mut texts = vec![("base_url", url.as_str())];
             texts.extend(
                 integration
@@ -295,19 +302,20 @@ impl<'w> Checker<'w> {
         for (index, credential) in ws.credentials.iter().enumerate() {
             let who = label("credential", &credential.id, index);
             self.integration_ref("credentials", index, &who, &credential.integration);
+            self.credential_header(index, &who, &credential.auth);
             for (field, text) in credential_text_fields(&credential.auth) {
                 let message = match template::check(text) {
-                    Err(e) => Some(template_error(&e)),
+                    Err(e) => Some((template_error(&e), template_anchor(text, &e))),
                     Ok(found) => found
                         .into_iter()
                         .find(|p| !matches!(p, Placeholder::Env(_)))
-                        .map(|p| format!("only {{{{env.NAME}}}} may be used in a credential field, found `{p}`")),
+                        .map(|p| (format!("only {{{{env.NAME}}}} may be used in a credential field, found `{p}`"), placeholder_anchor(text, &p.to_string()))),
                 };
-                if let Some(message) = message {
+                if let Some((message, anchor)) = message {
                     self.push(
                         "credentials",
                         index,
-                        Anchor::Text(text.to_string()),
+                        anchor,
                         format!("{who}: {field}: {message}"),
                     );
                 }
@@ -404,8 +412,36 @@ impl<'w> Checker<'w> {
     }
 }
 
+/// Where in `text` a template problem is: the placeholder, or the `{{` left open.
+fn template_anchor(text: &str, error: &TemplateError) -> Anchor {
+    let snippet = match error {
+        TemplateError::Unclosed { column } => text
+            .chars()
+            .skip(column.saturating_sub(1))
+            .take_while(|c| !matches!(c, '"' | '\\' | '\n'))
+            .take(16)
+            .collect(),
+        TemplateError::UnknownForm(inner) => inner.clone(),
+        _ => String::new(),
+    };
+    Anchor::Within(text.to_string(), snippet)
+}
+
+/// Where a placeholder (`{{input.name}}`) is written inside `text`.
+fn placeholder_anchor(text: &str, placeholder: &str) -> Anchor {
+    let inner = placeholder
+        .trim_start_matches("{{")
+        .trim_end_matches("}}")
+        .trim();
+    Anchor::Within(text.to_string(), inner.to_string())
+}
+
 /// The template module's message, with a suggestion when a placeholder's scope is misspelt.
 fn template_error(error: &TemplateError) -> String {
+    if let TemplateError::Unclosed { .. } = error {
+        // The diagnostic points at it; a column inside the string would only confuse.
+        return "this `{{` is never closed with `}}`".to_string();
+    }
     let mut message = error.to_string();
     if let TemplateError::UnknownForm(inner) = error {
         let (scope, name) = inner.split_once('.').unwrap_or((inner.as_str(), ""));

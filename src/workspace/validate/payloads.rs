@@ -55,6 +55,11 @@ impl<'w> Checker<'w> {
                 );
             }
 
+            self.header_names("payloads", index, &who, &payload.headers);
+            if let Body::Json(text) = &payload.body {
+                self.json_body(index, &who, text);
+            }
+
             // Inputs and the response model.
             let mut seen_inputs: Vec<&str> = Vec::new();
             for input in &payload.inputs {

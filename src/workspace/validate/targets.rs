@@ -104,7 +104,7 @@ impl<'w> Checker<'w> {
                 self.push(
                     section,
                     index,
-                    Anchor::Text(text.to_string()),
+                    template_anchor(text, &e),
                     format!("{who}: {field}: {}", template_error(&e)),
                 );
                 return;
@@ -170,7 +170,7 @@ impl<'w> Checker<'w> {
                 self.push(
                     section,
                     index,
-                    Anchor::Text(text.to_string()),
+                    placeholder_anchor(text, &raw),
                     format!("{who}: {field}: {problem}"),
                 );
             }

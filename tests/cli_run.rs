@@ -212,10 +212,19 @@ async fn usage_errors_exit_2() {
     assert_eq!(bad_input.status.code(), Some(2));
     assert!(text(&bad_input.stderr).contains("NAME=VALUE"));
 
-    // A missing input is a failed run that names it, and nothing is sent.
+    // A missing input is a usage error that names it, found before anything runs.
     let missing = cli.run(&["run", "needs-id"]).await;
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(text(&missing.stderr).contains("missing input id"));
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("missing input id: give it with --input id=VALUE"));
+
+    // So is a misspelt one.
+    let misspelt = cli.run(&["run", "needs-id", "--input", "ip=1"]).await;
+    assert_eq!(misspelt.status.code(), Some(2));
+    assert!(
+        text(&misspelt.stderr).contains("Payload needs-id has no input \"ip\"; its inputs: id"),
+        "{}",
+        text(&misspelt.stderr)
+    );
 
     let no_credential = cli.run(&["refresh", "nope"]).await;
     assert_eq!(no_credential.status.code(), Some(2));

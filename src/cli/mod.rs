@@ -56,12 +56,13 @@ pub enum Command {
         /// How many Jobs to list.
         #[arg(long, default_value_t = 20)]
         limit: usize,
-        /// Print JSON.
+        /// Print one JSON object per Job, a line each (JSON Lines).
         #[arg(long)]
         json: bool,
     },
     /// Serve the built-in sandbox API on 127.0.0.1.
     Sandbox {
+        /// The port on 127.0.0.1 (the shipped workspace expects 8787).
         #[arg(long, default_value_t = 8787)]
         port: u16,
         /// Lifetime of the access tokens it issues, in seconds.

@@ -66,6 +66,9 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
             }
         ));
     }
+    if let Err(message) = check_inputs(&snapshot, payload, &inputs) {
+        return usage_error(message);
+    }
     let runtime = match runtime() {
         Ok(rt) => rt,
         Err(code) => return code,
@@ -110,6 +113,50 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
     let _ = stdout.flush();
     warn_if_unrecorded(workspace, &job);
     exit_for(&job)
+}
+
+/// The `--input`s must match the Payload's dynamic inputs: a misspelt name or a required input
+/// left out is a usage error, found before anything runs.
+fn check_inputs(
+    workspace: &Workspace,
+    payload_id: &str,
+    given: &[(String, String)],
+) -> Result<(), String> {
+    let Some(payload) = workspace.payload(payload_id) else {
+        return Ok(());
+    };
+    let declared: Vec<&str> = payload.inputs.iter().map(|i| i.name.as_str()).collect();
+    if let Some((name, _)) = given
+        .iter()
+        .find(|(name, _)| !declared.contains(&name.as_str()))
+    {
+        return Err(format!(
+            "Payload {payload_id} has no input {name:?}; its inputs: {}",
+            if declared.is_empty() {
+                "(none)".to_string()
+            } else {
+                declared.join(", ")
+            }
+        ));
+    }
+    let missing: Vec<&str> = payload
+        .inputs
+        .iter()
+        .filter(|i| i.default.is_none() && !given.iter().any(|(name, _)| *name == i.name))
+        .map(|i| i.name.as_str())
+        .collect();
+    match missing.as_slice() {
+        [] => Ok(()),
+        names => Err(format!(
+            "missing input {}: give it with {}",
+            names.join(", "),
+            names
+                .iter()
+                .map(|n| format!("--input {n}=VALUE"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )),
+    }
 }
 
 pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
@@ -286,8 +333,8 @@ pub fn event_line(event: &RunEvent) -> String {
             if *ok { "succeeded" } else { "failed" }
         ),
         RunEventKind::RequestSent => match &job.request {
-            Some(r) => format!("{} {} sent", r.method, r.url),
-            None => "request sent".to_string(),
+            Some(r) => format!("sending {} {}", r.method, r.url),
+            None => "sending the request".to_string(),
         },
         RunEventKind::ResponseReceived { status } => {
             let reason = reqwest::StatusCode::from_u16(*status)

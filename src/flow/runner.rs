@@ -418,7 +418,7 @@ impl Runner {
             t.step(note);
         }
         t.job.request = Some(request::record(&prepared));
-        t.step(format!("{} {} sent", prepared.method, prepared.url));
+        t.step(format!("sending {} {}", prepared.method, prepared.url));
         t.emit(RunEventKind::RequestSent);
         let result = http::send(&client, &prepared, self.inner.config.body_cap, cancel).await;
         let response = result.map_err(|e| self.inner.http.explain(e))?;

@@ -7,35 +7,107 @@
 //! takes its own lines (and the comment lines just above it) with it. The caller checks that the
 //! result loads to what it meant to save and falls back to the canonical text otherwise.
 
+mod diff;
+mod insert;
 pub mod syntax;
 
+pub use diff::changed_lines;
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
 use syntax::{Field, Node, Shape, Token, TokenKind};
 
 /// Returns `old` edited so that it reads as `canonical_new` does, or `None` when either text is not
 /// RON this module can read.
 pub fn patch(old: &str, canonical_new: &str) -> Option<String> {
-    let old_tokens = syntax::tokenize(old).ok()?;
-    let new_tokens = syntax::tokenize(canonical_new).ok()?;
-    let old_root = syntax::parse(old, &old_tokens).ok()?;
-    let new_root = syntax::parse(canonical_new, &new_tokens).ok()?;
-    let doc = Docs {
-        old: Doc {
-            text: old,
-            tokens: &old_tokens,
-        },
-        new: Doc {
-            text: canonical_new,
-            tokens: &new_tokens,
-        },
-    };
-    let mut edits = Vec::new();
-    doc.merge(&old_root, &new_root, &mut edits);
-    edits.sort_by(|a, b| b.start.cmp(&a.start).then(b.end.cmp(&a.end)));
-    let mut out = old.to_string();
-    for edit in edits {
-        out.replace_range(edit.start..edit.end, &edit.text);
+    Some(Plan::new(old, canonical_new)?.apply(&BTreeSet::new()))
+}
+
+/// Like `patch`, but leaves out the edits that add or remove a field of an existing record where
+/// `reads_the_same` says the text means the same without them: a field the user left out because
+/// it has its default value stays out, one written out with its default value stays in. `None`
+/// when no candidate reads the same (the caller then writes the canonical text).
+pub fn patch_verified(
+    old: &str,
+    canonical_new: &str,
+    reads_the_same: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let plan = Plan::new(old, canonical_new)?;
+    let options: BTreeSet<usize> = plan.options();
+    let without_all = plan.apply(&options);
+    if reads_the_same(&without_all) {
+        return Some(without_all);
     }
-    Some(out)
+    // Each optional edit stands alone (one field of one record), so each can be tried alone.
+    let skippable: BTreeSet<usize> = options
+        .iter()
+        .copied()
+        .filter(|option| reads_the_same(&plan.apply(&BTreeSet::from([*option]))))
+        .collect();
+    [skippable, BTreeSet::new()]
+        .iter()
+        .map(|skip| plan.apply(skip))
+        .find(|text| reads_the_same(text))
+}
+
+/// The edits that turn the old text into the new one, some of them optional.
+struct Plan<'a> {
+    old: &'a str,
+    edits: Vec<Edit>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(old: &'a str, canonical_new: &str) -> Option<Plan<'a>> {
+        let old_tokens = syntax::tokenize(old).ok()?;
+        let new_tokens = syntax::tokenize(canonical_new).ok()?;
+        let old_root = syntax::parse(old, &old_tokens).ok()?;
+        let new_root = syntax::parse(canonical_new, &new_tokens).ok()?;
+        let doc = Docs {
+            old: Doc {
+                text: old,
+                tokens: &old_tokens,
+            },
+            new: Doc {
+                text: canonical_new,
+                tokens: &new_tokens,
+            },
+            options: Cell::new(0),
+        };
+        let mut edits = Vec::new();
+        doc.merge(&old_root, &new_root, &mut edits);
+        Some(Plan { old, edits })
+    }
+
+    fn options(&self) -> BTreeSet<usize> {
+        self.edits
+            .iter()
+            .filter_map(|e| match e.need {
+                Need::Optional(option) => Some(option),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The old text with every edit applied except the optional ones in `skip`.
+    fn apply(&self, skip: &BTreeSet<usize>) -> String {
+        let mut edits: Vec<(usize, &Edit)> = self
+            .edits
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| match &e.need {
+                Need::Always => true,
+                Need::Optional(option) => !skip.contains(option),
+                Need::AnyOf(options) => options.iter().any(|o| !skip.contains(o)),
+            })
+            .collect();
+        // Back to front, so earlier positions stay valid; inserts at one spot keep their order.
+        edits.sort_by(|(i, a), (j, b)| (b.start, b.end, j).cmp(&(a.start, a.end, i)));
+        let mut out = self.old.to_string();
+        for (_, edit) in edits {
+            out.replace_range(edit.start..edit.end, &edit.text);
+        }
+        out
+    }
 }
 
 #[derive(Debug)]
@@ -43,6 +115,16 @@ struct Edit {
     start: usize,
     end: usize,
     text: String,
+    need: Need,
+}
+
+/// Whether an edit must be made. Optional edits add or remove one field of an existing record.
+#[derive(Debug, Clone)]
+enum Need {
+    Always,
+    Optional(usize),
+    /// Made when any of these optional edits is (the comma before inserted fields).
+    AnyOf(Vec<usize>),
 }
 
 #[derive(Clone, Copy)]
@@ -109,10 +191,31 @@ impl<'a> Doc<'a> {
             if !self.in_string(newline) && self.text[cursor..end].starts_with(base) {
                 out.push_str(indent);
                 cursor += base.len();
+                // In a file indented with tabs, the canonical text's four spaces are a tab.
+                if !indent.is_empty() && indent.bytes().all(|b| b == b'\t') {
+                    while self.text[cursor..end].starts_with("    ") {
+                        out.push('\t');
+                        cursor += 4;
+                    }
+                }
             }
         }
         out.push_str(&self.text[cursor..end]);
         out
+    }
+
+    /// The start of the run of `//` comment lines that ends just before `line_start`.
+    fn comment_lines_above(&self, line_start: usize) -> usize {
+        let mut start = line_start;
+        while start > 0 {
+            let previous = self.line_start(start - 1);
+            if self.text[previous..start].trim_start().starts_with("//") {
+                start = previous;
+            } else {
+                break;
+            }
+        }
+        start
     }
 
     /// The token right after the node, when it is a comma.
@@ -127,6 +230,8 @@ impl<'a> Doc<'a> {
 struct Docs<'a> {
     old: Doc<'a>,
     new: Doc<'a>,
+    /// The number of optional edits handed out so far.
+    options: Cell<usize>,
 }
 
 /// An entry of a container: a struct field (`name: value`) or a list item.
@@ -139,6 +244,12 @@ impl Docs<'_> {
     fn merge(&self, old: &Node, new: &Node, edits: &mut Vec<Edit>) {
         if self.old.key(old) == self.new.key(new) {
             return;
+        }
+        if let Some(inner) = some_inner(old)
+            && some_inner(new).is_none()
+        {
+            // `Some(30)` by hand, `30` in the canonical text: the same value, keep the wrapper.
+            return self.merge(inner, new, edits);
         }
         match (&old.shape, &new.shape) {
             (
@@ -178,12 +289,19 @@ impl Docs<'_> {
         }
     }
 
+    fn next_option(&self) -> usize {
+        let option = self.options.get();
+        self.options.set(option + 1);
+        option
+    }
+
     fn replace(&self, old: &Node, new: &Node, edits: &mut Vec<Edit>) {
         let indent = self.old.indent_at(old.start);
         edits.push(Edit {
             start: old.start,
             end: old.end,
             text: self.new.reindented(new.start, new.end, indent),
+            need: Need::Always,
         });
     }
 
@@ -215,11 +333,23 @@ impl Docs<'_> {
             .collect();
         for (field, entry) in old_fields.iter().zip(&old_entries) {
             if !new_fields.iter().any(|f| f.name == field.name) {
-                self.delete_entry(entry, edits);
+                // Optional: a field written out with its default value may be kept.
+                let need = Need::Optional(self.next_option());
+                self.delete_entry(entry, need, edits);
             }
         }
-        if !added.is_empty() && !self.insert_entries(&old_entries, close, &added, edits) {
-            // No layout to follow (an inline or empty struct): rewrite this struct alone.
+        if added.is_empty() {
+            return;
+        }
+        // Optional: a field left out because it has its default value may stay out.
+        let needs: Vec<Need> = added
+            .iter()
+            .map(|_| Need::Optional(self.next_option()))
+            .collect();
+        let inserted = self.insert_entries(&old_entries, close, &added, &needs, edits)
+            || self.insert_inline(&old_entries, &added, &needs, edits);
+        if !inserted {
+            // No layout to follow (an empty struct, or a long value): rewrite this struct alone.
             self.replace_whole(old, new, edits);
         }
     }
@@ -238,23 +368,14 @@ impl Docs<'_> {
         let (Some(old_keys), Some(new_keys)) = (old_keys, new_keys) else {
             return self.replace_whole(old, new, edits);
         };
-        // Kept records must keep their order and new ones come last, or there is no honest
-        // minimal edit: rewrite the list.
+        // Kept records must keep their order, or there is no honest minimal edit: rewrite the list.
         let kept: Vec<&String> = new_keys.iter().filter(|k| old_keys.contains(k)).collect();
         let old_kept: Vec<&String> = old_keys.iter().filter(|k| new_keys.contains(k)).collect();
-        let first_added = new_keys.iter().position(|k| !old_keys.contains(k));
-        let added_in_middle =
-            first_added.is_some_and(|i| new_keys[i..].iter().any(|k| old_keys.contains(k)));
-        if kept != old_kept || added_in_middle {
+        let all_deleted = kept.is_empty();
+        let any_added = new_keys.iter().any(|k| !old_keys.contains(k));
+        if kept != old_kept || (all_deleted && any_added) {
             return self.replace_whole(old, new, edits);
         }
-        let old_entries: Vec<Entry> = old_items
-            .iter()
-            .map(|n| Entry {
-                start: n.start,
-                value: n,
-            })
-            .collect();
         for (item, key) in old_items.iter().zip(&old_keys) {
             match new_keys.iter().position(|k| k == key) {
                 Some(i) => self.merge(item, &new_items[i], edits),
@@ -263,24 +384,51 @@ impl Docs<'_> {
                         start: item.start,
                         value: item,
                     },
+                    Need::Always,
                     edits,
                 ),
             }
         }
-        let added: Vec<Entry> = new_items
+        let old_entries: Vec<Entry> = old_items
             .iter()
-            .zip(&new_keys)
-            .filter(|(_, k)| !old_keys.contains(k))
-            .map(|(n, _)| Entry {
+            .map(|n| Entry {
                 start: n.start,
                 value: n,
             })
             .collect();
-        let all_deleted = old_keys.iter().all(|k| !new_keys.contains(k));
-        if !added.is_empty()
-            && (all_deleted || !self.insert_entries(&old_entries, close, &added, edits))
-        {
-            self.replace_whole(old, new, edits);
+        // New records go where they are in the new list: after the kept record before them.
+        let mut i = 0;
+        while i < new_items.len() {
+            if old_keys.contains(&new_keys[i]) {
+                i += 1;
+                continue;
+            }
+            let first = i;
+            while i < new_items.len() && !old_keys.contains(&new_keys[i]) {
+                i += 1;
+            }
+            let run: Vec<Entry> = new_items[first..i]
+                .iter()
+                .map(|n| Entry {
+                    start: n.start,
+                    value: n,
+                })
+                .collect();
+            let after = new_keys[..first]
+                .iter()
+                .rev()
+                .find_map(|k| old_keys.iter().position(|o| o == k));
+            let always = vec![Need::Always; run.len()];
+            let inserted = match after {
+                Some(k) if k + 1 == old_items.len() => {
+                    self.insert_entries(&old_entries, close, &run, &always, edits)
+                }
+                Some(k) => self.insert_after(&old_items[k], &run, edits),
+                None => self.insert_before(&old_items[0], &run, edits),
+            };
+            if !inserted {
+                return self.replace_whole(old, new, edits);
+            }
         }
     }
 
@@ -290,47 +438,9 @@ impl Docs<'_> {
         self.replace(old, new, edits);
     }
 
-    /// Inserts entries before the container's closing bracket, one a line, indented like the
-    /// existing entries. False when the container has no line-per-entry layout to follow.
-    fn insert_entries(
-        &self,
-        existing: &[Entry],
-        close: usize,
-        added: &[Entry],
-        edits: &mut Vec<Edit>,
-    ) -> bool {
-        let Some(last) = existing.last() else {
-            return false;
-        };
-        if !self.old.starts_line(existing[0].start) || !self.old.starts_line(close) {
-            return false;
-        }
-        let indent = self.old.indent_at(existing[0].start);
-        if self.old.comma_after(last.value).is_none() {
-            edits.push(Edit {
-                start: last.value.end,
-                end: last.value.end,
-                text: ",".to_string(),
-            });
-        }
-        let mut text = String::new();
-        for entry in added {
-            text.push_str(indent);
-            text.push_str(&self.new.reindented(entry.start, entry.value.end, indent));
-            text.push_str(",\n");
-        }
-        let at = self.old.line_start(close);
-        edits.push(Edit {
-            start: at,
-            end: at,
-            text,
-        });
-        true
-    }
-
     /// Removes an entry: its own lines (with the comment lines just above it) when it has them,
     /// else just the entry and its comma.
-    fn delete_entry(&self, entry: &Entry, edits: &mut Vec<Edit>) {
+    fn delete_entry(&self, entry: &Entry, need: Need, edits: &mut Vec<Edit>) {
         let doc = &self.old;
         let mut end = doc
             .comma_after(entry.value)
@@ -344,17 +454,11 @@ impl Docs<'_> {
             doc.starts_line(entry.start) && (trailing.is_empty() || trailing.starts_with("//"));
         let mut start = entry.start;
         if own_lines {
-            start = doc.line_start(entry.start);
+            start = doc.comment_lines_above(doc.line_start(entry.start));
             end = line_end;
-            // Comment lines directly above belong to the entry.
-            while start > 0 {
-                let previous = doc.line_start(start - 1);
-                if doc.text[previous..start].trim_start().starts_with("//") {
-                    start = previous;
-                } else {
-                    break;
-                }
-            }
+        } else if trailing.is_empty() {
+            // Last on its line: take the spaces before it, so the line keeps no trailing blank.
+            start = doc.text[..start].trim_end_matches([' ', '\t']).len();
         } else {
             let spaces = doc.text[end..].len() - doc.text[end..].trim_start_matches(' ').len();
             end += spaces;
@@ -363,7 +467,34 @@ impl Docs<'_> {
             start,
             end,
             text: String::new(),
+            need,
         });
+    }
+}
+
+fn any_of(needs: &[Need]) -> Need {
+    let options: Vec<usize> = needs
+        .iter()
+        .filter_map(|n| match n {
+            Need::Optional(option) => Some(*option),
+            _ => None,
+        })
+        .collect();
+    if options.len() == needs.len() && !options.is_empty() {
+        Need::AnyOf(options)
+    } else {
+        Need::Always
+    }
+}
+
+/// The value inside `Some(…)`, when `node` is one.
+fn some_inner(node: &Node) -> Option<&Node> {
+    match &node.shape {
+        Shape::Tuple {
+            name: Some(name),
+            items,
+        } if name == "Some" && items.len() == 1 => Some(&items[0]),
+        _ => None,
     }
 }
 
@@ -389,38 +520,6 @@ fn record_keys(doc: &Doc, items: &[Node]) -> Option<Vec<String>> {
         }
     }
     None
-}
-
-/// What an edit changed, line by line: the lines removed from `old` and added in `new`, by a
-/// longest-common-subsequence diff. For reports and tests of lossless saves.
-pub fn changed_lines(old: &str, new: &str) -> (Vec<String>, Vec<String>) {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let (mut removed, mut added) = (Vec::new(), Vec::new());
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            i += 1;
-            j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            added.push(b[j].to_string());
-            j += 1;
-        } else {
-            removed.push(a[i].to_string());
-            i += 1;
-        }
-    }
-    (removed, added)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::{changed_lines, patch};
+use super::{changed_lines, patch, patch_verified};
 
 const OLD: &str = r#"// The demo workspace.
 #![enable(implicit_some)]
@@ -173,5 +173,43 @@ fn a_lossy_scan_of_broken_text_still_finds_tokens() {
         tokenize_lossy("r#\"")
             .iter()
             .all(|t| string_value(&"r#\""[t.start..t.end]).is_empty())
+    );
+}
+
+#[test]
+fn a_short_field_joins_a_one_line_record() {
+    let old = "(\n    items: [\n        (id: \"a\", x: 1),\n    ],\n)\n";
+    let canon = "(\n    items: [\n        (\n            id: \"a\",\n            x: 1,\n            y: \"b\",\n        ),\n    ],\n)\n";
+    let out = patch(old, canon).unwrap();
+    assert!(
+        out.contains("        (id: \"a\", x: 1, y: \"b\"),\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn optional_field_edits_are_left_out_when_the_text_reads_the_same() {
+    let old = "(\n    id: \"a\",\n    shown: true, // by hand\n)\n";
+    // The canonical text drops `shown` (its default) and adds `extra` (also its default here).
+    let canon = "(\n    id: \"a\",\n    extra: 0,\n)\n";
+    let out = patch_verified(old, canon, |_| true).unwrap();
+    assert_eq!(out, old);
+    // When leaving an edit out changes the meaning, it is made.
+    let out = patch_verified(old, canon, |text| text.contains("extra")).unwrap();
+    assert_eq!(
+        out,
+        "(\n    id: \"a\",\n    shown: true, // by hand\n    extra: 0,\n)\n"
+    );
+    assert!(patch_verified(old, canon, |_| false).is_none());
+}
+
+#[test]
+fn a_record_added_between_others_goes_there() {
+    let old = "(\n    items: [\n        // First.\n        (id: \"a\"),\n        (id: \"c\"), // last\n    ],\n)\n";
+    let canon = "(\n    items: [\n        (\n            id: \"z\",\n        ),\n        (\n            id: \"a\",\n        ),\n        (\n            id: \"b\",\n        ),\n        (\n            id: \"c\",\n        ),\n    ],\n)\n";
+    let out = patch(old, canon).unwrap();
+    assert_eq!(
+        out,
+        "(\n    items: [\n        (\n            id: \"z\",\n        ),\n        // First.\n        (id: \"a\"),\n        (\n            id: \"b\",\n        ),\n        (id: \"c\"), // last\n    ],\n)\n"
     );
 }

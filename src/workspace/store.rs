@@ -219,7 +219,36 @@ impl WorkspaceStore {
 /// The new text for the file: the old text with only what changed rewritten (comments and layout
 /// kept), when that provably reads back as `workspace`; the canonical text otherwise.
 fn keep_layout(old: &str, canonical: &str, workspace: &Workspace) -> String {
-    crate::ronpatch::patch(old, canonical)
-        .filter(|patched| parse_syntax(Path::new(""), patched).is_ok_and(|back| back == *workspace))
-        .unwrap_or_else(|| canonical.to_string())
+    let reads_back =
+        |text: &str| parse_syntax(Path::new(""), text).is_ok_and(|back| back == *workspace);
+    let text = crate::ronpatch::patch_verified(old, canonical, reads_back)
+        .unwrap_or_else(|| canonical.to_string());
+    // A file with Windows line endings keeps them: new lines come from the canonical text.
+    if uses_crlf(old) {
+        let crlf = with_crlf(&text);
+        if reads_back(&crlf) {
+            return crlf;
+        }
+    }
+    text
+}
+
+/// Whether most of the text's line breaks are `\r\n`.
+fn uses_crlf(text: &str) -> bool {
+    let crlf = text.matches("\r\n").count();
+    crlf > 0 && crlf * 2 >= text.matches('\n').count()
+}
+
+/// Every lone `\n` made `\r\n`.
+fn with_crlf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut previous = '\0';
+    for c in text.chars() {
+        if c == '\n' && previous != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        previous = c;
+    }
+    out
 }

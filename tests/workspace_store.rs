@@ -243,3 +243,46 @@ fn the_lock_file_sits_beside_the_workspace() {
     store.update(|ws| set_variable(ws, "x", "1")).unwrap();
     assert!(Path::new(&dir.path().join(".workspace.ron.lock")).exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_workspace_reached_through_a_symlink_stays_a_symlink_with_its_mode_and_locks() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, real) = demo_copy();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let links = dir.path().join("links");
+    std::fs::create_dir(&links).unwrap();
+    let link = links.join("ws.ron");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let store = WorkspaceStore::open(&link).unwrap();
+    store.update(|ws| set_variable(ws, "x", "1")).unwrap();
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+    assert_eq!(load(&real).unwrap().variable("x").unwrap().value, "1");
+    // One lock file for the file, however it is reached.
+    assert!(dir.path().join(".workspace.ron.lock").exists());
+    assert!(!links.join(".ws.ron.lock").exists());
+    let gate = payloads::flow::refresh::RefreshGate::beside(&link);
+    assert_eq!(
+        gate.lock_path("sandbox-oauth"),
+        std::fs::canonicalize(dir.path())
+            .unwrap()
+            .join(".workspace.ron.refresh-sandbox-oauth.lock")
+    );
+}
+
+#[test]
+fn a_file_replaced_by_a_folder_is_reported_and_a_deleted_one_written_anew() {
+    let (_dir, path) = demo_copy();
+    let store = WorkspaceStore::open(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    let err = store.update(|ws| set_variable(ws, "x", "1")).unwrap_err();
+    assert!(err.to_string().contains("this is a directory"), "{err}");
+    assert!(path.is_dir());
+
+    std::fs::remove_dir(&path).unwrap();
+    store.update(|ws| set_variable(ws, "x", "2")).unwrap();
+    assert_eq!(load(&path).unwrap().variable("x").unwrap().value, "2");
+}

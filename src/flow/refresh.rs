@@ -52,8 +52,9 @@ impl RefreshGate {
 
     /// `.<workspace file name>.refresh-<credential id>.lock`, beside the workspace.
     pub fn lock_path(&self, credential_id: &str) -> PathBuf {
-        let name = self
-            .workspace
+        // Beside the file a symlink points at, so runs reaching it through different links share it.
+        let workspace = crate::workspace::save::real_path(&self.workspace);
+        let name = workspace
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "workspace".to_string());
@@ -67,8 +68,7 @@ impl RefreshGate {
                 }
             })
             .collect();
-        self.workspace
-            .with_file_name(format!(".{name}.refresh-{id}.lock"))
+        workspace.with_file_name(format!(".{name}.refresh-{id}.lock"))
     }
 
     /// Waits for the right to refresh `credential_id`: first among this process's runs, then among

@@ -87,6 +87,12 @@ pub fn save(path: &Path, workspace: &Workspace) -> io::Result<()> {
     write_atomic(path, to_text(workspace).as_bytes())
 }
 
+/// The file a path names, symlinks followed; the path itself when it does not exist yet. Lock
+/// files sit beside this, so programs that reach one file through different links share them.
+pub fn real_path(path: &Path) -> PathBuf {
+    fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// Writes `bytes` to `path` atomically: readers see the old file or the new one, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_atomic_with(path, bytes, |_| Ok(()))

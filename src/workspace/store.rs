@@ -189,15 +189,15 @@ impl WorkspaceStore {
         Ok(())
     }
 
-    /// An advisory lock on `.<name>.lock` beside the workspace, held while a change is written, so
+    /// An advisory lock on `.<name>.lock` beside the workspace file (a symlink's target), held while a change is written, so
     /// two Payloads processes never interleave their read-change-write.
     fn lock_file(&self) -> Result<Option<File>, StoreError> {
-        let name = self
-            .path
+        let real = super::save::real_path(&self.path);
+        let name = real
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "workspace".to_string());
-        let lock_path = self.path.with_file_name(format!(".{name}.lock"));
+        let lock_path = real.with_file_name(format!(".{name}.lock"));
         let mut options = OpenOptions::new();
         options.create(true).truncate(false).write(true);
         #[cfg(unix)]

@@ -77,18 +77,55 @@ pub fn run_editor(path: &Path, line: Option<usize>) -> std::io::Result<ExitStatu
 }
 
 /// The 1-based line of the record whose `id` (or, for Variables, `name`) is `id`, found in the
-/// file's text: the line of `id: "…"`.
+/// file's text: the line of its `id: "…"` (for a one-line record, the record's line). A file that
+/// does not parse (mid-edit) is searched token by token instead.
 pub fn record_line(text: &str, id: &str) -> Option<usize> {
-    let quoted = format!("\"{id}\"");
-    text.lines()
-        .position(|line| {
-            let trimmed = line.trim_start();
-            (trimmed.starts_with("id:") || trimmed.starts_with("name:"))
-                && trimmed
-                    .split_once(':')
-                    .is_some_and(|(_, value)| value.trim().trim_end_matches(',').trim() == quoted)
+    let offset = record_offset(text, id).or_else(|| key_offset(text, id))?;
+    Some(text[..offset].matches('\n').count() + 1)
+}
+
+/// Where the key field of the record keyed `id` starts, by the file's structure.
+fn record_offset(text: &str, id: &str) -> Option<usize> {
+    use crate::ronpatch::syntax::{self, Shape, string_value};
+    let tokens = syntax::tokenize(text).ok()?;
+    let root = syntax::parse(text, &tokens).ok()?;
+    let Shape::Struct { fields, .. } = &root.shape else {
+        return None;
+    };
+    fields.iter().find_map(|section| {
+        let key = if section.name == "variables" {
+            "name"
+        } else {
+            "id"
+        };
+        let Shape::List { items, .. } = &section.value.shape else {
+            return None;
+        };
+        items.iter().find_map(|item| match &item.shape {
+            Shape::Struct { fields, .. } => fields
+                .iter()
+                .find(|f| f.name == key)
+                .filter(|f| string_value(&text[f.value.start..f.value.end]) == id)
+                .map(|f| f.start),
+            _ => None,
         })
-        .map(|index| index + 1)
+    })
+}
+
+/// Where `id: "<id>"` (else `name: "<id>"`) first appears, for text that does not parse.
+fn key_offset(text: &str, id: &str) -> Option<usize> {
+    use crate::ronpatch::syntax::{TokenKind, string_value, tokenize_lossy};
+    let tokens = tokenize_lossy(text);
+    ["id", "name"].iter().find_map(|key| {
+        tokens.windows(3).find_map(|w| {
+            let is_key = w[0].kind == TokenKind::Ident
+                && &text[w[0].start..w[0].end] == *key
+                && w[1].kind == TokenKind::Punct(b':')
+                && w[2].kind == TokenKind::Str
+                && string_value(&text[w[2].start..w[2].end]) == id;
+            is_key.then_some(w[0].start)
+        })
+    })
 }
 
 #[cfg(test)]
@@ -135,5 +172,18 @@ mod tests {
             record_line("(\n  name: \"session\",\n)", "session"),
             Some(2)
         );
+    }
+
+    #[test]
+    fn finds_one_line_records_and_skips_names_that_are_not_keys() {
+        let text = "(\n    integrations: [(\n        name: \"note\",\n        id: \"shop\",\n        headers: [(name: \"session\", value: \"1\")],\n    )],\n    credentials: [\n        (id: \"key\", name: \"Key\", integration: \"shop\",\n         auth: ApiKey(value: \"k\")),\n    ],\n    payloads: [\n        (id: \"note\", name: \"Note\", integration: \"shop\", kind: Webhook,\n         method: POST, endpoint: \"/n\"),\n    ],\n    variables: [\n        // The session.\n        (name: \"session\", value: \"s\"),\n    ],\n)\n";
+        assert_eq!(record_line(text, "shop"), Some(4));
+        assert_eq!(record_line(text, "key"), Some(8));
+        // Not the Integration's name, nor a header's.
+        assert_eq!(record_line(text, "note"), Some(12));
+        assert_eq!(record_line(text, "session"), Some(17));
+        // Mid-edit text is searched token by token.
+        let broken = text.replace("kind: Webhook,", "kind: Webhook,,");
+        assert_eq!(record_line(&broken, "note"), Some(12));
     }
 }

@@ -21,7 +21,7 @@ fn demo_runs_list_contacts_and_gives_the_terminal_back() {
         env!("CARGO_BIN_EXE_payloads"),
     );
     tmux.send(&[&command, "Enter"]);
-    tmux.wait_for("the TUI", Duration::from_secs(20), |s| {
+    tmux.wait_for("the TUI", Duration::from_secs(45), |s| {
         s.contains("Integrations (1)")
     });
 
@@ -29,7 +29,7 @@ fn demo_runs_list_contacts_and_gives_the_terminal_back() {
     tmux.send(&["BTab", "BTab", "/"]);
     tmux.send(&["-l", "list-contacts"]);
     tmux.send(&["Enter", "r"]);
-    let screen = tmux.wait_for("list-contacts to succeed", Duration::from_secs(20), |s| {
+    let screen = tmux.wait_for("list-contacts to succeed", Duration::from_secs(45), |s| {
         s.lines()
             .any(|l| l.contains("✓") && l.contains("list-contacts") && l.contains("succeeded"))
     });
@@ -41,7 +41,7 @@ fn demo_runs_list_contacts_and_gives_the_terminal_back() {
     );
 
     tmux.send(&["q"]);
-    let screen = tmux.wait_for("the shell", Duration::from_secs(20), |s| {
+    let screen = tmux.wait_for("the shell", Duration::from_secs(45), |s| {
         s.contains("EXITED:0")
     });
     assert!(

@@ -279,3 +279,22 @@ fn concurrent_writers_and_compactions_keep_exactly_the_newest() {
         serde_json::from_str::<payloads::jobs::Job>(line).expect("every line is one whole Job");
     }
 }
+
+#[test]
+fn a_workspace_reached_through_a_symlink_shares_the_real_files_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::write(real.join("workspace.ron"), "()").unwrap();
+    let link = dir.path().join("linked.ron");
+    std::os::unix::fs::symlink(real.join("workspace.ron"), &link).unwrap();
+    let through_link = payloads::jobs::JobStore::beside(&link);
+    let direct = payloads::jobs::JobStore::beside(real.join("workspace.ron"));
+    assert_eq!(through_link.path(), direct.path());
+    assert_eq!(
+        direct.path(),
+        std::fs::canonicalize(&real)
+            .unwrap()
+            .join("workspace.jobs.jsonl")
+    );
+}

@@ -14,6 +14,12 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "w.ron:135:24: payload \"notify-webhook\": header name \"x sent at\" is not valid: use letters, digits and `-` (no spaces or `:`), e.g. \"x-sent-at\"",
     ),
     (
+        "a newtype variant in plain RON's double parentheses",
+        "auth: ApiKey(\n                header: \"x-api-key\",",
+        "auth: ApiKey((\n                header: \"x-api-key\",",
+        "w.ron:42:26: credential \"sandbox-api-key\": expected a field name, found a second `(`: write one pair of parentheses after the type, `ApiKey(field: …)`, not `ApiKey((…))`",
+    ),
+    (
         "API key header with a colon",
         "header: \"x-api-key\",",
         "header: \"x-api-key:\",",

@@ -49,7 +49,9 @@ pub struct JobStore {
 impl JobStore {
     /// The history of the workspace at `workspace_path`: `<dir>/<file stem>.jobs.jsonl`, default limits.
     pub fn beside(workspace_path: impl AsRef<Path>) -> JobStore {
-        JobStore::open(jobs_path_for(workspace_path.as_ref()), JobLimits::default())
+        // Beside the real file, so every symlink to one workspace shares one history.
+        let workspace = crate::workspace::save::real_path(workspace_path.as_ref());
+        JobStore::open(jobs_path_for(&workspace), JobLimits::default())
     }
 
     /// The history file at `path`; it is created (mode 0600) on the first record.

@@ -200,6 +200,21 @@ fn syntax_hint(text: &str, error: &RonError, offset: usize) -> Option<(usize, St
                     "expected a field name, found a string: field names are written without \
                      quotes (`name: \"…\"`)"
                 }
+                // `ApiKey((…))`, as plain RON writes a newtype variant.
+                TokenKind::Punct(b'(') if text[..found.start].trim_end().ends_with('(') => {
+                    let before = text[..found.start].trim_end().trim_end_matches('(');
+                    let name_start = before
+                        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .map_or(0, |i| i + 1);
+                    let name = &before[name_start..];
+                    return Some((
+                        found.start,
+                        format!(
+                            "expected a field name, found a second `(`: write one pair of \
+                             parentheses after the type, `{name}(field: …)`, not `{name}((…))`"
+                        ),
+                    ));
+                }
                 _ => "expected a field name",
             };
             Some((found.start, message.to_string()))

@@ -80,7 +80,7 @@ fn store_for(text: &str) -> (tempfile::TempDir, PathBuf, WorkspaceStore) {
 
 /// Applies `change` to `text` saved in a temporary file; the lines it removed and added, after
 /// checking that the file loads to what the store holds.
-fn edit(text: &str, change: impl FnOnce(&mut Workspace)) -> (Vec<String>, Vec<String>, String) {
+fn edit(text: &str, change: impl FnMut(&mut Workspace)) -> (Vec<String>, Vec<String>, String) {
     let (_dir, path, store) = store_for(text);
     store.update(change).unwrap();
     let now = std::fs::read_to_string(&path).unwrap();

@@ -286,3 +286,26 @@ fn a_file_replaced_by_a_folder_is_reported_and_a_deleted_one_written_anew() {
     store.update(|ws| set_variable(ws, "x", "2")).unwrap();
     assert_eq!(load(&path).unwrap().variable("x").unwrap().value, "2");
 }
+
+#[test]
+fn an_editor_saving_while_we_save_loses_nothing() {
+    let (_dir, path) = demo_copy();
+    let store = WorkspaceStore::open(&path).unwrap();
+    let mut calls = 0;
+    store
+        .update(|ws| {
+            calls += 1;
+            if calls == 1 {
+                // An editor (which takes no lock) saves after our read, before our rename.
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(&path, text.replace("Sandbox API", "Edited by hand")).unwrap();
+            }
+            set_variable(ws, "from-payloads", "kept");
+        })
+        .unwrap();
+    assert_eq!(calls, 2, "the change ran again on the editor's file");
+    let on_disk = load(&path).unwrap();
+    assert_eq!(on_disk.integrations[0].name, "Edited by hand");
+    assert_eq!(on_disk.variable("from-payloads").unwrap().value, "kept");
+    assert_eq!(store.snapshot(), on_disk);
+}

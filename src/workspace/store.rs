@@ -4,12 +4,15 @@
 use super::diagnostics::{Diagnostic, Diagnostics};
 use super::load::{parse, parse_syntax, read, starts_with_bom};
 use super::model::Workspace;
-use super::save::{to_text, write_atomic};
+use super::save::{to_text, write_atomic_with};
 use super::validate::validate;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
+
+/// Why a save was abandoned just before its rename: another program wrote the file meanwhile.
+const CHANGED_MEANWHILE: &str = "the file was changed by another program while saving";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -96,7 +99,7 @@ impl WorkspaceStore {
     /// Applies `change` and saves the file. Changes made to the file by another program since we
     /// last read it are loaded first, so they are kept. The change is refused, and nothing is
     /// written, when the file on disk no longer loads or the result would not be valid.
-    pub fn update<R>(&self, change: impl FnOnce(&mut Workspace) -> R) -> Result<R, StoreError> {
+    pub fn update<R>(&self, mut change: impl FnMut(&mut Workspace) -> R) -> Result<R, StoreError> {
         self.try_update(|ws| Ok::<R, std::convert::Infallible>(change(ws)))
             .map(|r| match r {
                 Ok(r) => r,
@@ -105,37 +108,59 @@ impl WorkspaceStore {
     }
 
     /// Like `update`, but a change that returns `Err` is discarded and nothing is saved.
+    ///
+    /// An editor does not take our lock: when the file changes between our read and our rename,
+    /// the write is abandoned and `change` runs again on what the editor saved, so neither side's
+    /// change is lost (a few attempts, then the error says so).
     pub fn try_update<R, E>(
         &self,
-        change: impl FnOnce(&mut Workspace) -> Result<R, E>,
+        mut change: impl FnMut(&mut Workspace) -> Result<R, E>,
     ) -> Result<Result<R, E>, StoreError> {
+        const ATTEMPTS: usize = 5;
         let mut state = self.lock_state();
         let _file_lock = self.lock_file()?;
-        self.catch_up(&mut state)?;
-        let mut next = state.workspace.clone();
-        let result = match change(&mut next) {
-            Ok(result) => result,
-            Err(e) => return Ok(Err(e)),
-        };
-        if next == state.workspace {
-            return Ok(Ok(result));
+        for attempt in 1.. {
+            self.catch_up(&mut state)?;
+            let mut next = state.workspace.clone();
+            let result = match change(&mut next) {
+                Ok(result) => result,
+                Err(e) => return Ok(Err(e)),
+            };
+            if next == state.workspace {
+                return Ok(Ok(result));
+            }
+            let canonical = to_text(&next);
+            validate(&self.path, &canonical, &next).map_err(StoreError::Invalid)?;
+            let text = keep_layout(&state.text, &canonical, &next);
+            let bytes = if starts_with_bom(&self.path) {
+                [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()
+            } else {
+                text.clone().into_bytes()
+            };
+            let read_before = &state.text;
+            let written = write_atomic_with(&self.path, &bytes, |_| match read(&self.path) {
+                Ok(on_disk) if on_disk != *read_before => {
+                    Err(std::io::Error::other(CHANGED_MEANWHILE))
+                }
+                _ => Ok(()),
+            });
+            match written {
+                Ok(()) => {
+                    state.workspace = next;
+                    state.text = text;
+                    state.stamp = Stamp::of(&self.path);
+                    return Ok(Ok(result));
+                }
+                Err(e) if e.to_string() == CHANGED_MEANWHILE && attempt < ATTEMPTS => continue,
+                Err(e) => {
+                    return Err(StoreError::Save {
+                        path: self.path.clone(),
+                        reason: e.to_string(),
+                    });
+                }
+            }
         }
-        let canonical = to_text(&next);
-        validate(&self.path, &canonical, &next).map_err(StoreError::Invalid)?;
-        let text = keep_layout(&state.text, &canonical, &next);
-        let bytes = if starts_with_bom(&self.path) {
-            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()
-        } else {
-            text.clone().into_bytes()
-        };
-        write_atomic(&self.path, &bytes).map_err(|e| StoreError::Save {
-            path: self.path.clone(),
-            reason: e.to_string(),
-        })?;
-        state.workspace = next;
-        state.text = text;
-        state.stamp = Stamp::of(&self.path);
-        Ok(Ok(result))
+        unreachable!("the loop returns on its last attempt")
     }
 
     /// Loads the file again if another program changed it. `Ok(true)` when the workspace changed;

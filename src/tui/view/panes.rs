@@ -77,30 +77,32 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
                 "choose an Integration"
             },
         ),
-        Pane::Payloads => (
-            app.visible_payloads()
+        Pane::Payloads => {
+            let payloads = app.visible_payloads();
+            let method_width = payloads
                 .iter()
-                .map(|p| {
-                    let method = p.method.as_str();
-                    let method_width = app
-                        .visible_payloads()
-                        .iter()
-                        .map(|p| p.method.as_str().len())
-                        .max()
-                        .unwrap_or(3);
-                    let name_width = width.saturating_sub(method_width + 1);
-                    ListItem::new(Line::from(vec![
-                        Span::styled(format!("{method:<method_width$} "), theme.dim()),
-                        Span::raw(fit(&p.name, name_width)),
-                    ]))
-                })
-                .collect(),
-            if app.current_integration().is_some() {
-                "none yet: n creates one"
-            } else {
-                "choose an Integration"
-            },
-        ),
+                .map(|p| p.method.as_str().len())
+                .max()
+                .unwrap_or(3);
+            (
+                payloads
+                    .iter()
+                    .map(|p| {
+                        let method = p.method.as_str();
+                        let name_width = width.saturating_sub(method_width + 1);
+                        ListItem::new(Line::from(vec![
+                            Span::styled(format!("{method:<method_width$} "), theme.dim()),
+                            Span::raw(fit(&p.name, name_width)),
+                        ]))
+                    })
+                    .collect(),
+                if app.current_integration().is_some() {
+                    "none yet: n creates one"
+                } else {
+                    "choose an Integration"
+                },
+            )
+        }
         Pane::Jobs => (
             app.job_rows()
                 .iter()

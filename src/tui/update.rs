@@ -394,7 +394,8 @@ impl App {
                     *field = forms::Field::line("input", &field.label, v).hint(&field.hint);
                 }
             }
-            form = Form { focus: 0, ..form };
+            // The replaced fields lost the cursor: give it back to the first.
+            form.focus_field(0);
         }
         self.open_form(form);
         vec![]

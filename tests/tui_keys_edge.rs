@@ -5,7 +5,7 @@ mod tui_support;
 
 use crossterm::event::KeyCode;
 use payloads::tui::forms::{DISCARD_QUESTION, Form};
-use payloads::tui::{App, Overlay};
+use payloads::tui::{App, Message, Overlay};
 use tui_support::*;
 
 fn form(app: &App) -> &Form {
@@ -52,4 +52,51 @@ fn esc_on_an_untouched_form_closes_it_at_once() {
     type_text(&mut app, "x");
     press(&mut app, &[key(KeyCode::Backspace), key(KeyCode::Esc)]);
     assert!(app.overlays.is_empty());
+}
+
+#[test]
+fn a_multi_line_paste_into_a_single_line_field_stays_in_that_field() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Char('n'))]);
+    assert_eq!(form(&app).focused().key, "id");
+    press(&mut app, &[Message::Paste("new-api\r\n".into())]);
+    assert_eq!(form(&app).focused().key, "id", "the newline did not move on");
+    assert_eq!(form(&app).value("id"), "new-api");
+    press(&mut app, &[key(KeyCode::Tab)]);
+    press(&mut app, &[Message::Paste("Two\nlines".into())]);
+    assert_eq!(form(&app).value("name"), "Two lines");
+}
+
+#[test]
+fn a_paste_into_a_text_area_keeps_its_lines() {
+    let mut app = app();
+    // Payloads, the create-invoice Payload's form, on to its body.
+    press(&mut app, &[key(KeyCode::Char('j')), key(KeyCode::Tab)]);
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);
+    for _ in 0..form(&app).fields.len() {
+        if form(&app).focused().key == "body" {
+            break;
+        }
+        press(&mut app, &[key(KeyCode::Tab)]);
+    }
+    assert_eq!(form(&app).focused().key, "body");
+    press(&mut app, &[ctrl('a')]);
+    let body = "{\n  \"amount\": 12,\n  \"note\": \"pasted\"\n}";
+    press(&mut app, &[Message::Paste(body.replace('\n', "\r\n"))]);
+    assert!(
+        form(&app).value("body").contains(body),
+        "{:?}",
+        form(&app).value("body")
+    );
+}
+
+#[test]
+fn a_paste_in_the_filter_filters_and_elsewhere_does_nothing() {
+    let mut app = app();
+    press(&mut app, &[Message::Paste("q".into())]);
+    assert!(!app.quit, "pasted text is not taken for keys");
+    press(&mut app, &[key(KeyCode::Char('/'))]);
+    press(&mut app, &[Message::Paste("bill\n".into())]);
+    assert!(app.filter_editing, "the newline did not end the filter");
+    assert_eq!(app.visible_integrations().len(), 1);
 }

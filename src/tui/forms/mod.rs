@@ -326,6 +326,20 @@ impl Form {
         self.fields.iter().any(Field::changed)
     }
 
+    /// Pastes into the focused text field; false when it is a choice.
+    pub fn paste(&mut self, text: &str) -> bool {
+        self.discard_asked = false;
+        let field = &mut self.fields[self.focus];
+        match &mut field.input {
+            FieldInput::Text(input) => {
+                input.paste(text);
+                field.error = None;
+                true
+            }
+            FieldInput::Choice { .. } => false,
+        }
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         if key.code == KeyCode::Esc {

@@ -60,7 +60,11 @@ fn a_multi_line_paste_into_a_single_line_field_stays_in_that_field() {
     press(&mut app, &[key(KeyCode::Char('n'))]);
     assert_eq!(form(&app).focused().key, "id");
     press(&mut app, &[Message::Paste("new-api\r\n".into())]);
-    assert_eq!(form(&app).focused().key, "id", "the newline did not move on");
+    assert_eq!(
+        form(&app).focused().key,
+        "id",
+        "the newline did not move on"
+    );
     assert_eq!(form(&app).value("id"), "new-api");
     press(&mut app, &[key(KeyCode::Tab)]);
     press(&mut app, &[Message::Paste("Two\nlines".into())]);

@@ -1,6 +1,6 @@
 //! The four list panes and the detail pane of the main screen.
 
-use super::format::{clock, fit, seconds};
+use super::format::{clock, cols, fit, pad, seconds};
 use super::record_detail;
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::{Theme, status_symbol};
@@ -32,7 +32,7 @@ fn list_title(app: &App, pane: Pane, count: usize, width: u16) -> String {
     {
         let narrowed = format!("{} of {} ({count})", pane.title(), i.id);
         // Room for the borders, the focus marker and a filter.
-        if narrowed.chars().count() + 8 <= width as usize {
+        if cols(&narrowed) + 8 <= width as usize {
             title = narrowed;
         }
     }
@@ -66,7 +66,7 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
                     let kind = short_type(&c.auth);
                     let name_width = width.saturating_sub(kind.len() + 1);
                     ListItem::new(Line::from(vec![
-                        Span::raw(format!("{:<name_width$} ", fit(&c.name, name_width))),
+                        Span::raw(format!("{} ", pad(&c.name, name_width))),
                         Span::styled(kind, theme.dim()),
                     ]))
                 })
@@ -126,7 +126,7 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
                             theme.status(job.status),
                         ),
                         Span::styled(time, theme.dim()),
-                        Span::raw(format!("{:<name_width$}", fit(&job.payload, name_width))),
+                        Span::raw(pad(&job.payload, name_width)),
                         Span::styled(format!(" {status:<9}"), theme.status(job.status)),
                         Span::raw(format!("{elapsed:>6}")),
                     ]))

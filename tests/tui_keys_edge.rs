@@ -5,7 +5,8 @@ mod tui_support;
 
 use crossterm::event::KeyCode;
 use payloads::tui::forms::{DISCARD_QUESTION, Form};
-use payloads::tui::{App, Message, Overlay};
+use payloads::tui::{App, Message, Overlay, Pane};
+use payloads::workspace::Workspace;
 use tui_support::*;
 
 fn form(app: &App) -> &Form {
@@ -103,4 +104,85 @@ fn a_paste_in_the_filter_filters_and_elsewhere_does_nothing() {
     press(&mut app, &[Message::Paste("bill\n".into())]);
     assert!(app.filter_editing, "the newline did not end the filter");
     assert_eq!(app.visible_integrations().len(), 1);
+}
+
+#[test]
+fn deleting_the_last_row_selects_the_one_above_and_an_empty_pane_says_so() {
+    let mut app = app();
+    // Payloads of the sandbox Integration: the Token Payload, list-contacts, get-contact.
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
+    press(&mut app, &[key(KeyCode::Char('G'))]);
+    assert_eq!(
+        app.selected_id(Pane::Payloads).as_deref(),
+        Some("get-contact")
+    );
+    press(
+        &mut app,
+        &[key(KeyCode::Char('d')), key(KeyCode::Char('y'))],
+    );
+    assert_eq!(
+        app.selected_id(Pane::Payloads).as_deref(),
+        Some("list-contacts"),
+        "not back at the top of the list"
+    );
+
+    // The other Integration: delete its only Payload.
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
+    press(
+        &mut app,
+        &[
+            key(KeyCode::Char('j')),
+            key(KeyCode::Tab),
+            key(KeyCode::Tab),
+        ],
+    );
+    assert_eq!(
+        app.selected_id(Pane::Payloads).as_deref(),
+        Some("create-invoice")
+    );
+    press(
+        &mut app,
+        &[key(KeyCode::Char('d')), key(KeyCode::Char('y'))],
+    );
+    assert_eq!(app.selected_id(Pane::Payloads), None);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("none yet: n creates one"), "{screen}");
+    assert!(screen.contains("No Payload here: press n"), "{screen}");
+}
+
+#[test]
+fn a_filter_that_matches_nothing_says_so_instead_of_none_yet() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Char('/'))]);
+    type_text(&mut app, "zzz");
+    press(&mut app, &[key(KeyCode::Enter)]);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("/zzz: Esc clears it"), "{screen}");
+    assert!(screen.contains("Nothing matches /zzz"), "{screen}");
+    assert!(!screen.contains("none yet"), "{screen}");
+    press(&mut app, &[key(KeyCode::Esc)]);
+    assert_eq!(app.visible_integrations().len(), 2);
+}
+
+#[test]
+fn an_empty_workspace_opens_and_leads_to_the_first_integration() {
+    let mut app = App::new(Workspace::default(), "workspace.ron", vec![], now());
+    app.colour = false;
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("No Integrations yet: press n"), "{screen}");
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
+    assert!(app.overlays.is_empty());
+    assert_eq!(
+        app.note.as_deref(),
+        Some("create an Integration first (n in Integrations)")
+    );
+    press(&mut app, &[key(KeyCode::BackTab), key(KeyCode::Char('n'))]);
+    type_text(&mut app, "first");
+    press(&mut app, &[key(KeyCode::Tab)]);
+    type_text(&mut app, "First API");
+    press(&mut app, &[key(KeyCode::Tab)]);
+    type_text(&mut app, "https://first.example.com");
+    let actions = press(&mut app, &[ctrl('s')]);
+    assert_eq!(actions.len(), 1);
+    assert_eq!(app.workspace.integrations[0].id, "first");
 }

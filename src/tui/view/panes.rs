@@ -138,7 +138,18 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
     let count = items.len();
     let block = pane_block(app, list_title(app, pane, count, area.width), focused);
     if items.is_empty() {
-        let text = Paragraph::new(Line::styled(format!(" {empty}"), theme.dim())).block(block);
+        let filter = &app.filters[pane.index()];
+        let no_match;
+        let empty = if filter.is_empty() {
+            empty
+        } else {
+            no_match = format!("nothing matches /{filter}: Esc clears it");
+            &no_match
+        };
+        // Wrapped: a narrow pane still shows the whole hint.
+        let text = Paragraph::new(Line::styled(format!(" {empty}"), theme.dim()))
+            .wrap(Wrap { trim: false })
+            .block(block);
         frame.render_widget(text, area);
         return;
     }

@@ -179,3 +179,18 @@ fn quit_confirmation() {
     press(&mut app, &[key(KeyCode::Char('q'))]);
     insta::assert_snapshot!("quit_confirmation_80x24", render(&app, 80, 24));
 }
+
+/// Wide (CJK, emoji) and combining characters: names are cut by columns, so the type, status
+/// and elapsed columns stay lined up and long values wrap under their own column.
+#[test]
+fn wide_characters() {
+    let mut app = with_jobs();
+    let ws = &mut app.workspace;
+    ws.integrations[0].name = "日本語の統合テスト 🚀🚀 e\u{301}e\u{301} with a long name".into();
+    ws.credentials[0].name = "認証 🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑".into();
+    ws.payloads[1].name = "連絡先一覧を取得する 📇📇📇📇📇📇".into();
+    for job in &mut app.jobs {
+        job.payload = format!("取得-{}", job.payload);
+    }
+    both_sizes("wide_characters", &app);
+}

@@ -89,8 +89,15 @@ fn an_invalid_value_is_refused_at_the_field_with_the_reason() {
             .contains("http:// or https://")
     );
 
-    // A taken id is refused too.
-    press(&mut app, &[key(KeyCode::Esc), key(KeyCode::Char('n'))]);
+    // A taken id is refused too. (The form holds typed text: the first Esc asks.)
+    press(
+        &mut app,
+        &[
+            key(KeyCode::Esc),
+            key(KeyCode::Esc),
+            key(KeyCode::Char('n')),
+        ],
+    );
     type_text(&mut app, "sandbox");
     press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "Again");

@@ -6,6 +6,7 @@ use super::forms::Form;
 use crate::jobs::{Job, JobId, Trigger};
 use crate::workspace::{Credential, Integration, Payload, Workspace};
 use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -220,20 +221,24 @@ impl App {
     }
 
     /// Jobs in display order: each business Job followed by the refresh Jobs that ran for it.
+    /// Linear in the number of Jobs: it runs on every frame and key, over a long history.
     pub fn job_rows(&self) -> Vec<JobRow<'_>> {
-        let refresh_for = |job: &Job| match &job.trigger {
-            Trigger::RefreshFor(parent) if self.jobs.iter().any(|j| &j.id == parent) => {
-                Some(parent.clone())
+        let ids: HashSet<&str> = self.jobs.iter().map(|j| j.id.as_str()).collect();
+        fn parent_of<'a>(job: &'a Job, ids: &HashSet<&str>) -> Option<&'a str> {
+            match &job.trigger {
+                Trigger::RefreshFor(parent) if ids.contains(parent.as_str()) => Some(parent),
+                _ => None,
             }
-            _ => None,
-        };
+        }
+        let mut children: HashMap<&str, Vec<&Job>> = HashMap::new();
+        for job in &self.jobs {
+            if let Some(parent) = parent_of(job, &ids) {
+                children.entry(parent).or_default().push(job);
+            }
+        }
         let mut rows = Vec::new();
-        for job in self.jobs.iter().filter(|j| refresh_for(j).is_none()) {
-            let children: Vec<&Job> = self
-                .jobs
-                .iter()
-                .filter(|c| refresh_for(c).as_deref() == Some(job.id.as_str()))
-                .collect();
+        for job in self.jobs.iter().filter(|j| parent_of(j, &ids).is_none()) {
+            let children = children.remove(job.id.as_str()).unwrap_or_default();
             let shown = self.matches(Pane::Jobs, &[&job.payload, job.status.label(), &job.id])
                 || children
                     .iter()
@@ -271,15 +276,25 @@ impl App {
     /// The selected id of a pane: the remembered one while it is still listed, else the first.
     pub fn selected_id(&self, pane: Pane) -> Option<String> {
         let ids = self.visible_ids(pane);
-        match &self.selected[pane.index()] {
-            Some(id) if ids.contains(id) => Some(id.clone()),
-            _ => ids.into_iter().next(),
-        }
+        let at = self.selected_in(pane, &ids)?;
+        ids.into_iter().nth(at)
     }
 
     pub fn selected_index(&self, pane: Pane) -> Option<usize> {
-        let id = self.selected_id(pane)?;
-        self.visible_ids(pane).iter().position(|i| *i == id)
+        self.selected_in(pane, &self.visible_ids(pane))
+    }
+
+    /// Where the selection sits among `ids` (the pane's visible ids), computed once by callers.
+    fn selected_in(&self, pane: Pane, ids: &[String]) -> Option<usize> {
+        if ids.is_empty() {
+            return None;
+        }
+        let remembered = self.selected[pane.index()].as_ref();
+        Some(
+            remembered
+                .and_then(|id| ids.iter().position(|i| i == id))
+                .unwrap_or(0),
+        )
     }
 
     pub fn select(&mut self, pane: Pane, id: impl Into<String>) {
@@ -292,7 +307,7 @@ impl App {
         if ids.is_empty() {
             return;
         }
-        let at = self.selected_index(pane).unwrap_or(0) as isize;
+        let at = self.selected_in(pane, &ids).unwrap_or(0) as isize;
         let to = (at + delta).clamp(0, ids.len() as isize - 1) as usize;
         self.selected[pane.index()] = Some(ids[to].clone());
     }

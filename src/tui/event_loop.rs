@@ -133,6 +133,7 @@ where
         let message = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) => Message::Key(key),
+                Some(Ok(Event::Paste(text))) => Message::Paste(text),
                 Some(Ok(Event::Resize(width, height))) => {
                     terminal.autoresize().map_err(draw_error)?;
                     Message::Resize { width, height }

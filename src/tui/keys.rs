@@ -40,7 +40,7 @@ pub const FORMS: &[Binding] = &[
     ("← → / Space", "pick a choice"),
     ("Ctrl-R", "reveal / hide a secret"),
     ("Ctrl-S", "save"),
-    ("Esc", "cancel"),
+    ("Esc", "cancel (asks first when something was changed)"),
 ];
 
 pub const DETAIL: &[Binding] = &[

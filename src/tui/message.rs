@@ -12,6 +12,8 @@ use crossterm::event::KeyEvent;
 #[derive(Debug, Clone)]
 pub enum Message {
     Key(KeyEvent),
+    /// Text the terminal pasted (bracketed paste): one piece, newlines and all.
+    Paste(String),
     Resize {
         width: u16,
         height: u16,

@@ -3,7 +3,7 @@
 //! panic (the hook restores first, then prints the panic); and lent to an editor in between.
 
 use super::event_loop::{Console, Stop};
-use crossterm::event::EventStream;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::DefaultTerminal;
 use std::io;
@@ -17,12 +17,20 @@ impl TerminalGuard {
     /// Raw mode, alternate screen, and a panic hook that restores before printing.
     pub fn take_over() -> io::Result<TerminalGuard> {
         let terminal = ratatui::try_init()?;
+        // Pasted text then arrives as one piece, so its newlines are not taken for Enter.
+        crossterm::execute!(io::stdout(), EnableBracketedPaste)?;
+        let restore_first = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
+            restore_first(info);
+        }));
         Ok(TerminalGuard { terminal })
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
+        let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
         ratatui::restore();
     }
 }
@@ -39,7 +47,12 @@ impl Console for CrosstermConsole {
 
     fn release(&mut self) -> io::Result<()> {
         crossterm::terminal::disable_raw_mode()?;
-        crossterm::execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show)
+        crossterm::execute!(
+            io::stdout(),
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            crossterm::cursor::Show
+        )
     }
 
     fn reclaim(&mut self) -> io::Result<()> {
@@ -47,6 +60,7 @@ impl Console for CrosstermConsole {
         crossterm::execute!(
             io::stdout(),
             EnterAlternateScreen,
+            EnableBracketedPaste,
             crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
         )
     }

@@ -38,6 +38,10 @@ impl App {
                 }
                 self.on_key(key)
             }
+            Message::Paste(text) => {
+                self.on_paste(&text);
+                vec![]
+            }
             Message::Resize { width, height } => {
                 self.size = (width, height);
                 vec![]
@@ -116,6 +120,22 @@ impl App {
                 "{} failed: {reason}\n\nEnter on the Job in the Jobs pane shows the whole run.",
                 job.payload
             )));
+        }
+    }
+
+    /// A paste goes whole into the field being typed in, never key by key: a newline in it
+    /// would otherwise move on to the next field (or, outside a form, press Enter).
+    fn on_paste(&mut self, text: &str) {
+        if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
+            if !form.paste(text) {
+                self.note = Some("paste into a text field: this one is a choice".into());
+            }
+        } else if self.overlays.is_empty() && self.filter_editing {
+            let one_line = text.replace(['\r', '\n'], " ");
+            self.filters[self.focus.index()].push_str(one_line.trim());
+        } else {
+            self.note =
+                Some("nothing to paste into here: paste in a form field or the / filter".into());
         }
     }
 
@@ -394,7 +414,8 @@ impl App {
                     *field = forms::Field::line("input", &field.label, v).hint(&field.hint);
                 }
             }
-            form = Form { focus: 0, ..form };
+            // The replaced fields lost the cursor: give it back to the first.
+            form.focus_field(0);
         }
         self.open_form(form);
         vec![]

@@ -71,11 +71,18 @@ impl App {
                 referrers,
             } => match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    let pane = self.focus;
+                    let at = self.visible_ids(pane).iter().position(|i| *i == id);
                     return match self.commit(Edit::Delete {
                         kind,
                         id: id.clone(),
                     }) {
                         Ok(actions) => {
+                            // The row that took its place is selected (the one above, at the end).
+                            let ids = self.visible_ids(pane);
+                            if let (Some(at), Some(last)) = (at, ids.len().checked_sub(1)) {
+                                self.select(pane, ids[at.min(last)].clone());
+                            }
                             self.note = Some(format!("deleted {} {id}", kind.label()));
                             actions
                         }

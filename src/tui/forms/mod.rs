@@ -162,7 +162,12 @@ pub struct Form {
     pub enter_submits: bool,
     /// A problem with the whole form, such as a save that the workspace refused.
     pub error: Option<String>,
+    /// Esc was pressed with unsaved changes: a second Esc discards them.
+    discard_asked: bool,
 }
+
+/// What the first Esc on a changed form says.
+pub const DISCARD_QUESTION: &str = "unsaved changes: Esc again discards them, Ctrl-S saves";
 
 impl Form {
     pub fn new(title: impl Into<String>, purpose: FormPurpose, fields: Vec<Field>) -> Form {
@@ -173,6 +178,7 @@ impl Form {
             focus: 0,
             enter_submits: false,
             error: None,
+            discard_asked: false,
         };
         form.focus_field(0);
         form
@@ -261,7 +267,7 @@ impl Form {
         &self.fields[self.focus]
     }
 
-    fn focus_field(&mut self, index: usize) {
+    pub fn focus_field(&mut self, index: usize) {
         for (i, field) in self.fields.iter_mut().enumerate() {
             if let FieldInput::Text(t) = &mut field.input {
                 t.set_focused(i == index);
@@ -315,10 +321,43 @@ impl Form {
         first_bad.is_none()
     }
 
+    /// Whether any field differs from what the form opened with.
+    pub fn is_changed(&self) -> bool {
+        self.fields.iter().any(Field::changed)
+    }
+
+    /// Pastes into the focused text field; false when it is a choice.
+    pub fn paste(&mut self, text: &str) -> bool {
+        self.discard_asked = false;
+        let field = &mut self.fields[self.focus];
+        match &mut field.input {
+            FieldInput::Text(input) => {
+                input.paste(text);
+                field.error = None;
+                true
+            }
+            FieldInput::Choice { .. } => false,
+        }
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if key.code == KeyCode::Esc {
+            // Typed input is never lost to one stray Esc: the first one asks.
+            if self.discard_asked || !self.is_changed() {
+                return FormOutcome::Cancel;
+            }
+            self.discard_asked = true;
+            self.error = Some(DISCARD_QUESTION.to_string());
+            return FormOutcome::Continue;
+        }
+        if self.discard_asked {
+            self.discard_asked = false;
+            if self.error.as_deref() == Some(DISCARD_QUESTION) {
+                self.error = None;
+            }
+        }
         match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
             KeyCode::Char('s') if ctrl => return FormOutcome::Submit,
             KeyCode::Char('r') if ctrl => {
                 if let FieldInput::Text(t) = &mut self.fields[self.focus].input {

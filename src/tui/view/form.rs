@@ -166,7 +166,7 @@ fn render_field(app: &App, frame: &mut Frame, form: &Form, index: usize, row: Re
             let mut spans = Vec::new();
             let total: usize = offered
                 .iter()
-                .map(|&i| options[i].chars().count() + 3)
+                .map(|&i| super::format::cols(&options[i]) + 3)
                 .sum();
             if total <= input_area.width as usize {
                 for &i in &offered {

@@ -65,52 +65,87 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
-/// Cuts `text` to `width` characters, marking the cut with `…`.
-pub fn fit(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_string()
-    } else if width == 0 {
-        String::new()
-    } else {
-        let mut out: String = text.chars().take(width - 1).collect();
-        out.push('…');
-        out
-    }
+/// Terminal columns `text` takes: CJK and emoji take two, combining marks none.
+pub fn cols(text: &str) -> usize {
+    ratatui::text::Span::raw(text).width()
 }
 
-/// Breaks text into rows of at most `width` characters, at spaces where it can (a word longer
+fn char_cols(c: char) -> usize {
+    cols(c.encode_utf8(&mut [0; 4]))
+}
+
+/// Cuts `text` to `width` columns, marking the cut with `…`.
+pub fn fit(text: &str, width: usize) -> String {
+    if cols(text) <= width {
+        return text.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = char_cols(c);
+        if used + w > width - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// `text` cut or padded with spaces to exactly `width` columns, so the columns after it line up
+/// whatever script it is in.
+pub fn pad(text: &str, width: usize) -> String {
+    let mut out = fit(text, width);
+    let short = width.saturating_sub(cols(&out));
+    out.extend(std::iter::repeat_n(' ', short));
+    out
+}
+
+/// Breaks text into rows of at most `width` columns, at spaces where it can (a word longer
 /// than a row is cut, after a `/` where it can). Used where a value must wrap under its own column.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
+    let width = width.max(2);
     let mut rows = Vec::new();
     for paragraph in text.split('\n') {
         let mut row = String::new();
         let mut row_len = 0;
         for word in paragraph.split(' ') {
             let mut word: Vec<char> = word.chars().collect();
+            let word_len = |w: &[char]| w.iter().map(|&c| char_cols(c)).sum::<usize>();
             let gap = usize::from(row_len > 0);
-            if row_len + gap + word.len() <= width {
+            if row_len + gap + word_len(&word) <= width {
                 if gap == 1 {
                     row.push(' ');
                 }
                 row.extend(word.iter());
-                row_len += gap + word.len();
+                row_len += gap + word_len(&word);
                 continue;
             }
             if row_len > 0 {
                 rows.push(std::mem::take(&mut row));
             }
-            while word.len() > width {
+            while word_len(&word) > width {
+                // As many characters as fill the row (a wide one never straddles its end).
+                let mut fits = 0;
+                let mut used = 0;
+                while fits < word.len() && used + char_cols(word[fits]) <= width {
+                    used += char_cols(word[fits]);
+                    fits += 1;
+                }
                 // A URL or path reads best cut just after a `/`, `?` or `&`.
-                let cut = word[..width]
+                let cut = word[..fits]
                     .iter()
                     .rposition(|c| matches!(c, '/' | '?' | '&'))
                     .filter(|&at| at > 0)
-                    .map_or(width, |at| at + 1);
+                    .map_or(fits.max(1), |at| at + 1);
                 rows.push(word.drain(..cut).collect());
             }
+            row_len = word_len(&word);
             row = word.iter().collect();
-            row_len = word.len();
         }
         rows.push(row);
     }
@@ -155,5 +190,19 @@ mod tests {
         assert_eq!(wrap("short", 40), ["short"]);
         assert_eq!(wrap("", 40), [""]);
         assert_eq!(wrap("a\nb", 40), ["a", "b"]);
+    }
+
+    #[test]
+    fn wide_characters_count_as_two_columns() {
+        assert_eq!(cols("日本"), 4);
+        assert_eq!(cols("e\u{301}"), 1);
+        assert_eq!(fit("日本語テスト", 7), "日本語…");
+        assert_eq!(pad("日本", 6), "日本  ");
+        assert_eq!(pad("🚀🚀🚀🚀", 6), "🚀🚀… ");
+        assert_eq!(
+            wrap("日本語の統合テスト", 8),
+            ["日本語の", "統合テス", "ト"]
+        );
+        assert_eq!(wrap("名前 とても長い", 8), ["名前", "とても長", "い"]);
     }
 }

@@ -1,6 +1,6 @@
 //! The four list panes and the detail pane of the main screen.
 
-use super::format::{clock, fit, seconds};
+use super::format::{clock, cols, fit, pad, seconds};
 use super::record_detail;
 use crate::tui::app::{App, Pane};
 use crate::tui::theme::{Theme, status_symbol};
@@ -32,7 +32,7 @@ fn list_title(app: &App, pane: Pane, count: usize, width: u16) -> String {
     {
         let narrowed = format!("{} of {} ({count})", pane.title(), i.id);
         // Room for the borders, the focus marker and a filter.
-        if narrowed.chars().count() + 8 <= width as usize {
+        if cols(&narrowed) + 8 <= width as usize {
             title = narrowed;
         }
     }
@@ -66,7 +66,7 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
                     let kind = short_type(&c.auth);
                     let name_width = width.saturating_sub(kind.len() + 1);
                     ListItem::new(Line::from(vec![
-                        Span::raw(format!("{:<name_width$} ", fit(&c.name, name_width))),
+                        Span::raw(format!("{} ", pad(&c.name, name_width))),
                         Span::styled(kind, theme.dim()),
                     ]))
                 })
@@ -77,30 +77,32 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
                 "choose an Integration"
             },
         ),
-        Pane::Payloads => (
-            app.visible_payloads()
+        Pane::Payloads => {
+            let payloads = app.visible_payloads();
+            let method_width = payloads
                 .iter()
-                .map(|p| {
-                    let method = p.method.as_str();
-                    let method_width = app
-                        .visible_payloads()
-                        .iter()
-                        .map(|p| p.method.as_str().len())
-                        .max()
-                        .unwrap_or(3);
-                    let name_width = width.saturating_sub(method_width + 1);
-                    ListItem::new(Line::from(vec![
-                        Span::styled(format!("{method:<method_width$} "), theme.dim()),
-                        Span::raw(fit(&p.name, name_width)),
-                    ]))
-                })
-                .collect(),
-            if app.current_integration().is_some() {
-                "none yet: n creates one"
-            } else {
-                "choose an Integration"
-            },
-        ),
+                .map(|p| p.method.as_str().len())
+                .max()
+                .unwrap_or(3);
+            (
+                payloads
+                    .iter()
+                    .map(|p| {
+                        let method = p.method.as_str();
+                        let name_width = width.saturating_sub(method_width + 1);
+                        ListItem::new(Line::from(vec![
+                            Span::styled(format!("{method:<method_width$} "), theme.dim()),
+                            Span::raw(fit(&p.name, name_width)),
+                        ]))
+                    })
+                    .collect(),
+                if app.current_integration().is_some() {
+                    "none yet: n creates one"
+                } else {
+                    "choose an Integration"
+                },
+            )
+        }
         Pane::Jobs => (
             app.job_rows()
                 .iter()
@@ -124,7 +126,7 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
                             theme.status(job.status),
                         ),
                         Span::styled(time, theme.dim()),
-                        Span::raw(format!("{:<name_width$}", fit(&job.payload, name_width))),
+                        Span::raw(pad(&job.payload, name_width)),
                         Span::styled(format!(" {status:<9}"), theme.status(job.status)),
                         Span::raw(format!("{elapsed:>6}")),
                     ]))
@@ -136,7 +138,18 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
     let count = items.len();
     let block = pane_block(app, list_title(app, pane, count, area.width), focused);
     if items.is_empty() {
-        let text = Paragraph::new(Line::styled(format!(" {empty}"), theme.dim())).block(block);
+        let filter = &app.filters[pane.index()];
+        let no_match;
+        let empty = if filter.is_empty() {
+            empty
+        } else {
+            no_match = format!("nothing matches /{filter}: Esc clears it");
+            &no_match
+        };
+        // Wrapped: a narrow pane still shows the whole hint.
+        let text = Paragraph::new(Line::styled(format!(" {empty}"), theme.dim()))
+            .wrap(Wrap { trim: false })
+            .block(block);
         frame.render_widget(text, area);
         return;
     }

@@ -62,6 +62,13 @@ pub fn lines(app: &App, pane: Pane, width: u16) -> Vec<Line<'static>> {
         lines: Vec::new(),
         value_width: (width as usize).saturating_sub(2 + LABEL).max(8),
     };
+    let filter = &app.filters[pane.index()];
+    if !filter.is_empty() && app.selected_id(pane).is_none() {
+        b.lines.push(Line::raw(format!(
+            "Nothing matches /{filter}: Esc clears the filter."
+        )));
+        return b.lines;
+    }
     match pane {
         Pane::Integrations => match app.current_integration() {
             Some(i) => integration(&mut b, app, i),

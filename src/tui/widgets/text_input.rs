@@ -129,6 +129,18 @@ impl TextInput {
         true
     }
 
+    /// Inserts pasted text at the cursor. A single line takes its line breaks as spaces (a
+    /// copied token often ends in one); a text area keeps them.
+    pub fn paste(&mut self, text: &str) {
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        if self.is_multiline() {
+            self.area.insert_str(text);
+        } else {
+            let line = text.trim_end_matches('\n').replace('\n', " ");
+            self.area.insert_str(line);
+        }
+    }
+
     pub fn render(&self, frame: &mut Frame, area: Rect) {
         if self.is_secret() && !self.revealed {
             // The text area would draw one dot per character: that tells the secret's length.

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod scale;
 pub mod tmux;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

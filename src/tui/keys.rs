@@ -17,7 +17,10 @@ pub const NAVIGATION: &[Binding] = &[
     ("Esc", "back; clears the filter"),
     ("/", "filter the pane (Enter keeps, Esc clears)"),
     ("?", "this help"),
-    ("q / Ctrl-C", "quit (q closes a detail screen or popup first)"),
+    (
+        "q / Ctrl-C",
+        "quit (q closes a detail screen or popup first)",
+    ),
 ];
 
 pub const RECORDS: &[Binding] = &[

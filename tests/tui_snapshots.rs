@@ -194,3 +194,21 @@ fn wide_characters() {
     }
     both_sizes("wide_characters", &app);
 }
+
+#[test]
+fn a_long_error_is_cut_to_fit_and_keeps_its_dismiss_line() {
+    let mut app = with_jobs();
+    let long: Vec<String> = (1..=40).map(|n| format!("reason line {n}")).collect();
+    app.update(Message::Saved {
+        result: Err(long.join("\n")),
+        workspace: workspace(),
+    });
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("reason line 1 "), "{screen}");
+    assert!(!screen.contains("reason line 40"), "{screen}");
+    assert!(
+        screen.contains("… (cut to fit: the Job holds the whole message)"),
+        "{screen}"
+    );
+    assert!(screen.contains("Enter or Esc dismisses"), "{screen}");
+}

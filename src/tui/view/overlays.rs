@@ -120,10 +120,35 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
             window(app, frame, "Quit?", lines, 60, true, 0);
         }
         Overlay::Error(text) => {
-            let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+            let width = 70u16.min(frame.area().width);
+            // Rows inside the window, less the blank line and the dismiss line that must show.
+            let room = frame.area().height.saturating_sub(2 + 2 + 2).max(1) as usize;
+            let inner_width = width.saturating_sub(4).max(1) as usize;
+            let mut lines: Vec<Line> = Vec::new();
+            let mut used = 0;
+            let all: Vec<&str> = text.lines().collect();
+            for (i, line) in all.iter().enumerate() {
+                let rows = Line::raw(*line).width().max(1).div_ceil(inner_width);
+                // Cutting costs a row for the `…` line, unless this is the last line anyway.
+                let limit = if i + 1 == all.len() {
+                    room
+                } else {
+                    room.saturating_sub(1)
+                };
+                if used + rows > limit {
+                    // A long message keeps its dismiss line; the Job holds the whole text.
+                    lines.push(Line::styled(
+                        "… (cut to fit: the Job holds the whole message)",
+                        theme.dim(),
+                    ));
+                    break;
+                }
+                used += rows;
+                lines.push(Line::raw(line.to_string()));
+            }
             lines.push(Line::raw(""));
             lines.push(Line::styled("Enter or Esc dismisses", theme.dim()));
-            window(app, frame, "✗ Error", lines, 70, true, 0);
+            window(app, frame, "✗ Error", lines, width, true, 0);
         }
         Overlay::ConfirmDelete {
             kind,

@@ -152,12 +152,21 @@ pub fn lines(job: &Job, app: &App) -> Vec<Line<'static>> {
     out
 }
 
-/// JSON bodies are shown pretty-printed; anything else as it came.
+/// JSON bodies pretty-printed in the order they were sent or received; control characters made
+/// visible, so a body can never drive the terminal.
 fn pretty(body: &str) -> String {
-    match serde_json::from_str::<serde_json::Value>(body) {
-        Ok(value) if body.trim_start().starts_with(['{', '[']) => {
-            serde_json::to_string_pretty(&value).unwrap_or_else(|_| body.to_string())
-        }
-        _ => body.to_string(),
+    crate::jobs::render::pretty_body(body)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bodies_keep_their_key_order_and_cannot_drive_the_terminal() {
+        let shown = super::pretty("{\"name\":\"Grace\",\"email\":\"g@example.com\"}");
+        assert!(
+            shown.find("name").unwrap() < shown.find("email").unwrap(),
+            "{shown}"
+        );
+        assert!(!super::pretty("clear \u{1b}[2J").contains('\u{1b}'));
     }
 }

@@ -72,7 +72,9 @@ impl Tmux {
                 Instant::now() < deadline,
                 "timed out waiting for {what}; the screen:\n{screen}"
             );
-            std::thread::sleep(Duration::from_millis(100));
+            // A tmux pane raises no event when its text changes: this is the interval of a poll
+            // bounded by `deadline` above, not a wait for something to happen.
+            std::thread::sleep(Duration::from_millis(100)); // ok: bounded poll interval
         }
     }
 }

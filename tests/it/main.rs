@@ -1,0 +1,44 @@
+//! The integration tests, one binary of modules: each file is one area; the *_support and
+//! common modules are the shared harnesses. (Logging, which sets process-global state, keeps
+//! its own binary in tests/jobs_logging.rs.)
+
+mod common;
+mod jobs_support;
+mod sandbox_support;
+mod tls_support;
+mod tui_support;
+
+mod cli_other_servers;
+mod cli_run;
+mod cli_run_shipped;
+mod cli_tls;
+mod env_secrets;
+mod flow;
+mod flow_refresh_failures;
+mod flow_requests;
+mod flow_tls;
+mod jobs_cli;
+mod jobs_store;
+mod sandbox;
+mod sandbox_cli;
+mod sandbox_log;
+mod sandbox_oauth;
+mod tui_e2e;
+mod tui_event_loop;
+mod tui_file_e2e;
+mod tui_forms;
+mod tui_keys_edge;
+mod tui_notes;
+mod tui_outside_edits;
+mod tui_scale;
+mod tui_snapshots;
+mod tui_update;
+mod two_processes;
+mod workspace_check_cli;
+mod workspace_dialect;
+mod workspace_edit;
+mod workspace_errors;
+mod workspace_lossless;
+mod workspace_lossless_more;
+mod workspace_roundtrip;
+mod workspace_store;

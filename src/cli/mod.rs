@@ -2,6 +2,7 @@
 
 mod check;
 mod complete;
+mod curl_out;
 mod discover;
 mod inputs;
 mod interactive;
@@ -159,9 +160,38 @@ Exit codes:
         #[arg(value_enum)]
         shell: complete::Shell,
     },
+    /// Print a Payload as a curl command, or an Integration as a RON document.
+    #[command(after_help = EXIT_CODES)]
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// Print the man page (roff); e.g. `payloads man > ~/.local/share/man/man1/payloads.1`.
     #[command(after_help = EXIT_CODES)]
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The Payload as a curl command, as it would be sent now: templates rendered, the
+    /// Credential applied (a token that needs it is refreshed first). Secrets are shell
+    /// variables named in a comment, unless --reveal.
+    #[command(after_help = "\
+Exit codes:
+  0  printed
+  1  the token needed a refresh, which failed
+  2  usage or workspace errors: an unknown Payload, a missing input, a template that fails")]
+    Curl {
+        /// The Payload's id.
+        #[arg(add = ArgValueCompleter::new(complete::payload_ids))]
+        payload: String,
+        /// A dynamic input, as for `run`: NAME=VALUE, NAME=@PATH, NAME=@-.
+        #[arg(long = "input", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::input_names))]
+        inputs: Vec<String>,
+        /// Write the secrets into the command instead of shell variable references.
+        #[arg(long)]
+        reveal: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -262,6 +292,14 @@ pub fn main() -> ExitCode {
         Some(Command::Sandbox { port, token_ttl }) => sandbox::serve(port, token_ttl),
         Some(Command::Completions { shell }) => print_generated(complete::script(shell)),
         Some(Command::Man) => print_generated(complete::man_page()),
+        Some(Command::Export {
+            what:
+                ExportWhat::Curl {
+                    payload,
+                    inputs,
+                    reveal,
+                },
+        }) => curl_out::export(&ctx, &payload, &inputs, reveal),
     }
 }
 

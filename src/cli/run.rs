@@ -14,12 +14,12 @@ use std::sync::Arc;
 
 const EXIT_FAILED: u8 = 1;
 
-fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+pub(super) fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("payloads: {message}");
     ExitCode::from(super::EXIT_USAGE)
 }
 
-fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
+pub(super) fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     // Load errors already read `path:line:col: what is wrong`.
     let store = WorkspaceStore::open(workspace).map_err(usage_error)?;
     let snapshot = store.snapshot();
@@ -27,7 +27,7 @@ fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     Ok((store, snapshot))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -339,7 +339,7 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
     })
 }
 
-fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
+pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
     Runner::new(
         Arc::new(store),
         Arc::new(JobStore::beside(workspace)),
@@ -349,7 +349,7 @@ fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCod
 }
 
 /// Prints every event as it happens until the run ends; Ctrl-C cancels the run.
-async fn follow(
+pub(super) async fn follow(
     handle: RunHandle,
     mut events: tokio::sync::mpsc::UnboundedReceiver<RunEvent>,
     paint: Option<Paint>,

@@ -46,5 +46,6 @@ mod workspace_store;
 // cli: completions, man page, JSON, inputs from files, -q/-v/--color, workspace discovery
 mod cli_check_json;
 mod cli_completions;
+mod cli_curl;
 mod cli_inputs;
 mod cli_output;

@@ -2,7 +2,9 @@
 
 mod check;
 mod complete;
+mod curl_in;
 mod curl_out;
+mod curl_parse;
 mod discover;
 mod inputs;
 mod interactive;
@@ -166,6 +168,15 @@ Exit codes:
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Add a Payload made from a curl command.
+    #[command(after_help = "\
+Exit codes:
+  0  added (its id printed on stdout)
+  2  usage or workspace errors: not a curl command, an unknown Integration, an id taken")]
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Print the man page (roff); e.g. `payloads man > ~/.local/share/man/man1/payloads.1`.
     #[command(after_help = EXIT_CODES)]
     Man,
@@ -191,6 +202,32 @@ Exit codes:
         /// Write the secrets into the command instead of shell variable references.
         #[arg(long)]
         reveal: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// A curl command as a new Payload of an Integration: method, URL (relative to the base
+    /// URL when under it), headers, query, -d/--data*/--json/--data-urlencode/-F, -u and an
+    /// Authorization header (as a Credential, never in the Payload). Options it cannot carry
+    /// over are named in a warning.
+    #[command(after_help = "\
+Example:
+  payloads import curl --integration sandbox -- \"curl -u ada:secret 'http://127.0.0.1:8787/api/ping'\"
+  pbpaste | payloads import curl - --integration sandbox --id my-call
+
+Exit codes:
+  0  added (its id printed on stdout)
+  2  usage or workspace errors: not a curl command, an unknown Integration, an id taken")]
+    Curl {
+        /// The whole curl command as one argument, or - (or nothing) to read it from stdin.
+        command: Option<String>,
+        /// The Integration the Payload belongs to.
+        #[arg(long, add = ArgValueCompleter::new(complete::integration_ids))]
+        integration: String,
+        /// The new Payload's id [default: from the method and path, e.g. get-api-contacts].
+        #[arg(long)]
+        id: Option<String>,
     },
 }
 
@@ -300,6 +337,14 @@ pub fn main() -> ExitCode {
                     reveal,
                 },
         }) => curl_out::export(&ctx, &payload, &inputs, reveal),
+        Some(Command::Import {
+            what:
+                ImportWhat::Curl {
+                    command,
+                    integration,
+                    id,
+                },
+        }) => curl_in::import(&ctx, command.as_deref(), &integration, id.as_deref()),
     }
 }
 

@@ -47,5 +47,6 @@ mod workspace_store;
 mod cli_check_json;
 mod cli_completions;
 mod cli_curl;
+mod cli_curl_import;
 mod cli_inputs;
 mod cli_output;

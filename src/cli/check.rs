@@ -1,5 +1,6 @@
 //! `payloads check`: validate a workspace file and summarise it, or print every error.
 
+use super::out::say;
 use crate::workspace::{Workspace, load};
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,8 +10,8 @@ const EXIT_INVALID: u8 = 1;
 
 pub fn check(workspace: &Path) -> ExitCode {
     if !workspace.exists() {
-        eprintln!("{}: no such workspace file", workspace.display());
-        eprintln!(
+        say!("{}: no such workspace file", workspace.display());
+        say!(
             "To create one, copy the example in docs/workspace-format.md (or the demo workspace.ron \
              shipped with Payloads) to {}, or point at another file with --workspace PATH.",
             workspace.display()
@@ -19,12 +20,12 @@ pub fn check(workspace: &Path) -> ExitCode {
     }
     match load(workspace) {
         Ok(ws) => {
-            println!("ok: {}", summary(&ws));
+            super::out::stdout_line(format_args!("ok: {}", summary(&ws)));
             ExitCode::SUCCESS
         }
         Err(diagnostics) => {
-            eprintln!("{diagnostics}");
-            eprintln!("{}", count(diagnostics.len(), "error", "errors"));
+            say!("{diagnostics}");
+            say!("{}", count(diagnostics.len(), "error", "errors"));
             ExitCode::from(EXIT_INVALID)
         }
     }

@@ -1,5 +1,6 @@
 //! `payloads` (the TUI) and `payloads demo` (the sandbox in-process plus the TUI).
 
+use super::out::say;
 use crate::flow::{Runner, RunnerConfig};
 use crate::jobs::JobStore;
 use crate::sandbox::{self, SandboxConfig};
@@ -35,7 +36,7 @@ pub fn demo(workspace: &Path, port: u16) -> ExitCode {
             let sandbox = match sandbox::start(config).await {
                 Ok(handle) => handle,
                 Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-                    eprintln!(
+                    say!(
                         "payloads: port {port} on 127.0.0.1 is taken, so the demo sandbox cannot start.\n\
                          Is another `payloads demo` or `payloads sandbox` running? Stop it, or pick another port\n\
                          with --port (the workspace's base URLs must then use that port)."
@@ -43,7 +44,7 @@ pub fn demo(workspace: &Path, port: u16) -> ExitCode {
                     return ExitCode::from(super::EXIT_USAGE);
                 }
                 Err(e) => {
-                    eprintln!("payloads: cannot start the demo sandbox on port {port}: {e}");
+                    say!("payloads: cannot start the demo sandbox on port {port}: {e}");
                     return ExitCode::from(super::EXIT_USAGE);
                 }
             };
@@ -62,7 +63,7 @@ fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> Exit
     {
         Ok(runtime) => body(&runtime),
         Err(e) => {
-            eprintln!("payloads: cannot start the async runtime: {e}");
+            say!("payloads: cannot start the async runtime: {e}");
             ExitCode::from(super::EXIT_USAGE)
         }
     }
@@ -72,7 +73,7 @@ async fn open_tui(path: &Path) -> ExitCode {
     let store = match WorkspaceStore::open(path) {
         Ok(store) => Arc::new(store),
         Err(e) => {
-            eprintln!("payloads: {e}");
+            say!("payloads: {e}");
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
@@ -95,10 +96,19 @@ async fn open_tui(path: &Path) -> ExitCode {
     let runner = match Runner::new(store.clone(), jobs, RunnerConfig::default()) {
         Ok(runner) => runner,
         Err(e) => {
-            eprintln!("payloads: cannot start the runner: {e}");
+            say!("payloads: cannot start the runner: {e}");
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
+    // Tokens an interrupted refresh left in its journal are applied before anything runs.
+    let recovered = runner.recover_tokens().await;
+    for note in &recovered {
+        tracing::warn!("{note}");
+    }
+    if !recovered.is_empty() {
+        app.workspace = store.snapshot();
+        app.note = Some(recovered.join("; "));
+    }
     let mut executor = LiveExecutor::new(store, runner, messages);
     let exit = async {
         let mut guard = TerminalGuard::take_over()?;
@@ -123,7 +133,7 @@ async fn open_tui(path: &Path) -> ExitCode {
         Ok(Exit::Quit | Exit::InputClosed) => ExitCode::SUCCESS,
         Ok(Exit::Stopped(stop)) => ExitCode::from(stop.exit_code()),
         Err(e) => {
-            eprintln!("payloads: the terminal failed: {e}");
+            say!("payloads: the terminal failed: {e}");
             ExitCode::FAILURE
         }
     }

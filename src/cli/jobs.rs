@@ -1,8 +1,8 @@
 //! `payloads jobs` and `payloads jobs show ID`: the Job history beside the workspace.
 
+use super::out::say;
 use crate::jobs::render::{job_detail, job_table};
 use crate::jobs::{Job, JobStore, Lookup, Redactor};
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -24,7 +24,7 @@ pub fn list(workspace: &Path, limit: usize, json: bool) -> ExitCode {
             text.push('\n');
         }
     } else if jobs.is_empty() && limit > 0 {
-        eprintln!(
+        say!(
             "payloads: no Jobs yet (they are kept in {})",
             store.path().display()
         );
@@ -41,19 +41,19 @@ pub fn show(workspace: &Path, id: &str, json: bool) -> ExitCode {
     let mut job: Job = match store.find(id) {
         Ok(Lookup::Found(job)) => *job,
         Ok(Lookup::NotFound) => {
-            eprintln!(
+            say!(
                 "payloads: no Job with id {id:?} in {} (`payloads jobs` lists them)",
                 store.path().display()
             );
             return ExitCode::from(super::EXIT_USAGE);
         }
         Ok(Lookup::Ambiguous(ids)) => {
-            eprintln!(
+            say!(
                 "payloads: {id:?} matches {} Jobs; give more of the id:",
                 ids.len()
             );
             for id in ids.iter().take(20) {
-                eprintln!("  {id}");
+                say!("  {id}");
             }
             return ExitCode::from(super::EXIT_USAGE);
         }
@@ -83,7 +83,7 @@ fn redactor_for(workspace: &Path) -> Redactor {
 }
 
 fn read_failed(store: &JobStore, error: &std::io::Error) -> ExitCode {
-    eprintln!(
+    say!(
         "payloads: could not read the Jobs file {}: {error}",
         store.path().display()
     );
@@ -92,7 +92,5 @@ fn read_failed(store: &JobStore, error: &std::io::Error) -> ExitCode {
 
 /// Writes to stdout, quietly stopping when the reader has gone (`payloads jobs | head`).
 fn print(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+    super::out::stdout_text(text);
 }

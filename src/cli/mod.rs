@@ -3,6 +3,7 @@
 mod check;
 mod interactive;
 mod jobs;
+pub(crate) mod out;
 mod run;
 mod sandbox;
 

@@ -1,10 +1,10 @@
 //! `payloads run` and `payloads refresh`: the flow headless, events on stderr, body on stdout.
 
+use super::out::{self, say};
 use crate::flow::{RunEvent, RunEventKind, RunHandle, RunRequest, Runner, RunnerConfig};
 use crate::jobs::{Job, JobStatus, JobStore, Redactor, ResponseRecord, Trigger};
 use crate::workspace::{CredentialAuth, Workspace, WorkspaceStore};
 use chrono::Local;
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use std::sync::Arc;
 const EXIT_FAILED: u8 = 1;
 
 fn usage_error(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("payloads: {message}");
+    say!("payloads: {message}");
     ExitCode::from(super::EXIT_USAGE)
 }
 
@@ -75,6 +75,7 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
     };
     let job = runtime.block_on(async {
         let runner = new_runner(store, workspace)?;
+        recover_tokens(&runner).await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start(
             RunRequest {
@@ -84,33 +85,35 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
             },
             tx,
         );
-        Ok::<Job, ExitCode>(follow(handle, rx).await)
+        follow(handle, rx).await
     });
     let job = match job {
         Ok(job) => job,
         Err(code) => return code,
     };
-    let mut stdout = std::io::stdout().lock();
+    // The run is saved and recorded by now: a reader that went away (`| head -1`) only means
+    // the rest of the output is dropped, and the exit code is still the run's.
     if json {
-        let text = serde_json::to_string_pretty(&job).unwrap_or_default();
-        let _ = writeln!(stdout, "{text}");
+        let mut text = serde_json::to_string_pretty(&job).unwrap_or_default();
+        text.push('\n');
+        out::stdout_text(&text);
     } else if let Some(response) = &job.response {
-        let _ = stdout.write_all(response.body.as_bytes());
-        if !response.body.is_empty() && !response.body.ends_with('\n') {
-            let _ = stdout.write_all(b"\n");
+        let mut body = response.body.clone();
+        if !body.is_empty() && !body.ends_with('\n') {
+            body.push('\n');
         }
+        out::stdout_text(&body);
         if response.truncated {
-            eprintln!(
+            say!(
                 "payloads: the body was {} bytes; only the first {} are kept and shown",
                 response.body_bytes,
                 response.body.len()
             );
         }
         if let Some(note) = body_note(response) {
-            eprintln!("payloads: {note}");
+            say!("payloads: {note}");
         }
     }
-    let _ = stdout.flush();
     warn_if_unrecorded(workspace, &job);
     exit_for(&job)
 }
@@ -203,9 +206,10 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         let runner = new_runner(store, workspace)?;
+        recover_tokens(&runner).await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start_refresh(credential, Trigger::ManualRefresh, tx);
-        let job = follow(handle, rx).await;
+        let job = follow(handle, rx).await?;
         Ok::<(Job, Workspace), ExitCode>((job, runner.store().snapshot()))
     });
     let (job, after) = match outcome {
@@ -218,14 +222,14 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
             _ => None,
         });
         match expiry {
-            Some(at) => println!(
+            Some(at) => out::stdout_line(format_args!(
                 "Credential {credential} refreshed; the new access token expires at {} (in {} min)",
                 at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %Z"),
                 // Rounded: a 300 s token just obtained is "in 5 min", not "in 4 min".
                 ((at - chrono::Utc::now()).num_seconds().max(0) + 30) / 60
-            ),
-            None => println!("Credential {credential} refreshed"),
-        }
+            )),
+            None => out::stdout_line(format_args!("Credential {credential} refreshed")),
+        };
     }
     warn_if_unrecorded(workspace, &job);
     exit_for(&job)
@@ -265,11 +269,18 @@ fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCod
     .map_err(usage_error)
 }
 
+/// Applies the token journals an interrupted refresh left (saying so) before anything runs.
+async fn recover_tokens(runner: &Runner) {
+    for note in runner.recover_tokens().await {
+        say!("payloads: {note}");
+    }
+}
+
 /// Prints every event as it happens until the run ends; Ctrl-C cancels the run.
 async fn follow(
     handle: RunHandle,
     mut events: tokio::sync::mpsc::UnboundedReceiver<RunEvent>,
-) -> Job {
+) -> Result<Job, ExitCode> {
     let cancel = handle.cancel.clone();
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -278,13 +289,14 @@ async fn follow(
     });
     // The channel closes when the run and any refresh it made have dropped their senders.
     while let Some(event) = events.recv().await {
-        eprintln!("{}", event_line(&event));
+        say!("{}", event_line(&event));
     }
     ctrl_c.abort();
-    match handle.done.await {
-        Ok(job) => job,
-        Err(e) => panic!("the run task failed: {e}"),
-    }
+    handle.done.await.map_err(|e| {
+        usage_error(format_args!(
+            "the run stopped unexpectedly ({e}); `payloads jobs` shows what was recorded"
+        ))
+    })
 }
 
 /// The runner logs a Job it could not write; a user at a shell should hear of it too, or
@@ -302,7 +314,7 @@ fn warn_if_unrecorded(workspace: &Path, job: &Job) {
             .err()
             .map(|e| format!(": {e}"))
             .unwrap_or_default();
-        eprintln!(
+        say!(
             "payloads: Job {id} could not be written to {}{why}; `payloads jobs` will not show it",
             jobs.path().display()
         );

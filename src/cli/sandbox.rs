@@ -1,5 +1,6 @@
 //! `payloads sandbox`: serve the built-in sandbox API until interrupted.
 
+use super::out::say;
 use crate::sandbox::{self, SandboxConfig};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -11,7 +12,7 @@ pub fn serve(port: u16, token_ttl: u64) -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("payloads: cannot start the async runtime: {e}");
+            say!("payloads: cannot start the async runtime: {e}");
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
@@ -24,12 +25,12 @@ pub fn serve(port: u16, token_ttl: u64) -> ExitCode {
         let handle = match sandbox::start(config.clone()).await {
             Ok(handle) => handle,
             Err(e) => {
-                eprintln!("payloads: cannot start the sandbox: {e}");
+                say!("payloads: cannot start the sandbox: {e}");
                 return ExitCode::from(super::EXIT_USAGE);
             }
         };
         // The demo client and key are public demo data (they are in the shipped workspace).
-        eprintln!(
+        say!(
             "sandbox listening on {} (client_id {}, client_secret {}, api key {}, access tokens live {} s); Ctrl-C stops it",
             handle.base_url(),
             config.client_id,
@@ -38,7 +39,7 @@ pub fn serve(port: u16, token_ttl: u64) -> ExitCode {
             config.token_ttl.as_secs(),
         );
         wait_for_stop_signal().await;
-        eprintln!("sandbox stopping");
+        say!("sandbox stopping");
         handle.shutdown().await;
         ExitCode::SUCCESS
     })

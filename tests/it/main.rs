@@ -42,3 +42,6 @@ mod workspace_lossless;
 mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
+
+// edges (issue 9): the edges of the refresh-then-call flow
+mod edges_output;

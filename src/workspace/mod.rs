@@ -2,6 +2,7 @@
 
 pub mod diagnostics;
 pub mod edit;
+pub mod journal;
 pub mod load;
 mod locate;
 pub mod model;

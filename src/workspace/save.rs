@@ -155,6 +155,31 @@ fn temp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
 }
 
+/// Removes the temp files (`.<name>.tmp-*`) that saves of `path` killed before their rename left
+/// beside it: they hold tokens. Only call it with the workspace's file lock held, when no save
+/// of that file can be under way.
+pub fn remove_stale_temp_files(path: &Path) {
+    let target = real_path(path);
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp-");
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let stale = entry.file_name().to_string_lossy().starts_with(&prefix)
+            && entry.file_type().is_ok_and(|t| t.is_file());
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn create_new(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);

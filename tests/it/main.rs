@@ -45,3 +45,4 @@ mod workspace_store;
 
 // edges (issue 9): the edges of the refresh-then-call flow
 mod edges_output;
+mod edges_journal;

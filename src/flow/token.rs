@@ -98,7 +98,7 @@ impl Runner {
             .unwrap_or_default();
         let extracted = extract::Extracted {
             values: entry.values.clone(),
-            missing: Vec::new(),
+            ..Default::default()
         };
         let applied = store
             .update(|ws| targets::apply(ws, &targets, &extracted, Some(credential_id), entry.obtained_at))
@@ -311,6 +311,32 @@ impl Runner {
                     .why_missing(&access.value)
                     .unwrap_or("the response model does not read it");
                 return Err(format!("no access token in the token response: {why}"));
+            }
+        }
+        // Nothing is written unless every token the answer brings is one a header can carry.
+        for target in &payload.targets {
+            if let Target::Credential(
+                field @ (CredentialField::AccessToken | CredentialField::RefreshToken),
+            ) = target.target
+                && let Some(value) = extracted.get(&target.value)
+            {
+                let name = targets::field_name(field);
+                if let Some(kind) = extracted.json_type(&target.value) {
+                    return Err(format!(
+                        "the {name} in the token response is a JSON {kind}, not a string; nothing was saved"
+                    ));
+                }
+                if let Err(why) = targets::check_token(value) {
+                    return Err(format!(
+                        "the {name} in the token response {why}; nothing was saved"
+                    ));
+                }
+            }
+            if target.target == Target::Credential(CredentialField::ExpiresIn)
+                && let Some(value) = extracted.get(&target.value)
+            {
+                targets::seconds_from_expires_in(value)
+                    .map_err(|e| format!("Data Target expires_in: {e}; nothing was saved"))?;
             }
         }
         // Whole seconds keep the file readable; rounding down only makes the expiry earlier.

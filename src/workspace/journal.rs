@@ -51,28 +51,21 @@ fn safe_id(id: &str) -> String {
         .collect()
 }
 
-/// Writes `entry` durably: a temporary file (0600) fsynced, renamed over the journal, the folder
-/// fsynced. When this returns `Ok` the tokens survive a kill or a power cut.
+/// Writes `entry` durably: straight into the journal file (0600), then fsynced with its folder.
+/// Once the write has returned, a kill cannot lose the tokens (they are in the page cache), and
+/// once this returns, neither can a power cut. No temp file and rename: a SIGKILL should find the
+/// smallest window, and a journal torn by a power cut mid-write only holds what no save had yet.
 pub fn write(workspace: &Path, entry: &JournalEntry) -> io::Result<PathBuf> {
     let path = path_for(workspace, &entry.credential);
-    let temp = path.with_extension("journal-tmp");
     let bytes = serde_json::to_vec(entry).map_err(io::Error::other)?;
-    let result = (|| {
-        let _ = fs::remove_file(&temp);
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temp)?;
-        file.write_all(&bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&temp, &path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&temp);
-        return Err(e);
-    }
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&path)?;
+    file.write_all(&bytes)?;
+    file.sync_data()?;
+    drop(file);
     sync_dir(&path);
     Ok(path)
 }

@@ -60,7 +60,10 @@ async fn a_kill_between_answer_and_save_loses_no_token() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&journal_path).unwrap().permissions().mode();
+        let mode = std::fs::metadata(&journal_path)
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 
@@ -95,8 +98,14 @@ async fn a_failed_save_keeps_the_tokens_for_the_next_command() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("No space left on device"), "{stderr}");
-    assert!(stderr.contains("the next `payloads` command applies them"), "{stderr}");
-    assert_eq!(bearer(&read_workspace(&dir.workspace()), "oauth").access_token, "");
+    assert!(
+        stderr.contains("the next `payloads` command applies them"),
+        "{stderr}"
+    );
+    assert_eq!(
+        bearer(&read_workspace(&dir.workspace()), "oauth").access_token,
+        ""
+    );
 
     let out = dir.output(&["run", "list-contacts"]).await;
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -91,7 +91,7 @@ async fn a_closed_pipe_does_not_panic_and_the_rotated_token_is_saved() {
     let saved = bearer(&read_workspace(&dir.workspace()), "oauth");
     assert_eq!(saved.access_token, NEW_ACCESS);
     assert_eq!(saved.refresh_token, NEW_REFRESH);
-    let jobs = JobStore::beside(&dir.workspace()).list(10).unwrap();
+    let jobs = JobStore::beside(dir.workspace()).list(10).unwrap();
     assert_eq!(jobs.len(), 2, "the run and its refresh are recorded");
 }
 

@@ -44,5 +44,6 @@ mod workspace_roundtrip;
 mod workspace_store;
 
 // edges (issue 9): the edges of the refresh-then-call flow
-mod edges_output;
 mod edges_journal;
+mod edges_output;
+mod edges_tokens;

@@ -78,7 +78,7 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start(
             RunRequest {
-                payload_id: payload.to_string(),
+                payload_id: payload.into(),
                 inputs,
                 trigger: Trigger::Cli,
             },

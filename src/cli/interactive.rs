@@ -1,6 +1,6 @@
 //! `payloads` (the TUI) and `payloads demo` (the sandbox in-process plus the TUI).
 
-use super::out::say;
+use super::ColorChoice;
 use crate::flow::{Runner, RunnerConfig};
 use crate::jobs::JobStore;
 use crate::sandbox::{self, SandboxConfig};
@@ -21,12 +21,12 @@ const HISTORY: usize = 200;
 /// How long quitting waits for cancelled Jobs to be recorded as cancelled.
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
-pub fn tui(workspace: &Path) -> ExitCode {
-    with_runtime(|runtime| runtime.block_on(open_tui(workspace)))
+pub fn tui(workspace: &Path, color: ColorChoice) -> ExitCode {
+    with_runtime(|runtime| runtime.block_on(open_tui(workspace, color)))
 }
 
 /// The sandbox first (so a taken port is reported before the terminal is touched), then the TUI.
-pub fn demo(workspace: &Path, port: u16) -> ExitCode {
+pub fn demo(workspace: &Path, port: u16, color: ColorChoice) -> ExitCode {
     with_runtime(|runtime| {
         runtime.block_on(async {
             let config = SandboxConfig {
@@ -36,20 +36,20 @@ pub fn demo(workspace: &Path, port: u16) -> ExitCode {
             let sandbox = match sandbox::start(config).await {
                 Ok(handle) => handle,
                 Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-                    say!(
-                        "payloads: port {port} on 127.0.0.1 is taken, so the demo sandbox cannot start.\n\
+                    super::output::error(format_args!(
+                        "port {port} on 127.0.0.1 is taken, so the demo sandbox cannot start.\n\
                          Is another `payloads demo` or `payloads sandbox` running? Stop it, or pick another port\n\
                          with --port (the workspace's base URLs must then use that port)."
-                    );
+                    ));
                     return ExitCode::from(super::EXIT_USAGE);
                 }
                 Err(e) => {
-                    say!("payloads: cannot start the demo sandbox on port {port}: {e}");
+                    super::output::error(format_args!("cannot start the demo sandbox on port {port}: {e}"));
                     return ExitCode::from(super::EXIT_USAGE);
                 }
             };
             tracing::info!(addr = %sandbox.addr, "demo sandbox listening");
-            let code = open_tui(workspace).await;
+            let code = open_tui(workspace, color).await;
             sandbox.shutdown().await;
             code
         })
@@ -63,17 +63,17 @@ fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> Exit
     {
         Ok(runtime) => body(&runtime),
         Err(e) => {
-            say!("payloads: cannot start the async runtime: {e}");
+            super::output::error(format_args!("cannot start the async runtime: {e}"));
             ExitCode::from(super::EXIT_USAGE)
         }
     }
 }
 
-async fn open_tui(path: &Path) -> ExitCode {
+async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
     let store = match WorkspaceStore::open(path) {
         Ok(store) => Arc::new(store),
         Err(e) => {
-            say!("payloads: {e}");
+            super::output::error(format_args!("{e}"));
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
@@ -91,12 +91,16 @@ async fn open_tui(path: &Path) -> ExitCode {
         history,
         Utc::now(),
     );
-    app.colour = colour_wanted();
+    app.colour = match color {
+        ColorChoice::Auto => colour_wanted(),
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+    };
     let (messages, receiver) = unbounded_channel();
     let runner = match Runner::new(store.clone(), jobs, RunnerConfig::default()) {
         Ok(runner) => runner,
         Err(e) => {
-            say!("payloads: cannot start the runner: {e}");
+            super::output::error(format_args!("cannot start the runner: {e}"));
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
@@ -133,7 +137,7 @@ async fn open_tui(path: &Path) -> ExitCode {
         Ok(Exit::Quit | Exit::InputClosed) => ExitCode::SUCCESS,
         Ok(Exit::Stopped(stop)) => ExitCode::from(stop.exit_code()),
         Err(e) => {
-            say!("payloads: the terminal failed: {e}");
+            super::output::error(format_args!("the terminal failed: {e}"));
             ExitCode::FAILURE
         }
     }

@@ -1,13 +1,14 @@
 //! `payloads jobs` and `payloads jobs show ID`: the Job history beside the workspace.
 
-use super::out::say;
+use super::output::Paint;
 use crate::jobs::render::{job_detail, job_table};
 use crate::jobs::{Job, JobStore, Lookup, Redactor};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Lists the newest `limit` Jobs: a table, or one JSON object per line.
-pub fn list(workspace: &Path, limit: usize, json: bool) -> ExitCode {
+pub fn list(workspace: &Path, limit: usize, json: bool, paint: Paint) -> ExitCode {
     let store = JobStore::beside(workspace);
     let mut jobs = match store.list(limit) {
         Ok(jobs) => jobs,
@@ -24,12 +25,12 @@ pub fn list(workspace: &Path, limit: usize, json: bool) -> ExitCode {
             text.push('\n');
         }
     } else if jobs.is_empty() && limit > 0 {
-        say!(
-            "payloads: no Jobs yet (they are kept in {})",
+        super::output::error(format_args!(
+            "no Jobs yet (they are kept in {})",
             store.path().display()
-        );
+        ));
     } else {
-        text = job_table(&jobs);
+        text = colour_statuses(&job_table(&jobs), &jobs, paint);
     }
     print(&text);
     ExitCode::SUCCESS
@@ -41,19 +42,19 @@ pub fn show(workspace: &Path, id: &str, json: bool) -> ExitCode {
     let mut job: Job = match store.find(id) {
         Ok(Lookup::Found(job)) => *job,
         Ok(Lookup::NotFound) => {
-            say!(
-                "payloads: no Job with id {id:?} in {} (`payloads jobs` lists them)",
+            super::output::error(format_args!(
+                "no Job with id {id:?} in {} (`payloads jobs` lists them)",
                 store.path().display()
-            );
+            ));
             return ExitCode::from(super::EXIT_USAGE);
         }
         Ok(Lookup::Ambiguous(ids)) => {
-            say!(
-                "payloads: {id:?} matches {} Jobs; give more of the id:",
+            super::output::error(format_args!(
+                "{id:?} matches {} Jobs; give more of the id:",
                 ids.len()
-            );
+            ));
             for id in ids.iter().take(20) {
-                say!("  {id}");
+                super::output::stderr_line(&format!("  {id}"));
             }
             return ExitCode::from(super::EXIT_USAGE);
         }
@@ -71,6 +72,36 @@ pub fn show(workspace: &Path, id: &str, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The table with each row's STATUS cell coloured (rows follow `jobs`, after the header line).
+fn colour_statuses(table: &str, jobs: &[Job], paint: Paint) -> String {
+    if !paint.0 {
+        return table.to_string();
+    }
+    let mut out = String::with_capacity(table.len() + jobs.len() * 9);
+    let mut lines = table.lines();
+    let Some(header) = lines.next() else {
+        return table.to_string();
+    };
+    // Cells are padded by characters, so the column starts at the same character in every row.
+    let column = header.find("STATUS").map(|at| header[..at].chars().count());
+    out.push_str(header);
+    out.push('\n');
+    for (line, job) in lines.zip(jobs) {
+        let label = job.status.label();
+        let split = column.and_then(|col| line.char_indices().nth(col).map(|(i, _)| i));
+        match split {
+            Some(at) if line[at..].starts_with(label) => {
+                out.push_str(&line[..at]);
+                out.push_str(&paint.status(job.status, label));
+                out.push_str(&line[at + label.len()..]);
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// Jobs are redacted when written; redacting again with today's workspace secrets costs little
 /// and covers a record written by an older or careless writer. An unreadable workspace still
 /// lets the history be read.
@@ -83,14 +114,16 @@ fn redactor_for(workspace: &Path) -> Redactor {
 }
 
 fn read_failed(store: &JobStore, error: &std::io::Error) -> ExitCode {
-    say!(
-        "payloads: could not read the Jobs file {}: {error}",
+    super::output::error(format_args!(
+        "could not read the Jobs file {}: {error}",
         store.path().display()
-    );
+    ));
     ExitCode::from(super::EXIT_USAGE)
 }
 
 /// Writes to stdout, quietly stopping when the reader has gone (`payloads jobs | head`).
 fn print(text: &str) {
-    super::out::stdout_text(text);
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }

@@ -1,6 +1,7 @@
 //! The integration tests, one binary of modules: each file is one area; the *_support and
-//! common modules are the shared harnesses. (Logging, which sets process-global state, keeps
-//! its own binary in tests/jobs_logging.rs.)
+//! common modules are the shared harnesses. Tests that set process-global state (the log
+//! subscriber, environment variables) keep binaries of their own: tests/jobs_logging.rs and
+//! tests/sandbox_log.rs.
 
 mod common;
 mod jobs_support;
@@ -21,7 +22,6 @@ mod jobs_cli;
 mod jobs_store;
 mod sandbox;
 mod sandbox_cli;
-mod sandbox_log;
 mod sandbox_oauth;
 mod tui_e2e;
 mod tui_event_loop;
@@ -43,6 +43,11 @@ mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
 
+// cli: completions, man page, JSON, inputs from files, -q/-v/--color, workspace discovery
+mod cli_check_json;
+mod cli_completions;
+mod cli_inputs;
+mod cli_output;
 // edges (issue 9): the edges of the refresh-then-call flow
 mod edges_journal;
 mod edges_output;

@@ -1,8 +1,10 @@
 //! Command-line parsing and dispatch: the TUI by default, and the headless commands.
 
 mod check;
+mod init;
 mod interactive;
 mod jobs;
+mod login;
 mod run;
 mod sandbox;
 
@@ -31,6 +33,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a short commented starter workspace (mode 0600); never over an existing file.
+    Init,
     /// Validate the workspace file and print a summary, or every error.
     Check,
     /// Run a Payload headless: events to stderr, the response body to stdout.
@@ -48,6 +52,18 @@ pub enum Command {
     Refresh {
         /// The Credential's id.
         credential: String,
+    },
+    /// Get a Bearer Token Credential's first tokens by its login: a device code (enter it on
+    /// any device) or a browser on this machine (authorization code with PKCE).
+    Login {
+        /// The Credential's id.
+        credential: String,
+        /// Read the endpoints from this issuer's discovery metadata (RFC 8414 / OpenID).
+        #[arg(long, value_name = "URL")]
+        issuer: Option<String>,
+        /// Print the browser login's URL without opening a browser.
+        #[arg(long)]
+        no_browser: bool,
     },
     /// List recent Jobs, or show one.
     Jobs {
@@ -98,6 +114,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         None => interactive::tui(&workspace),
         Some(Command::Demo { port }) => interactive::demo(&workspace, port),
+        Some(Command::Init) => init::init(&workspace),
         Some(Command::Check) => check::check(&workspace),
         Some(Command::Run {
             payload,
@@ -105,6 +122,11 @@ pub fn main() -> ExitCode {
             json,
         }) => run::run(&workspace, &payload, &inputs, json),
         Some(Command::Refresh { credential }) => run::refresh(&workspace, &credential),
+        Some(Command::Login {
+            credential,
+            issuer,
+            no_browser,
+        }) => login::login(&workspace, &credential, issuer, no_browser),
         Some(Command::Jobs {
             action,
             limit,

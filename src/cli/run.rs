@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 const EXIT_FAILED: u8 = 1;
 
-fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+pub(super) fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("payloads: {message}");
     ExitCode::from(super::EXIT_USAGE)
 }
@@ -30,7 +30,7 @@ pub fn parse_inputs(raw: &[String]) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
-fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
+pub(super) fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     // Load errors already read `path:line:col: what is wrong`.
     let store = WorkspaceStore::open(workspace).map_err(usage_error)?;
     let snapshot = store.snapshot();
@@ -38,7 +38,7 @@ fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     Ok((store, snapshot))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -256,7 +256,7 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
     })
 }
 
-fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
+pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
     Runner::new(
         Arc::new(store),
         Arc::new(JobStore::beside(workspace)),
@@ -309,7 +309,7 @@ fn warn_if_unrecorded(workspace: &Path, job: &Job) {
     }
 }
 
-fn exit_for(job: &Job) -> ExitCode {
+pub(super) fn exit_for(job: &Job) -> ExitCode {
     if job.status == JobStatus::Succeeded {
         ExitCode::SUCCESS
     } else {

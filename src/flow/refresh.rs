@@ -197,6 +197,7 @@ mod tests {
                 access_token_duration_minutes: 60,
                 obtained_at: obtained,
                 token_payload: "p".into(),
+                login: None,
             }),
         }
     }

@@ -16,6 +16,7 @@ fn bearer(secret: &str) -> Credential {
             access_token_duration_minutes: 5,
             obtained_at: None,
             token_payload: "oauth-token".into(),
+            login: None,
         }),
     }
 }

@@ -217,6 +217,7 @@ pub fn empty_bearer(token_payload: &str) -> BearerToken {
         access_token_duration_minutes: crate::workspace::default_token_minutes(),
         obtained_at: None,
         token_payload: token_payload.to_string(),
+        login: None,
     }
 }
 

@@ -82,6 +82,7 @@ impl Workspace {
                 access_token_duration_minutes: default_token_minutes(),
                 obtained_at: None,
                 token_payload: payload_id.clone(),
+                login: None,
             }),
         });
         self.payloads

@@ -69,6 +69,7 @@ fn workspace() -> Workspace {
                     access_token_duration_minutes: 5,
                     obtained_at: None,
                     token_payload: "refresh-token".into(),
+                    login: None,
                 }),
             ),
             credential(

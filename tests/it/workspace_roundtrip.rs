@@ -64,6 +64,7 @@ fn everything() -> Workspace {
                         access_token_duration_minutes: 15,
                         obtained_at: Some(Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()),
                         token_payload: "oauth-token".into(),
+                        login: None,
                     }),
                 )
             },

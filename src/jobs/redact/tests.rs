@@ -25,6 +25,7 @@ fn bearer(secret: &str, access: &str, refresh: &str) -> CredentialAuth {
         access_token_duration_minutes: 60,
         obtained_at: None,
         token_payload: "token".into(),
+        login: None,
     })
 }
 

@@ -234,6 +234,8 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 access_token_duration_minutes: duration.parse().unwrap_or(60),
                 obtained_at,
                 token_payload: chosen,
+                // The form has no login fields yet: an edit keeps what the file says.
+                login: before.as_ref().and_then(|b| b.login.clone()),
             })
         }
         "Basic" => CredentialAuth::Basic(BasicAuth {

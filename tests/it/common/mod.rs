@@ -135,6 +135,7 @@ pub fn oauth_workspace(
                 access_token_duration_minutes: 60,
                 obtained_at,
                 token_payload: "oauth-token".into(),
+                login: None,
             }),
         }],
         payloads: vec![

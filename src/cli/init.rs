@@ -24,7 +24,7 @@ pub const STARTER: &str = r#"// A Payloads workspace: the APIs you call (Integra
 "#;
 
 /// The shipped demo workspace, for `payloads demo` on a missing file.
-pub const DEMO: &str = include_str!("../../workspace.ron");
+pub const DEMO: &str = crate::workspace::DEMO_WORKSPACE;
 
 /// Creates `path` with `text`, mode 0600 (it will hold secrets), failing if it exists.
 pub fn create(path: &Path, text: &str) -> std::io::Result<()> {

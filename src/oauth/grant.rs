@@ -143,7 +143,8 @@ pub fn refusal_hint(
     let grant = grant_type_of(payload).unwrap_or("(no grant_type)");
     match error? {
         "invalid_grant" if grant == "refresh_token" => Some(format!(
-            "the refresh token was refused (the refresh_token grant). To get new tokens, {}",
+            "the refresh token is no longer accepted; the Credential needs new tokens (the \
+             refresh_token grant was refused). To get them, {}",
             ways_out(credential_id, bearer)
         )),
         "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" => Some(format!(
@@ -216,7 +217,7 @@ mod tests {
         let mut p = token_payload("t", "C", "i", "c");
         let b = bearer("r");
         let hint = refusal_hint("c", &p, &b, Some("invalid_grant")).unwrap();
-        assert!(hint.contains("refresh token was refused"), "{hint}");
+        assert!(hint.contains("refresh_token grant was refused"), "{hint}");
         let hint = refusal_hint("c", &p, &b, Some("invalid_client")).unwrap();
         assert!(hint.contains("client_auth: BasicHeader"), "{hint}");
         p.client_auth = ClientAuth::BasicHeader;

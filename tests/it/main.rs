@@ -42,3 +42,8 @@ mod workspace_lossless;
 mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
+
+// oauth: first tokens (issue 11)
+mod oauth_cli;
+mod oauth_login;
+mod oauth_sandbox;

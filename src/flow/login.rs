@@ -69,15 +69,16 @@ impl Runner {
     ) -> RunHandle {
         let workspace = self.inner.store.snapshot();
         let sink = self.sink(&workspace, events);
-        let (payload, integration) = token_payload_of(&workspace, credential_id);
+        let (payload, integration) = super::runner::refresh_job_target(&workspace, credential_id);
         let mut tracker = JobTracker::create(
             self.new_job_id(),
-            &payload,
-            &integration,
+            payload,
+            integration,
             Trigger::Login,
             Vec::new(),
             &sink,
         );
+        tracker.job.credential = Some(credential_id.into());
         let job_id = tracker.id();
         let cancel = CancellationToken::new();
         let runner = self.clone();
@@ -451,21 +452,4 @@ fn exchange_payload(c: &Context<'_>, endpoint: &str, mut fields: Vec<KeyValue>) 
     }
     payload.body = Body::Form(fields);
     payload
-}
-
-/// The Job's Payload and Integration columns: the Credential's Token Payload, as for a refresh.
-fn token_payload_of(workspace: &Workspace, credential_id: &str) -> (String, String) {
-    match workspace.credential(credential_id) {
-        Some(c) => match &c.auth {
-            CredentialAuth::BearerToken(b) => (
-                b.token_payload.clone(),
-                workspace
-                    .payload(&b.token_payload)
-                    .map(|p| p.integration.clone())
-                    .unwrap_or_else(|| c.integration.clone()),
-            ),
-            _ => (credential_id.to_string(), c.integration.clone()),
-        },
-        None => (credential_id.to_string(), String::new()),
-    }
 }

@@ -1,6 +1,8 @@
-//! The workspace's model types: the whole vocabulary of DESIGN.md §2, as it is written in the
-//! RON file. Knows nothing of HTTP, terminals or disks.
+//! The workspace's model types: the whole vocabulary of the product (Integrations, Credentials,
+//! Payloads, Variables, as docs/workspace-format.md describes them), as it is written in the RON
+//! file. Knows nothing of HTTP, terminals or disks.
 
+pub use super::ids::{CredentialId, IntegrationId, PayloadId};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +25,7 @@ pub struct Workspace {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Integration {
-    pub id: String,
+    pub id: IntegrationId,
     pub name: String,
     pub base_url: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -76,9 +78,9 @@ impl KeyValue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credential {
-    pub id: String,
+    pub id: CredentialId,
     pub name: String,
-    pub integration: String,
+    pub integration: IntegrationId,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     pub auth: CredentialAuth,
@@ -126,7 +128,7 @@ pub struct BearerToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obtained_at: Option<DateTime<Utc>>,
     /// Id of the Credential-kind Payload that requests new tokens.
-    pub token_payload: String,
+    pub token_payload: PayloadId,
     /// How `payloads login` gets the first tokens interactively; none when they are pasted in or
     /// the Token Payload needs no earlier token (client credentials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -240,9 +242,9 @@ pub struct CertificateAuth {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Payload {
-    pub id: String,
+    pub id: PayloadId,
     pub name: String,
-    pub integration: String,
+    pub integration: IntegrationId,
     pub kind: PayloadKind,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
@@ -252,7 +254,7 @@ pub struct Payload {
     /// For Callout and Webhook: the Credential that authenticates the request. For a Credential
     /// Payload: the Bearer Token Credential whose tokens it requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential: Option<String>,
+    pub credential: Option<CredentialId>,
     /// Credential Payloads only: where the client id and secret go.
     #[serde(default, skip_serializing_if = "ClientAuth::is_default")]
     pub client_auth: ClientAuth,

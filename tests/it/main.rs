@@ -43,6 +43,12 @@ mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
 
+// cli: completions, man page, JSON, inputs from files, -q/-v/--color, workspace discovery
+mod cli_check_json;
+mod cli_completions;
+mod cli_inputs;
+mod cli_output;
+
 // oauth: first tokens (issue 11)
 mod oauth_cli;
 mod oauth_login;

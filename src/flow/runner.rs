@@ -110,7 +110,7 @@ impl Runner {
         &self.inner.config
     }
 
-    fn sink(&self, workspace: &Workspace, events: UnboundedSender<RunEvent>) -> Sink {
+    pub(super) fn sink(&self, workspace: &Workspace, events: UnboundedSender<RunEvent>) -> Sink {
         Sink {
             events,
             clock: self.inner.config.clock.clone(),
@@ -199,7 +199,7 @@ impl Runner {
         handle.done.await.expect("the run task does not panic")
     }
 
-    fn finish(&self, tracker: JobTracker, outcome: Result<(), Failure>) -> Job {
+    pub(super) fn finish(&self, tracker: JobTracker, outcome: Result<(), Failure>) -> Job {
         let jobs = &self.inner.jobs;
         match outcome {
             Ok(()) => tracker.finish(JobStatus::Succeeded, None, jobs),

@@ -92,6 +92,8 @@ pub enum Trigger {
     RefreshFor(JobId),
     /// A refresh asked for directly (`R` in the TUI, `payloads refresh`).
     ManualRefresh,
+    /// A login for a Credential's first tokens (`payloads login`, `L` in the TUI).
+    Login,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

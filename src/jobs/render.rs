@@ -39,6 +39,7 @@ pub fn trigger_label(trigger: &Trigger) -> String {
         Trigger::Cli => "command line".to_string(),
         Trigger::RefreshFor(job) => format!("token refresh for job {job}"),
         Trigger::ManualRefresh => "manual refresh".to_string(),
+        Trigger::Login => "login".to_string(),
     }
 }
 

@@ -91,7 +91,10 @@ impl App {
 
     fn on_run_event(&mut self, event: RunEvent) {
         let job = event.job;
-        let user_started = matches!(job.trigger, Trigger::Tui | Trigger::ManualRefresh);
+        let user_started = matches!(
+            job.trigger,
+            Trigger::Tui | Trigger::ManualRefresh | Trigger::Login
+        );
         match self.jobs.iter_mut().find(|j| j.id == job.id) {
             Some(slot) => *slot = job.clone(),
             None => {
@@ -361,11 +364,13 @@ impl App {
                 let Some(job) = self.selected_job().cloned() else {
                     return vec![];
                 };
-                if matches!(job.trigger, Trigger::RefreshFor(_) | Trigger::ManualRefresh)
-                    && let Some(credential) = self
-                        .workspace
-                        .payload(&job.payload)
-                        .and_then(|p| p.credential.clone())
+                if matches!(
+                    job.trigger,
+                    Trigger::RefreshFor(_) | Trigger::ManualRefresh | Trigger::Login
+                ) && let Some(credential) = self
+                    .workspace
+                    .payload(&job.payload)
+                    .and_then(|p| p.credential.clone())
                 {
                     return self.refresh(&credential);
                 }

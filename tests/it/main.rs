@@ -52,3 +52,8 @@ mod cli_output;
 mod edges_journal;
 mod edges_output;
 mod edges_tokens;
+
+// oauth: first tokens (issue 11)
+mod oauth_cli;
+mod oauth_login;
+mod oauth_sandbox;

@@ -26,6 +26,7 @@ fn bearer(secret: &str, access: &str, refresh: &str) -> CredentialAuth {
         obtained_at: None,
         expires_at: None,
         token_payload: "token".into(),
+        login: None,
     })
 }
 

@@ -235,6 +235,8 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 obtained_at,
                 expires_at,
                 token_payload: chosen.into(),
+                // The form has no login fields yet: an edit keeps what the file says.
+                login: before.as_ref().and_then(|b| b.login.clone()),
             })
         }
         "Basic" => CredentialAuth::Basic(BasicAuth {

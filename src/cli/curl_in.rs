@@ -240,11 +240,11 @@ pub fn plan(
                 notes.push(format!(
                     "created the Basic Credential {id} for user {username}; the password is kept there, not in the Payload"
                 ));
-                credential_ref = Some(id.clone());
+                credential_ref = Some(id.clone().into());
                 new_credential = Some(Credential {
-                    id: id.clone(),
+                    id: id.clone().into(),
                     name: format!("Basic {username}"),
-                    integration: integration_id.to_string(),
+                    integration: integration_id.into(),
                     description: "Imported from a curl command.".to_string(),
                     auth: CredentialAuth::Basic(BasicAuth {
                         username: username.clone(),
@@ -348,9 +348,9 @@ pub fn plan(
         }),
     };
     let payload = Payload {
-        id: payload_id.clone(),
+        id: payload_id.clone().into(),
         name: format!("{} {}", method.as_str(), endpoint),
-        integration: integration_id.to_string(),
+        integration: integration_id.into(),
         kind: PayloadKind::Callout,
         description: "Imported from a curl command.".to_string(),
         method,
@@ -395,9 +395,9 @@ fn api_key_credential(
     );
     (
         Credential {
-            id,
+            id: id.into(),
             name: format!("{name} header"),
-            integration: integration_id.to_string(),
+            integration: integration_id.into(),
             description: "Imported from a curl command.".to_string(),
             auth: CredentialAuth::ApiKey(ApiKey {
                 header: name.to_string(),

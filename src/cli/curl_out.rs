@@ -71,7 +71,7 @@ pub fn export(ctx: &Context, payload_id: &str, raw_inputs: &[String], reveal: bo
             let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
             let handle = runner.start_refresh(id, Trigger::ManualRefresh, tx);
             let paint = (!ctx.quiet()).then(|| ctx.color.for_stderr());
-            let job = run::follow(handle, rx, paint).await;
+            let job = run::follow(handle, rx, paint).await?;
             if job.status != JobStatus::Succeeded {
                 output::error(format_args!(
                     "the token of Credential {id} needed a refresh, which {}; \

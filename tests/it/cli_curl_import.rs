@@ -98,7 +98,8 @@ fn each_flag_lands_in_the_payload() {
     );
     assert_eq!(p.id, "get-api-ping");
     assert_eq!(p.credential.as_deref(), Some("sandbox-basic"));
-    assert_eq!(ws.credentials.len(), 3);
+    let shipped = payloads::workspace::parse(Path::new("w.ron"), SHIPPED).unwrap();
+    assert_eq!(ws.credentials.len(), shipped.credentials.len() + 1);
 
     // -d pieces: a form (curl's default content type), --data-urlencode fields decoded.
     let (p, _, _) = import(

@@ -50,3 +50,12 @@ mod cli_curl;
 mod cli_curl_import;
 mod cli_inputs;
 mod cli_output;
+// edges (issue 9): the edges of the refresh-then-call flow
+mod edges_journal;
+mod edges_output;
+mod edges_tokens;
+
+// oauth: first tokens (issue 11)
+mod oauth_cli;
+mod oauth_login;
+mod oauth_sandbox;

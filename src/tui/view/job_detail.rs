@@ -34,6 +34,7 @@ pub fn lines(job: &Job, app: &App) -> Vec<Line<'static>> {
         Trigger::Cli => "run from the command line".to_string(),
         Trigger::RefreshFor(id) => format!("token refresh for Job {id}"),
         Trigger::ManualRefresh => "token refresh asked for directly".to_string(),
+        Trigger::Login => "login for the first tokens".to_string(),
     };
     out.push(Line::from(vec![label("Trigger"), Span::raw(trigger)]));
     let mut timing = format!("created {}", clock(job.created_at));
@@ -55,7 +56,7 @@ pub fn lines(job: &Job, app: &App) -> Vec<Line<'static>> {
     if let Some(linked) = &job.linked_job {
         let what = match app.job(linked) {
             Some(l) => format!("{linked} ({} {})", l.payload, l.status.label()),
-            None => linked.clone(),
+            None => linked.to_string(),
         };
         out.push(Line::from(vec![
             label("Linked Job"),

@@ -14,6 +14,7 @@ mod login;
 mod output;
 mod run;
 mod sandbox;
+mod transfer;
 
 pub use discover::{Located, Origin, locate};
 pub use inputs::MAX_INPUT_BYTES;
@@ -185,14 +186,26 @@ Exit codes:
         #[command(subcommand)]
         what: ExportWhat,
     },
-    /// Add a Payload made from a curl command.
-    #[command(after_help = "\
+    /// Merge a document written by `payloads export integration` into the workspace, or add a
+    /// Payload made from a curl command (`payloads import curl`).
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "\
 Exit codes:
-  0  added (its id printed on stdout)
-  2  usage or workspace errors: not a curl command, an unknown Integration, an id taken")]
+  0  imported
+  2  usage or workspace errors: ids already in the workspace (listed; --rename-conflicts renames
+     them and rewrites every reference), a document or curl command that cannot be read"
+    )]
     Import {
         #[command(subcommand)]
-        what: ImportWhat,
+        what: Option<ImportWhat>,
+        /// The document (RON) written by `payloads export integration`.
+        #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
+        file: Option<PathBuf>,
+        /// Import records whose ids are taken under new ids (`id-2` …), rewriting references.
+        #[arg(long)]
+        rename_conflicts: bool,
     },
     /// Print the man page (roff); e.g. `payloads man > ~/.local/share/man/man1/payloads.1`.
     #[command(after_help = EXIT_CODES)]
@@ -219,6 +232,21 @@ Exit codes:
         /// Write the secrets into the command instead of shell variable references.
         #[arg(long)]
         reveal: bool,
+    },
+    /// The Integration, its Credentials and Payloads and the Variables they use, as one RON
+    /// document on stdout. Secrets become {{env.NAME}} references (the names listed on
+    /// stderr) and Bearer tokens are left blank, unless --with-secrets.
+    #[command(after_help = "\
+Exit codes:
+  0  printed
+  2  usage or workspace errors: an unknown Integration, a workspace that does not load")]
+    Integration {
+        /// The Integration's id.
+        #[arg(add = ArgValueCompleter::new(complete::integration_ids))]
+        id: String,
+        /// Keep the secrets and tokens in the document.
+        #[arg(long)]
+        with_secrets: bool,
     },
 }
 
@@ -360,14 +388,26 @@ pub fn main() -> ExitCode {
                     reveal,
                 },
         }) => curl_out::export(&ctx, &payload, &inputs, reveal),
+        Some(Command::Export {
+            what: ExportWhat::Integration { id, with_secrets },
+        }) => transfer::export(&ctx, &id, with_secrets),
         Some(Command::Import {
             what:
-                ImportWhat::Curl {
+                Some(ImportWhat::Curl {
                     command,
                     integration,
                     id,
-                },
+                }),
+            ..
         }) => curl_in::import(&ctx, command.as_deref(), &integration, id.as_deref()),
+        Some(Command::Import {
+            what: None,
+            file,
+            rename_conflicts,
+        }) => match file {
+            Some(file) => transfer::import(&ctx, &file, rename_conflicts),
+            None => run::usage_error("give the FILE to import, or `curl`"),
+        },
     }
 }
 

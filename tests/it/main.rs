@@ -56,6 +56,7 @@ mod edges_output;
 mod edges_tokens;
 
 // oauth: first tokens (issue 11)
+mod cli_transfer;
 mod oauth_cli;
 mod oauth_login;
 mod oauth_sandbox;

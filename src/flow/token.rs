@@ -221,6 +221,9 @@ impl Runner {
             .update(|ws| targets::apply(ws, &payload.targets, &extracted, Some(credential_id), now))
             .map_err(|e| format!("the new tokens could not be saved: {e}"))?;
         add_secrets(&t.redactor, &applied.secrets);
+        t.job.token_fingerprint = extracted
+            .get(&access.value)
+            .map(crate::jobs::token_fingerprint);
         t.job.targets = applied.results;
         t.emit(RunEventKind::TargetsApplied);
         let expiry = self

@@ -51,5 +51,7 @@ mod cli_output;
 
 // oauth: first tokens (issue 11)
 mod oauth_cli;
+mod oauth_hints;
 mod oauth_login;
 mod oauth_sandbox;
+mod oauth_tui;

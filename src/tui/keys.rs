@@ -34,10 +34,7 @@ pub const RECORDS: &[Binding] = &[
 pub const RUNS: &[Binding] = &[
     ("r", "run the selected Payload (on a Job: run again)"),
     ("R", "refresh the selected Credential's token now"),
-    (
-        "L",
-        "log in for the selected Credential's first tokens (device code or browser)",
-    ),
+    ("L", "log in for the selected Credential's tokens"),
     ("x", "cancel the selected running Job"),
 ];
 

@@ -94,3 +94,68 @@ fn the_prompt_shows_code_address_and_a_qr_code_until_the_login_ends() {
     })));
     assert!(app.top_overlay().is_none());
 }
+
+fn form_value(app: &App, key: &str) -> String {
+    match app.top_overlay() {
+        Some(Overlay::Form(form)) => form.value(key),
+        other => panic!("expected a form, got {other:?}"),
+    }
+}
+
+fn tab_to(app: &mut App, field: &str) {
+    for _ in 0..40 {
+        if let Some(Overlay::Form(form)) = app.top_overlay()
+            && form.focused().key == field
+        {
+            return;
+        }
+        press(app, &[key(KeyCode::Tab)]);
+    }
+    panic!("no field {field}");
+}
+
+#[test]
+fn a_new_bearer_credential_asks_how_tokens_are_obtained_and_shapes_its_token_request() {
+    let mut app = crate::tui_support::app();
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
+    assert_eq!(form_value(&app, "grant"), "refresh token (pasted)");
+    tab_to(&mut app, "name");
+    crate::tui_support::type_text(&mut app, "Phone login");
+    tab_to(&mut app, "grant");
+    // refresh token (pasted) → device code.
+    press(&mut app, &[key(KeyCode::Right)]);
+    assert_eq!(form_value(&app, "grant"), "device code");
+    let actions = press(&mut app, &[crate::tui_support::ctrl('s')]);
+    let [
+        Action::Save(payloads::tui::edits::Edit::Credential {
+            credential,
+            token_payload: Some(token_payload),
+            ..
+        }),
+    ] = actions.as_slice()
+    else {
+        panic!("one Save of a new Credential, got {actions:?}");
+    };
+    let payloads::workspace::CredentialAuth::BearerToken(bearer) = &credential.auth else {
+        panic!("a Bearer Token Credential");
+    };
+    assert!(matches!(
+        bearer.login,
+        Some(payloads::workspace::Login::DeviceCode(_))
+    ));
+    assert_eq!(
+        payloads::oauth::grant::grant_type_of(token_payload),
+        Some("refresh_token")
+    );
+
+    // Another type hides the choice, whatever the Token Payload field still holds.
+    let mut app = crate::tui_support::app();
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
+    tab_to(&mut app, "type");
+    press(&mut app, &[key(KeyCode::Right)]);
+    let Some(Overlay::Form(form)) = app.top_overlay() else {
+        panic!("a form");
+    };
+    let grant = form.fields.iter().position(|f| f.key == "grant").unwrap();
+    assert!(!form.is_visible(grant));
+}

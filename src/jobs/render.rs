@@ -315,18 +315,25 @@ fn reindent_json(json: &str) -> String {
     out
 }
 
-/// `text` safe to print on a terminal: control characters (escape sequences above all) shown as
-/// `\u{1b}` and the like, newlines and tabs kept.
+/// `text` safe to print on a terminal: control characters (escape sequences above all) and the
+/// bidi overrides that make text read differently from its bytes shown as `\u{1b}`, `\u{202e}`
+/// and the like; newlines and tabs kept.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// The bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, they
+/// reorder the text around them (a "Trojan Source" trick), so they are never shown raw.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn section(out: &mut String, title: &str) {

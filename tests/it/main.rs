@@ -48,6 +48,10 @@ mod cli_check_json;
 mod cli_completions;
 mod cli_inputs;
 mod cli_output;
+// edges (issue 9): the edges of the refresh-then-call flow
+mod edges_journal;
+mod edges_output;
+mod edges_tokens;
 
 // oauth: first tokens (issue 11)
 mod oauth_cli;

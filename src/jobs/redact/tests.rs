@@ -24,6 +24,7 @@ fn bearer(secret: &str, access: &str, refresh: &str) -> CredentialAuth {
         refresh_token: refresh.into(),
         access_token_duration_minutes: 60,
         obtained_at: None,
+        expires_at: None,
         token_payload: "token".into(),
         login: None,
     })

@@ -49,6 +49,7 @@ pub fn duplicate_form(ws: &Workspace, c: &Credential) -> Form {
         b.access_token.clear();
         b.refresh_token.clear();
         b.obtained_at = None;
+        b.expires_at = None;
     }
     build(ws, format!("Duplicate Credential {}", c.id), None, &copy)
 }
@@ -223,10 +224,9 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 duration: !form.field("duration").changed(),
             };
             // The time a token was obtained only stays true for the same token.
-            let obtained_at = before
-                .as_ref()
-                .filter(|b| b.access_token == access_token)
-                .and_then(|b| b.obtained_at);
+            let same_token = before.as_ref().filter(|b| b.access_token == access_token);
+            let obtained_at = same_token.and_then(|b| b.obtained_at);
+            let expires_at = same_token.and_then(|b| b.expires_at);
             let mut chosen = form.value("token_payload");
             let mut new_login = None;
             if chosen == NEW_TOKEN_PAYLOAD {
@@ -253,6 +253,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 refresh_token,
                 access_token_duration_minutes: duration.parse().unwrap_or(60),
                 obtained_at,
+                expires_at,
                 token_payload: chosen.into(),
                 // The grant chosen for a new Token Payload brings its login; otherwise an edit
                 // keeps what the file says (the form has no login fields).

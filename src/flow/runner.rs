@@ -336,6 +336,9 @@ impl Runner {
                 .map(credentials::for_business)
                 .unwrap_or_default();
             add_secrets(&t.redactor, &auth.secrets);
+            if let Some(CredentialAuth::BearerToken(b)) = credential.as_ref().map(|c| &c.auth) {
+                t.job.token_fingerprint = Some(crate::jobs::token_fingerprint(&b.access_token));
+            }
             let response = self
                 .send(
                     t,

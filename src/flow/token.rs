@@ -397,6 +397,9 @@ impl Runner {
             t.step(format!("could not remove the token journal: {e}"));
         }
         add_secrets(&t.redactor, &applied.secrets);
+        t.job.token_fingerprint = extracted
+            .get(&access.value)
+            .map(crate::jobs::token_fingerprint);
         t.job.targets = applied.results;
         t.emit(RunEventKind::TargetsApplied);
         let expiry = self

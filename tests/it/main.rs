@@ -55,5 +55,7 @@ mod edges_tokens;
 
 // oauth: first tokens (issue 11)
 mod oauth_cli;
+mod oauth_hints;
 mod oauth_login;
 mod oauth_sandbox;
+mod oauth_tui;

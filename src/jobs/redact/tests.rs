@@ -208,6 +208,7 @@ fn job_with(request_body: &str, response_body: &str) -> Job {
         integration: "i".into(),
         credential: None,
         linked_job: None,
+        token_fingerprint: None,
         trigger: Trigger::Cli,
         status: JobStatus::Failed,
         created_at: now,

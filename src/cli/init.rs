@@ -2,6 +2,7 @@
 //! accepts, never over an existing file; the same file the TUI offers to create when its
 //! workspace is missing. And the demo workspace `payloads demo` writes where there is none.
 
+use super::output;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
@@ -51,20 +52,20 @@ pub fn next_steps(path: &Path) -> String {
 pub fn init(path: &Path) -> ExitCode {
     match create(path, STARTER) {
         Ok(()) => {
-            println!("{}", next_steps(path));
+            output::stdout_line(&next_steps(path));
             ExitCode::SUCCESS
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            eprintln!(
-                "payloads: {} already exists; init never writes over a file. Open it with \
+            output::error(format_args!(
+                "{} already exists; init never writes over a file. Open it with \
                  `payloads --workspace {}`, or choose another path with --workspace",
                 path.display(),
                 path.display()
-            );
+            ));
             ExitCode::from(super::EXIT_USAGE)
         }
         Err(e) => {
-            eprintln!("payloads: cannot create {}: {e}", path.display());
+            output::error(format_args!("cannot create {}: {e}", path.display()));
             ExitCode::from(super::EXIT_USAGE)
         }
     }
@@ -75,30 +76,30 @@ pub fn init(path: &Path) -> ExitCode {
 pub fn offer_to_create(path: &Path) -> bool {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
-        eprintln!(
-            "payloads: {}: no such file. Create a starter workspace with `payloads init --workspace {}`",
+        output::error(format_args!(
+            "{}: no such file. Create a starter workspace with `payloads init --workspace {}`",
             path.display(),
             path.display()
-        );
+        ));
         return false;
     }
-    eprint!(
+    output::stderr_text(&format!(
         "payloads: {} does not exist. Create it with a starter workspace? [y/N] ",
         path.display()
-    );
+    ));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     if std::io::stdin().read_line(&mut answer).is_err() {
         return false;
     }
     if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
-        eprintln!("payloads: nothing created");
+        output::error(format_args!("nothing created"));
         return false;
     }
     match create(path, STARTER) {
         Ok(()) => true,
         Err(e) => {
-            eprintln!("payloads: cannot create {}: {e}", path.display());
+            output::error(format_args!("cannot create {}: {e}", path.display()));
             false
         }
     }

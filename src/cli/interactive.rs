@@ -58,10 +58,10 @@ pub fn demo(workspace: &Path, port: u16, color: ColorChoice) -> ExitCode {
                     workspace,
                     &super::init::DEMO.replace("http://127.0.0.1:8787", &format!("http://127.0.0.1:{port}")),
                 ) {
-                    eprintln!(
-                        "payloads: cannot write the demo workspace to {}: {e}",
+                    super::output::error(format_args!(
+                        "cannot write the demo workspace to {}: {e}",
                         workspace.display()
-                    );
+                    ));
                     return ExitCode::from(super::EXIT_USAGE);
                 }
                 tracing::info!(path = %workspace.display(), "demo workspace written");

@@ -1,6 +1,7 @@
 //! `payloads login CREDENTIAL`: a Bearer Token Credential's first tokens by its login (device
 //! code or browser with PKCE); the prompt and events on stderr, saved like a refresh.
 
+use super::output;
 use super::run::{event_line, exit_for, new_runner, open, runtime, usage_error};
 use crate::flow::{LoginOptions, LoginPrompt};
 use crate::jobs::Job;
@@ -75,7 +76,7 @@ pub fn login(
         loop {
             tokio::select! {
                 event = rx.recv() => match event {
-                    Some(event) => eprintln!("{}", event_line(&event)),
+                    Some(event) => output::stderr_line(&event_line(&event)),
                     None => break,
                 },
                 prompt = prompt_rx.recv(), if prompts_open => match prompt {
@@ -96,10 +97,10 @@ pub fn login(
         Err(code) => return code,
     };
     if job.status == crate::jobs::JobStatus::Succeeded {
-        println!(
+        output::stdout_line(&format!(
             "Credential {credential} logged in; its tokens are saved in {}",
             workspace.display()
-        );
+        ));
     }
     exit_for(&job)
 }
@@ -114,36 +115,36 @@ fn show(prompt: &LoginPrompt) {
             user_code,
             expires_in,
         } => {
-            eprintln!();
-            eprintln!("  To log in, open  {verification_uri}");
-            eprintln!("  and enter the code  {user_code}");
+            output::stderr_line("");
+            output::stderr_line(&format!("  To log in, open  {verification_uri}"));
+            output::stderr_line(&format!("  and enter the code  {user_code}"));
             if let Some(complete) = verification_uri_complete {
-                eprintln!("  (or open {complete}, which carries the code)");
+                output::stderr_line(&format!("  (or open {complete}, which carries the code)"));
                 if std::io::stderr().is_terminal()
                     && let Some(lines) = crate::oauth::qr::half_block_lines(complete)
                 {
                     // Light modules on a dark ground, whatever the terminal's colours.
                     for line in lines {
-                        eprintln!("  \x1b[97;40m{line}\x1b[0m");
+                        output::stderr_line(&format!("  \x1b[97;40m{line}\x1b[0m"));
                     }
                 }
             }
-            eprintln!(
+            output::stderr_line(&format!(
                 "  The code expires in {} min. Waiting for approval (Ctrl-C cancels)…",
                 expires_in.as_secs().div_ceil(60)
-            );
-            eprintln!();
+            ));
+            output::stderr_line("");
         }
         LoginPrompt::Browser { url, opened } => {
-            eprintln!();
+            output::stderr_line("");
             if *opened {
-                eprintln!("  Your browser was opened at:");
+                output::stderr_line("  Your browser was opened at:");
             } else {
-                eprintln!("  Open this in a browser on this machine:");
+                output::stderr_line("  Open this in a browser on this machine:");
             }
-            eprintln!("  {url}");
-            eprintln!("  Waiting for it to come back (Ctrl-C cancels)…");
-            eprintln!();
+            output::stderr_line(&format!("  {url}"));
+            output::stderr_line("  Waiting for it to come back (Ctrl-C cancels)…");
+            output::stderr_line("");
         }
     }
 }

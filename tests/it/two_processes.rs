@@ -1,6 +1,10 @@
 //! Two kinds of Payloads processes on one workspace file at once, as a user has them: a TUI
 //! session (an in-process store and Runner, editing records) and headless `payloads run`s in other
 //! shells. Nobody loses anybody's writes, the file always loads, and one refresh serves everyone.
+#![expect(
+    clippy::print_stderr,
+    reason = "the figures of a concurrency run are worth seeing with --nocapture"
+)]
 
 use crate::common;
 

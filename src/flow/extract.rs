@@ -64,6 +64,33 @@ pub fn extract(model: &[ResponseValue], response: &HttpResponse) -> Extracted {
         json: None,
     };
     let mut out = Extracted::default();
+    // Encodings reqwest decodes (gzip, deflate, br, zstd) are gone from the headers by now; one
+    // still named is one nobody decoded, and the body cannot be read.
+    let undecoded = response
+        .header("content-encoding")
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty() && e != "identity");
+    if let Some(encoding) = undecoded {
+        for value in model {
+            if !matches!(value.source, ValueSource::Header(_)) {
+                out.missing.push((
+                    value.name.clone(),
+                    format!("the body is {encoding}-encoded, which Payloads cannot decode"),
+                ));
+                continue;
+            }
+            if let ValueSource::Header(name) = &value.source {
+                match response.header(name) {
+                    Some(v) => out.values.push((value.name.clone(), v.to_string())),
+                    None => out.missing.push((
+                        value.name.clone(),
+                        format!("no {name} header in the response"),
+                    )),
+                }
+            }
+        }
+        return out;
+    }
     for value in model {
         let found = match &value.source {
             ValueSource::JsonPath(path) => json_path_value(&mut body, path).map(|(text, kind)| {
@@ -88,6 +115,9 @@ pub fn extract(model: &[ResponseValue], response: &HttpResponse) -> Extracted {
 
 /// The value's text, and its JSON type when it is not a string.
 fn json_path_value(body: &mut Body, path: &str) -> Result<(String, Option<&'static str>), String> {
+    if let Some(problem) = crate::workspace::validate::jsonpath_problem(path) {
+        return Err(format!("JSONPath cannot be used: {problem}"));
+    }
     let parsed = JsonPath::parse(path).map_err(|e| format!("JSONPath {path} is not valid: {e}"))?;
     let json = body.json()?;
     let nodes = parsed.query(json).all();

@@ -451,6 +451,7 @@ impl Runner {
     ) -> Result<(), Failure> {
         let extracted = extract::extract(&payload.response, response);
         t.job.extracted = extracted.values.clone();
+        t.note_missing(&extracted.missing);
         for (name, why) in &extracted.missing {
             t.step(format!("response value {name} not read: {why}"));
         }

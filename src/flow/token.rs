@@ -305,6 +305,7 @@ impl Runner {
         let secret_values = credential_target_values(payload, &extracted);
         add_secrets(&t.redactor, &secret_values);
         t.job.extracted = extracted.values.clone();
+        t.note_missing(&extracted.missing);
         let access = payload
             .targets
             .iter()

@@ -120,6 +120,13 @@ pub struct ResponseRecord {
     /// True when only the first part of the body was kept.
     #[serde(default)]
     pub truncated: bool,
+    /// True when the body's bytes were not UTF-8 (so `body` shows U+FFFD for them); a body
+    /// that is valid UTF-8 holding U+FFFD itself is not this.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_utf8: bool,
+    /// Response values the Payload expects that this response did not hold, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_values: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -218,6 +218,7 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                 let last = self.last_check.clone();
                 tokio::task::spawn_blocking(move || {
                     let outcome = file_watch::check(&store, &last);
+                    last.resume();
                     let _ = messages.send(Message::FileChecked {
                         outcome,
                         after_editor,
@@ -239,6 +240,7 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                 .and_then(|text| crate::editor::record_line(&text, id)),
             EditorTarget::File => None,
         };
+        self.last_check.pause();
         Ok(crate::editor::command_at_line(
             &crate::editor::editor_from_env(),
             path,

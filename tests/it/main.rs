@@ -49,7 +49,9 @@ mod cli_completions;
 mod cli_inputs;
 mod cli_output;
 // edges (issue 9): the edges of the refresh-then-call flow
+mod edges_bodies;
 mod edges_journal;
+mod edges_limits;
 mod edges_output;
 mod edges_tokens;
 

@@ -42,6 +42,8 @@ pub fn job(id: &str, offset_ms: i64) -> Job {
             body: r#"{"contacts":[{"id":42,"name":"Ada"}]}"#.into(),
             body_bytes: 37,
             truncated: false,
+            not_utf8: false,
+            missing_values: Vec::new(),
         }),
         extracted: vec![("first_name".into(), "Ada".into())],
         targets: vec![TargetResult {

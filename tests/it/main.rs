@@ -62,5 +62,6 @@ mod cli_transfer;
 mod oauth_cli;
 mod oauth_hints;
 mod oauth_login;
+mod oauth_props;
 mod oauth_sandbox;
 mod oauth_tui;

@@ -50,6 +50,7 @@ mod cli_inputs;
 mod cli_output;
 // edges (issue 9): the edges of the refresh-then-call flow
 mod edges_bodies;
+mod edges_hangup;
 mod edges_journal;
 mod edges_limits;
 mod edges_output;

@@ -13,12 +13,12 @@ use std::sync::Arc;
 
 const EXIT_FAILED: u8 = 1;
 
-fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+pub(super) fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     output::error(message);
     ExitCode::from(super::EXIT_USAGE)
 }
 
-fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
+pub(super) fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     // Load errors already read `path:line:col: what is wrong`.
     let store = WorkspaceStore::open(workspace).map_err(usage_error)?;
     let snapshot = store.snapshot();
@@ -26,7 +26,7 @@ fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     Ok((store, snapshot))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -342,7 +342,7 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
     })
 }
 
-fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
+pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
     Runner::new(
         Arc::new(store),
         Arc::new(JobStore::beside(workspace)),
@@ -406,7 +406,7 @@ fn warn_if_unrecorded(workspace: &Path, job: &Job) {
     }
 }
 
-fn exit_for(job: &Job) -> ExitCode {
+pub(super) fn exit_for(job: &Job) -> ExitCode {
     if job.status == JobStatus::Succeeded {
         ExitCode::SUCCESS
     } else {

@@ -122,7 +122,7 @@ fn json_path_value(body: &mut Body, path: &str) -> Result<(String, Option<&'stat
     let json = body.json()?;
     let nodes = parsed.query(json).all();
     match nodes.first() {
-        None => Err(format!("nothing at {path} in the body")),
+        None => Err(format!("nothing at {path} in the body{}", keys_there(json))),
         Some(Value::Null) => Err(format!("{path} is null in the body")),
         Some(v) => Ok((json_text(v), json_type(v))),
     }
@@ -137,6 +137,30 @@ fn json_type(v: &Value) -> Option<&'static str> {
         Value::Array(_) => Some("array"),
         Value::Object(_) => Some("object"),
     }
+}
+
+/// What the body holds instead, so a JSONPath that found nothing can be corrected: its top-level
+/// keys (at most 12, each shown only if it is plain text).
+fn keys_there(json: &Value) -> String {
+    let Value::Object(map) = json else {
+        return String::new();
+    };
+    if map.is_empty() {
+        return "; the body is an empty object".to_string();
+    }
+    let keys: Vec<&str> = map
+        .keys()
+        .take(12)
+        .map(|k| {
+            if k.chars().all(|c| c.is_ascii_graphic()) && k.len() <= 60 {
+                k.as_str()
+            } else {
+                "(unprintable key)"
+            }
+        })
+        .collect();
+    let more = if map.len() > keys.len() { ", …" } else { "" };
+    format!("; its keys are: {}{more}", keys.join(", "))
 }
 
 /// Strings as they are, everything else as compact JSON text.

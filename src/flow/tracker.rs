@@ -56,6 +56,7 @@ impl JobTracker {
             integration,
             credential: None,
             linked_job: None,
+            token_fingerprint: None,
             trigger,
             status: JobStatus::Queued,
             created_at: clock.now(),

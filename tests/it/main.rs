@@ -55,3 +55,10 @@ mod edges_journal;
 mod edges_limits;
 mod edges_output;
 mod edges_tokens;
+
+// oauth: first tokens (issue 11)
+mod oauth_cli;
+mod oauth_hints;
+mod oauth_login;
+mod oauth_sandbox;
+mod oauth_tui;

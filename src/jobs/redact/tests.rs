@@ -26,6 +26,7 @@ fn bearer(secret: &str, access: &str, refresh: &str) -> CredentialAuth {
         obtained_at: None,
         expires_at: None,
         token_payload: "token".into(),
+        login: None,
     })
 }
 
@@ -207,6 +208,7 @@ fn job_with(request_body: &str, response_body: &str) -> Job {
         integration: "i".into(),
         credential: None,
         linked_job: None,
+        token_fingerprint: None,
         trigger: Trigger::Cli,
         status: JobStatus::Failed,
         created_at: now,

@@ -18,6 +18,7 @@ pub fn job(id: &str, offset_ms: i64) -> Job {
         payload: "list-contacts".into(),
         integration: "sandbox".into(),
         linked_job: Some("20261128-133744-000001".into()),
+        token_fingerprint: None,
         trigger: Trigger::Cli,
         status: JobStatus::Succeeded,
         created_at: created,

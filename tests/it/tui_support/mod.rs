@@ -130,6 +130,7 @@ pub fn job(id: &str, payload: &str, status: JobStatus, trigger: Trigger) -> Job 
         payload: payload.into(),
         integration: "sandbox".into(),
         linked_job: None,
+        token_fingerprint: None,
         trigger,
         status,
         created_at: created,

@@ -101,7 +101,43 @@ pub async fn stop_signal() -> Stop {
     }
 }
 
+/// Drops the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) from every
+/// cell of a drawn frame: invisible, they would reorder what the terminal shows around them.
+pub fn neutralise_bidi(buffer: &mut ratatui::buffer::Buffer) {
+    use crate::jobs::render::is_bidi_control;
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().chars().any(is_bidi_control) {
+            let kept: String = cell
+                .symbol()
+                .chars()
+                .filter(|c| !is_bidi_control(*c))
+                .collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
+}
+
 /// `NO_COLOR` set to anything non-empty turns colour off (https://no-color.org).
 pub fn colour_wanted() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    #[test]
+    fn bidi_overrides_never_reach_the_terminal() {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 20, 1));
+        buffer.set_string(0, 0, "abc\u{202e}fdp.exe\u{2066}x", Default::default());
+        neutralise_bidi(&mut buffer);
+        let shown: String = buffer.content.iter().map(|c| c.symbol()).collect();
+        assert!(
+            !shown.chars().any(crate::jobs::render::is_bidi_control),
+            "{shown:?}"
+        );
+        assert!(shown.starts_with("abcfdp.exex"), "{shown:?}");
+    }
 }

@@ -54,6 +54,7 @@ mod edges_hangup;
 mod edges_journal;
 mod edges_limits;
 mod edges_output;
+mod edges_properties;
 mod edges_tokens;
 
 // oauth: first tokens (issue 11)

@@ -131,7 +131,12 @@ mod tests {
     #[test]
     fn bidi_overrides_never_reach_the_terminal() {
         let mut buffer = Buffer::empty(Rect::new(0, 0, 20, 1));
-        buffer.set_string(0, 0, "abc\u{202e}fdp.exe\u{2066}x", Default::default());
+        buffer.set_string(
+            0,
+            0,
+            "abc\u{202e}fdp.exe\u{2066}x",
+            ratatui::style::Style::default(),
+        );
         neutralise_bidi(&mut buffer);
         let shown: String = buffer.content.iter().map(|c| c.symbol()).collect();
         assert!(

@@ -61,5 +61,6 @@ mod edges_tokens;
 mod oauth_cli;
 mod oauth_hints;
 mod oauth_login;
+mod oauth_props;
 mod oauth_sandbox;
 mod oauth_tui;

@@ -52,9 +52,11 @@ mod cli_inputs;
 mod cli_output;
 // edges (issue 9): the edges of the refresh-then-call flow
 mod edges_bodies;
+mod edges_hangup;
 mod edges_journal;
 mod edges_limits;
 mod edges_output;
+mod edges_properties;
 mod edges_tokens;
 
 // oauth: first tokens (issue 11)

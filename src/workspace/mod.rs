@@ -2,6 +2,7 @@
 
 pub mod diagnostics;
 pub mod edit;
+pub mod fields;
 pub(crate) mod ids;
 pub mod load;
 mod locate;

@@ -42,3 +42,6 @@ mod workspace_lossless;
 mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
+
+// arch-core: redaction of {{env.NAME}} values and short secrets
+mod redact_env_values;

@@ -3,6 +3,7 @@
 
 use super::{Field, Form, FormPurpose, validate};
 use crate::tui::edits::{self, Edit, KeptTokenFields};
+use crate::workspace::fields::CredentialFields;
 use crate::workspace::{
     ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CredentialId,
     CustomAuth, PayloadId, PayloadKind, Placement, Workspace,
@@ -16,6 +17,16 @@ const CERTIFICATE: &[&str] = &["Certificate"];
 const TYPES: [&str; 5] = ["Bearer Token", "Basic", "API Key", "Custom", "Certificate"];
 /// The Token Payload choice of a Bearer Token Credential that has none yet.
 pub const NEW_TOKEN_PAYLOAD: &str = "(create a standard one)";
+
+/// The form field `key` for the field `name` of the Credential type `T`: its label and whether
+/// it is masked come from the type's field table. A name the table lacks is masked (fail safe).
+fn table_field<T: CredentialFields>(key: &'static str, name: &str, value: &str) -> Field {
+    match T::FIELDS.iter().find(|f| f.name == name) {
+        Some(spec) if !spec.secret => Field::line(key, spec.label, value),
+        Some(spec) => Field::secret(key, spec.label, value),
+        None => Field::secret(key, name, value),
+    }
+}
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Credential {
@@ -103,12 +114,13 @@ fn build(
         )
         .hint("how requests are authenticated; ←/→ to choose"),
         Field::line("description", "Description", &c.description),
-        Field::line("client_id", "Client Id", &bearer.client_id).shown_when("type", BEARER),
-        Field::secret("client_secret", "Client Secret", &bearer.client_secret)
+        table_field::<BearerToken>("client_id", "client_id", &bearer.client_id)
             .shown_when("type", BEARER),
-        Field::secret("access_token", "Access Token", &bearer.access_token)
+        table_field::<BearerToken>("client_secret", "client_secret", &bearer.client_secret)
             .shown_when("type", BEARER),
-        Field::secret("refresh_token", "Refresh Token", &bearer.refresh_token)
+        table_field::<BearerToken>("access_token", "access_token", &bearer.access_token)
+            .shown_when("type", BEARER),
+        table_field::<BearerToken>("refresh_token", "refresh_token", &bearer.refresh_token)
             .shown_when("type", BEARER),
         Field::line(
             "duration",
@@ -127,12 +139,12 @@ fn build(
         .narrowed_by("integration", token_payload_owners)
         .hint("the Credential Payload that requests new tokens")
         .shown_when("type", BEARER),
-        Field::line("username", "Username", &basic_user).shown_when("type", BASIC),
-        Field::secret("password", "Password", &basic_password).shown_when("type", BASIC),
-        Field::line("key_header", "Header", &key_header)
+        table_field::<BasicAuth>("username", "username", &basic_user).shown_when("type", BASIC),
+        table_field::<BasicAuth>("password", "password", &basic_password).shown_when("type", BASIC),
+        table_field::<ApiKey>("key_header", "header", &key_header)
             .validated(validate::header_name)
             .shown_when("type", API_KEY),
-        Field::secret("key_value", "Value", &key_value).shown_when("type", API_KEY),
+        table_field::<ApiKey>("key_value", "value", &key_value).shown_when("type", API_KEY),
         Field::choice(
             "placement",
             "Placement",
@@ -145,16 +157,17 @@ fn build(
         )
         .hint("a header, or a query parameter")
         .shown_when("type", CUSTOM),
-        Field::line("custom_name", "Header/param", &custom_name)
+        table_field::<CustomAuth>("custom_name", "name", &custom_name)
             .validated(validate::required)
             .hint("the header name, or the query parameter name")
             .shown_when("type", CUSTOM),
-        Field::secret("custom_value", "Value", &custom_value).shown_when("type", CUSTOM),
-        Field::line("cert_path", "Certificate", &cert)
+        table_field::<CustomAuth>("custom_value", "value", &custom_value)
+            .shown_when("type", CUSTOM),
+        table_field::<CertificateAuth>("cert_path", "cert_path", &cert)
             .validated(validate::required)
             .hint("path of the client certificate (PEM)")
             .shown_when("type", CERTIFICATE),
-        Field::line("key_path", "Key", &key)
+        table_field::<CertificateAuth>("key_path", "key_path", &key)
             .validated(validate::required)
             .hint("path of the private key (PEM)")
             .shown_when("type", CERTIFICATE),

@@ -2,6 +2,7 @@
 //! Run with `cargo bench --bench tui_frames`; prints milliseconds per step.
 
 #[path = "../tests/it/tui_support/mod.rs"]
+#[expect(dead_code, reason = "the benchmark uses a few of the shared helpers")]
 mod tui_support;
 
 use crossterm::event::KeyCode;

@@ -43,7 +43,10 @@ pub enum EditRefused {
 
 /// One committed change to the workspace.
 // One per committed form: their size does not matter, and unboxed they read better in tests.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per kind, short-lived; unboxed they read better"
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     /// Creates (`original` None) or replaces the Integration with id `original`.

@@ -255,7 +255,6 @@ impl PayloadKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[allow(clippy::upper_case_acronyms)]
 pub enum Method {
     GET,
     POST,

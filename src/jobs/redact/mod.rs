@@ -17,10 +17,7 @@ use wire::{encodings, form, resolve_env, with_env};
 /// The values of the environment variables `text` names as `{{env.NAME}}` (unset ones skipped:
 /// the run stops on them before anything is sent).
 fn env_values(text: &str, env: Env) -> Vec<String> {
-    wire::env_names(text)
-        .into_iter()
-        .filter_map(env)
-        .collect()
+    wire::env_names(text).into_iter().filter_map(env).collect()
 }
 
 /// The names and values of key-value pairs (a header's name can hold a template too).

@@ -1,8 +1,6 @@
 //! Fixtures shared by the TUI tests: a workspace, Jobs and a clock that never change, so
 //! snapshots are stable; and helpers to press keys and render.
 
-#![allow(dead_code)]
-
 pub mod scale;
 pub mod tmux;
 

@@ -8,6 +8,6 @@ pub mod jobs;
 pub mod logging;
 pub mod ronpatch;
 pub mod sandbox;
-pub mod template;
+pub(crate) mod template;
 pub mod tui;
 pub mod workspace;

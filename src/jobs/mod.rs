@@ -1,9 +1,9 @@
 //! Jobs: the record of each run, secret redaction, and the bounded history file beside the workspace.
 
-pub mod id;
+pub(crate) mod id;
 pub mod record;
-pub mod redact;
-pub mod render;
+pub(crate) mod redact;
+pub(crate) mod render;
 pub mod store;
 
 pub use id::new_job_id;

@@ -170,7 +170,8 @@ fn short_credential_secrets_are_redacted_but_short_harvested_values_are_not() {
 
 #[test]
 fn env_values_anywhere_in_the_workspace_are_secrets() {
-    let mut payload = crate::workspace::edit::token_payload("p", "P", "api", "oauth");
+    let owner = credential("oauth", bearer("", "", ""));
+    let mut payload = crate::workspace::edit::token_payload("p", &owner);
     payload.headers = vec![KeyValue::new("x-trace", "{{env.TRACE}}")];
     payload.parameters = vec![KeyValue::new("sig", "a{{ env.SIG }}")];
     payload.body = Body::Json(r#"{"n": "{{env.BODY}}"}"#.into());

@@ -34,7 +34,7 @@ pub fn new_form(ws: &Workspace, integration: &str) -> Form {
         name: String::new(),
         integration: integration.into(),
         description: String::new(),
-        auth: CredentialAuth::BearerToken(edits::empty_bearer("")),
+        auth: CredentialAuth::BearerToken(BearerToken::empty("")),
     };
     build(ws, "New Credential", None, &blank)
 }
@@ -74,7 +74,7 @@ fn build(
         .hint("lowercase letters, digits, - and _; blank: made from the name");
     let bearer = match &c.auth {
         CredentialAuth::BearerToken(b) => b.clone(),
-        _ => edits::empty_bearer(""),
+        _ => BearerToken::empty(""),
     };
     let token_requests = ws
         .payloads
@@ -235,9 +235,9 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                     name: name.clone(),
                     integration: form.value("integration").into(),
                     description: String::new(),
-                    auth: CredentialAuth::BearerToken(edits::empty_bearer(&chosen)),
+                    auth: CredentialAuth::BearerToken(BearerToken::empty(chosen.as_str())),
                 };
-                token_payload = Some(edits::standard_token_payload(&chosen, &owner));
+                token_payload = Some(crate::workspace::edit::token_payload(&chosen, &owner));
             }
             CredentialAuth::BearerToken(BearerToken {
                 client_id: form.value("client_id"),

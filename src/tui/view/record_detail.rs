@@ -6,9 +6,7 @@ use super::job_detail;
 use crate::tui::app::{App, Pane};
 use crate::tui::lines as syntax;
 use crate::tui::theme::Theme;
-use crate::workspace::{
-    Body, ClientAuth, Credential, CredentialAuth, Integration, Payload, Placement,
-};
+use crate::workspace::{Body, ClientAuth, Credential, CredentialAuth, Integration, Payload};
 use ratatui::text::{Line, Span};
 
 /// The label column of a field line; a long value wraps under its own start, not under the label.
@@ -135,27 +133,35 @@ fn integration(b: &mut Builder, app: &App, i: &Integration) {
     b.block(&syntax::format_key_values(&i.headers), "none");
 }
 
-/// The headers or parameters a Credential adds to a request, secrets masked.
+/// The headers or parameters a Credential adds to a request, secrets masked: read from how the
+/// runner applies it (`flow::credentials::for_business`), so no Credential type is described
+/// twice.
 pub fn generated(c: &Credential) -> Vec<String> {
-    match &c.auth {
-        CredentialAuth::BearerToken(t) => {
-            if t.access_token.is_empty() {
-                vec!["Authorization: Bearer (no token yet: the first run refreshes it)".into()]
-            } else {
-                vec![format!("Authorization: Bearer {}", mask(&t.access_token))]
+    let auth = crate::flow::credentials::for_business(c);
+    let mut lines = Vec::new();
+    for (name, value) in &auth.headers {
+        let shown = match value.split_once(' ') {
+            Some((scheme, rest)) if name.eq_ignore_ascii_case("authorization") => {
+                if rest.is_empty() {
+                    format!("{scheme} (no token yet: the first run refreshes it)")
+                } else {
+                    format!("{scheme} {}", mask(rest))
+                }
             }
-        }
-        CredentialAuth::Basic(_) => vec!["Authorization: Basic ••••••••".into()],
-        CredentialAuth::ApiKey(k) => vec![format!("{}: {}", k.header, mask(&k.value))],
-        CredentialAuth::Custom(k) => match k.placement {
-            Placement::Header => vec![format!("{}: {}", k.name, mask(&k.value))],
-            Placement::Query => vec![format!("query ?{}={}", k.name, mask(&k.value))],
-        },
-        CredentialAuth::Certificate(k) => vec![format!(
-            "TLS client certificate {} (key {})",
-            k.cert_path, k.key_path
-        )],
+            _ => mask(value),
+        };
+        lines.push(format!("{name}: {shown}"));
     }
+    for (name, value) in &auth.query {
+        lines.push(format!("query ?{name}={}", mask(value)));
+    }
+    if let Some(certificate) = &auth.certificate {
+        lines.push(format!(
+            "TLS client certificate {} (key {})",
+            certificate.cert_path, certificate.key_path
+        ));
+    }
+    lines
 }
 
 fn credential(b: &mut Builder, app: &App, c: &Credential) {

@@ -6,6 +6,7 @@ pub(crate) mod credentials;
 pub mod events;
 pub(crate) mod extract;
 pub(crate) mod http;
+pub mod login;
 pub mod refresh;
 pub(crate) mod request;
 pub(crate) mod runner;
@@ -16,4 +17,5 @@ pub(crate) mod tracker;
 
 pub use config::{Clock, RunnerConfig};
 pub use events::*;
+pub use login::{LoginOptions, LoginPrompt};
 pub use runner::{FlowError, RunHandle, Runner};

@@ -118,7 +118,7 @@ impl Runner {
         &self.inner.config
     }
 
-    fn sink(&self, workspace: &Workspace, events: UnboundedSender<RunEvent>) -> Sink {
+    pub(super) fn sink(&self, workspace: &Workspace, events: UnboundedSender<RunEvent>) -> Sink {
         Sink {
             events,
             clock: self.inner.config.clock.clone(),
@@ -207,7 +207,7 @@ impl Runner {
         handle.done.await.expect("the run task does not panic")
     }
 
-    fn finish(&self, tracker: JobTracker, outcome: Result<(), Failure>) -> Job {
+    pub(super) fn finish(&self, tracker: JobTracker, outcome: Result<(), Failure>) -> Job {
         let jobs = &self.inner.jobs;
         match outcome {
             Ok(()) => tracker.finish(JobStatus::Succeeded, None, jobs),
@@ -311,6 +311,10 @@ impl Runner {
                     self.prepare(t, &payload, &integration, &inputs, &ws)?
                 }
             };
+            if let Some(CredentialAuth::BearerToken(b)) = ready.credential.as_ref().map(|c| &c.auth)
+            {
+                t.job.token_fingerprint = Some(crate::jobs::token_fingerprint(&b.access_token));
+            }
             let response = self.send_prepared(t, &integration, &ready, cancel).await?;
             let bearer_token = ready.credential.as_ref().and_then(|c| match &c.auth {
                 CredentialAuth::BearerToken(b) => Some(b.access_token.clone()),
@@ -484,6 +488,7 @@ impl Runner {
     ) -> Result<(), Failure> {
         let extracted = extract::extract(&payload.response, response);
         t.job.extracted = extracted.values.clone();
+        t.note_missing(&extracted.missing);
         for (name, why) in &extracted.missing {
             t.step(format!("response value {name} not read: {why}"));
         }

@@ -3,7 +3,7 @@
 pub(crate) mod id;
 pub mod record;
 pub(crate) mod redact;
-pub(crate) mod render;
+pub mod render;
 pub mod store;
 
 pub use id::new_job_id;

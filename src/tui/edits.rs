@@ -97,6 +97,7 @@ impl KeptTokenFields {
             edited.access_token = saved.access_token.clone();
             // The time a token was obtained belongs to that token.
             edited.obtained_at = saved.obtained_at;
+            edited.expires_at = saved.expires_at;
         }
         if self.refresh_token {
             edited.refresh_token = saved.refresh_token.clone();

@@ -233,7 +233,9 @@ impl BearerToken {
             refresh_token: String::new(),
             access_token_duration_minutes: default_token_minutes(),
             obtained_at: None,
+            expires_at: None,
             token_payload: token_payload.into(),
+            login: None,
         }
     }
 }

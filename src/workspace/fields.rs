@@ -165,7 +165,9 @@ mod tests {
             refresh_token: "r".into(),
             access_token_duration_minutes: 60,
             obtained_at: None,
+            expires_at: None,
             token_payload: "p".into(),
+            login: None,
         };
         let auth = CredentialAuth::BearerToken(bearer);
         assert_eq!(auth.field("client_secret"), Some("s"));

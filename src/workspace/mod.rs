@@ -4,6 +4,7 @@ pub(crate) mod diagnostics;
 pub mod edit;
 pub(crate) mod fields;
 pub(crate) mod ids;
+pub mod journal;
 pub mod load;
 mod locate;
 pub mod model;

@@ -43,5 +43,24 @@ mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
 
+// cli: completions, man page, JSON, inputs from files, -q/-v/--color, workspace discovery
+mod cli_check_json;
+mod cli_completions;
+mod cli_inputs;
+mod cli_output;
+// edges (issue 9): the edges of the refresh-then-call flow
+mod edges_bodies;
+mod edges_journal;
+mod edges_limits;
+mod edges_output;
+mod edges_tokens;
+
+// oauth: first tokens (issue 11)
+mod oauth_cli;
+mod oauth_hints;
+mod oauth_login;
+mod oauth_sandbox;
+mod oauth_tui;
+
 // arch-core: redaction of {{env.NAME}} values and short secrets
 mod redact_env_values;

@@ -3,6 +3,7 @@
 #![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 #[path = "../tests/it/tui_support/mod.rs"]
+#[expect(dead_code, reason = "the benchmark uses a few of the shared helpers")]
 mod tui_support;
 
 use crossterm::event::KeyCode;

@@ -2,7 +2,7 @@
 //! the line of a record or of an error.
 
 use std::path::Path;
-use std::process::{Command, ExitStatus};
+use std::process::Command;
 
 /// The editor command line the user asked for, split shell-style on whitespace (so
 /// `EDITOR="code --wait"` works), from `$VISUAL`, then `$EDITOR`, then `vi`.
@@ -69,11 +69,6 @@ fn takes_plus_line(name: &str) -> bool {
             | "mg"
             | "jed"
     )
-}
-
-/// Runs the editor in the foreground, inheriting the terminal, and waits for it to exit.
-pub fn run_editor(path: &Path, line: Option<usize>) -> std::io::Result<ExitStatus> {
-    command_at_line(&editor_from_env(), path, line).status()
 }
 
 /// The 1-based line of the record whose `id` (or, for Variables, `name`) is `id`, found in the

@@ -47,7 +47,12 @@ pub const LOG_FILE: &str = "payloads.log";
 
 /// `$PAYLOADS_LOG_DIR`, else `$XDG_STATE_HOME/payloads`, else `~/.local/state/payloads`.
 pub fn log_dir() -> Option<PathBuf> {
-    let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    log_dir_in(&crate::template::process_env)
+}
+
+/// [`log_dir`] with the variables read from `env` (tests pass their own).
+pub fn log_dir_in(env: crate::template::Env) -> Option<PathBuf> {
+    let non_empty = |name: &str| env(name).filter(|v| !v.is_empty());
     if let Some(dir) = non_empty("PAYLOADS_LOG_DIR") {
         return Some(PathBuf::from(dir));
     }
@@ -62,17 +67,33 @@ pub fn log_file() -> Option<PathBuf> {
     log_dir().map(|dir| dir.join(LOG_FILE))
 }
 
+/// [`log_file`] with the variables read from `env`.
+pub fn log_file_in(env: crate::template::Env) -> Option<PathBuf> {
+    log_dir_in(env).map(|dir| dir.join(LOG_FILE))
+}
+
 /// Starts logging to [`log_dir`]/[`LOG_FILE`] at the level of `PAYLOADS_LOG` (default `info`, any
 /// `tracing` filter such as `payloads=debug` works). Keep the guard alive until exit: dropping it
 /// flushes the log. When the directory cannot be made or a logger is already set, there is no
 /// logging and no error: logging must never stop the program.
 pub fn init(app: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    let dir = log_dir()?;
+    init_in(app, &crate::template::process_env)
+}
+
+/// [`init`] with `PAYLOADS_LOG_DIR`, `PAYLOADS_LOG` and the rest read from `env`, so a test never
+/// has to change the process environment.
+pub fn init_in(
+    app: &str,
+    env: crate::template::Env,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = log_dir_in(env)?;
     create_private_dir(&dir).ok()?;
     let path = dir.join(LOG_FILE);
     let file = open_private_append(&path).ok()?;
     let (writer, guard) = tracing_appender::non_blocking(file);
-    let filter = EnvFilter::try_from_env("PAYLOADS_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = env("PAYLOADS_LOG")
+        .and_then(|level| EnvFilter::try_new(level).ok())
+        .unwrap_or_else(|| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(move || RedactingWriter(writer.clone()))

@@ -9,23 +9,30 @@ fn logs_go_to_a_private_file_and_a_bad_directory_is_not_fatal() {
     let blocker = dir.path().join("not-a-dir");
     std::fs::write(&blocker, "a file where the log directory should be").unwrap();
 
-    // SAFETY: this test binary has only this test; nothing else reads the environment meanwhile.
-    unsafe {
-        std::env::set_var("PAYLOADS_LOG_DIR", blocker.join("payloads"));
-        std::env::set_var("PAYLOADS_LOG", "debug");
-    }
+    // The environment the logger sees, passed in: the process environment is left alone.
+    let blocked = blocker.join("payloads").to_string_lossy().into_owned();
+    let env = |name: &str| match name {
+        "PAYLOADS_LOG_DIR" => Some(blocked.clone()),
+        "PAYLOADS_LOG" => Some("debug".to_string()),
+        _ => None,
+    };
     assert!(
-        payloads::logging::init("test").is_none(),
+        payloads::logging::init_in("test", &env).is_none(),
         "no log directory: no logging, no crash"
     );
 
     let log_dir = dir.path().join("state/payloads");
-    unsafe { std::env::set_var("PAYLOADS_LOG_DIR", &log_dir) };
+    let log_dir_text = log_dir.to_string_lossy().into_owned();
+    let env = |name: &str| match name {
+        "PAYLOADS_LOG_DIR" => Some(log_dir_text.clone()),
+        "PAYLOADS_LOG" => Some("debug".to_string()),
+        _ => None,
+    };
     assert_eq!(
-        payloads::logging::log_dir().as_deref(),
+        payloads::logging::log_dir_in(&env).as_deref(),
         Some(log_dir.as_path())
     );
-    let guard = payloads::logging::init("test").expect("logging starts");
+    let guard = payloads::logging::init_in("test", &env).expect("logging starts");
     tracing::debug!("a debug line for the log file");
     let mut secrets = payloads::jobs::Redactor::new();
     secrets.add("log-secret-123456");
@@ -42,7 +49,7 @@ fn logs_go_to_a_private_file_and_a_bad_directory_is_not_fatal() {
     assert!(!text.contains('\u{1b}'), "no colour codes in the file");
     assert!(text.contains("careless line with •••redacted•••"), "{text}");
     assert!(!text.contains("log-secret-123456"), "{text}");
-    assert_eq!(payloads::logging::log_file(), Some(file.clone()));
+    assert_eq!(payloads::logging::log_file_in(&env), Some(file.clone()));
     assert_private(&file);
 }
 

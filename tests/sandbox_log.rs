@@ -3,6 +3,7 @@
 //! while other tests in the same binary run on other threads.
 
 #[path = "it/sandbox_support/mod.rs"]
+#[expect(dead_code, reason = "this binary uses a few of the shared helpers")]
 mod sandbox_support;
 
 use reqwest::StatusCode;

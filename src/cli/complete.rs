@@ -144,7 +144,10 @@ pub fn bearer_credential_ids(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 /// Credential ids, any type (for commands that take any Credential).
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "kept for the commands that will take any Credential or an Integration"
+)]
 pub fn credential_ids(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(ws) = workspace(&words()) else {
         return Vec::new();

@@ -6,9 +6,10 @@
 use super::Context;
 use super::output;
 use super::run;
-use crate::flow::credentials::{self, AppliedAuth, wire_forms};
+use crate::flow::credentials::{self, AppliedAuth};
 use crate::flow::http::PreparedRequest;
 use crate::flow::request::{self, RequestParts};
+use crate::jobs::redact::wire_forms;
 use crate::jobs::{JobStatus, Trigger};
 use crate::workspace::{Body, ClientAuth, Credential, CredentialAuth, PayloadKind};
 use std::fmt::Write as _;

@@ -1,5 +1,5 @@
 //! Credentials applied to a request: the headers, query parameters or client certificate that
-//! authenticate it, and the secret forms they take on the wire (for redaction).
+//! authenticate it, and the secrets they carry (for redaction, which encodes each itself).
 
 use crate::workspace::{CertificateAuth, ClientAuth, Credential, CredentialAuth, Placement};
 use base64::Engine;
@@ -11,7 +11,8 @@ pub struct AppliedAuth {
     pub headers: Vec<(String, String)>,
     pub query: Vec<(String, String)>,
     pub certificate: Option<CertificateAuth>,
-    /// Every secret value as it appears on the wire (raw, base64, encoded) for the redactor.
+    /// Every secret value the request carries, raw (a Basic header's base64 included): the
+    /// redactor adds the encoded forms each takes on the wire, once.
     pub secrets: Vec<String>,
 }
 
@@ -29,20 +30,6 @@ pub fn client_basic_header(client_id: &str, client_secret: &str) -> String {
 /// `application/x-www-form-urlencoded` encoding of one value.
 pub fn form_encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
-}
-
-/// The forms a secret can take in a request record: as is, form- or percent-encoded, JSON-escaped.
-pub fn wire_forms(secret: &str) -> Vec<String> {
-    let mut forms = vec![secret.to_string(), form_encode(secret)];
-    forms.push(
-        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
-            .to_string(),
-    );
-    let json = serde_json::to_string(secret).unwrap_or_default();
-    forms.push(json.trim_matches('"').to_string());
-    forms.sort();
-    forms.dedup();
-    forms
 }
 
 /// The authentication a business request (Callout or Webhook) carries with `credential`, whose
@@ -92,20 +79,15 @@ pub fn for_token_request(credential: &Credential, client_auth: ClientAuth) -> Ap
     auth
 }
 
-/// Every secret of a resolved Credential, in each form it may take on the wire.
+/// Every secret field of a resolved Credential (as the field table marks them), raw: the
+/// redactor encodes each for the wire itself.
 pub fn credential_secrets(credential: &Credential) -> Vec<String> {
-    let raw: Vec<&str> = match &credential.auth {
-        CredentialAuth::BearerToken(b) => {
-            vec![&b.client_secret, &b.access_token, &b.refresh_token]
-        }
-        CredentialAuth::Basic(b) => vec![&b.password],
-        CredentialAuth::ApiKey(k) => vec![&k.value],
-        CredentialAuth::Custom(c) => vec![&c.value],
-        CredentialAuth::Certificate(_) => vec![],
-    };
-    raw.into_iter()
+    credential
+        .auth
+        .secret_values()
+        .into_iter()
         .filter(|s| !s.is_empty())
-        .flat_map(wire_forms)
+        .map(str::to_string)
         .collect()
 }
 
@@ -119,14 +101,5 @@ mod tests {
         let encoded = header.strip_prefix("Basic ").unwrap();
         let decoded = String::from_utf8(STANDARD.decode(encoded).unwrap()).unwrap();
         assert_eq!(decoded, "id%3Awith%40%2F%3D:se+cret%3A%3D");
-    }
-
-    #[test]
-    fn wire_forms_cover_encodings() {
-        let forms = wire_forms("a b/c\"d");
-        assert!(forms.contains(&"a b/c\"d".to_string()));
-        assert!(forms.contains(&"a+b%2Fc%22d".to_string()));
-        assert!(forms.contains(&"a%20b%2Fc%22d".to_string()));
-        assert!(forms.contains(&"a b/c\\\"d".to_string()));
     }
 }

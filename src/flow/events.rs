@@ -2,15 +2,17 @@
 
 use crate::jobs::{Job, JobId};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 /// One step of a run. `job` is the Job as it stands after this step (already redacted), so a
-/// consumer can replace its copy by id and never reconstruct state.
+/// consumer can replace its copy by id and never reconstruct state. Shared, not copied: a Job
+/// may carry a 1 MiB body, and an event passes through channels and consumers.
 #[derive(Debug, Clone)]
 pub struct RunEvent {
     pub at: DateTime<Utc>,
     pub job_id: JobId,
     pub kind: RunEventKind,
-    pub job: Job,
+    pub job: Arc<Job>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

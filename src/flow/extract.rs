@@ -275,7 +275,7 @@ fn is_form(response: &HttpResponse) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::{StatusCode, Url};
+    use reqwest::StatusCode;
     use std::time::Duration;
 
     fn response(content_type: &str, body: &str) -> HttpResponse {
@@ -289,7 +289,6 @@ mod tests {
             body: body.as_bytes().to_vec(),
             body_bytes: body.len() as u64,
             truncated: false,
-            final_url: Url::parse("http://localhost/").unwrap(),
             redirects: vec![],
             elapsed: Duration::ZERO,
         }

@@ -34,8 +34,6 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
     pub body_bytes: u64,
     pub truncated: bool,
-    /// The URL that answered, after redirects.
-    pub final_url: Url,
     /// Each redirect followed, as `status -> location`.
     pub redirects: Vec<String>,
     pub elapsed: Duration,
@@ -334,7 +332,6 @@ async fn exchange(
             truncated: total > kept.len() as u64,
             body: kept,
             body_bytes: total,
-            final_url: url,
             redirects,
             elapsed: started.elapsed(),
         });

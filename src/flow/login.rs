@@ -307,7 +307,10 @@ impl Runner {
 
     /// Authorization code with PKCE: a loopback listener, the browser sent to the authorization
     /// endpoint, the code (once `state` matches) exchanged for tokens.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one login step, each part borrowed"
+    )]
     async fn browser_login(
         &self,
         t: &mut JobTracker,

@@ -2,18 +2,18 @@
 //! single-flight token refresh, and the events the runner streams while it works.
 
 pub mod config;
-pub mod credentials;
+pub(crate) mod credentials;
 pub mod events;
 pub mod extract;
 pub mod http;
 pub mod login;
 pub mod refresh;
-pub mod request;
-pub mod runner;
-pub mod targets;
-pub mod tls;
+pub(crate) mod request;
+pub(crate) mod runner;
+pub(crate) mod targets;
+pub(crate) mod tls;
 mod token;
-pub mod tracker;
+pub(crate) mod tracker;
 
 pub use config::{Clock, RunnerConfig};
 pub use events::*;

@@ -71,6 +71,7 @@ pub fn build(parts: &RequestParts) -> Result<PreparedRequest, String> {
         inputs: parts.inputs,
         variables: parts.variables,
         now: parts.now,
+        env: &template::process_env,
     };
     let render = |text: &str, escape: Escape, place: &str| {
         template::render(text, &ctx, escape).map_err(|e| format!("{place}: {e}"))

@@ -1,5 +1,6 @@
-//! The Runner: starts Jobs on tokio tasks and walks the refresh-then-call flow of DESIGN.md §3 —
-//! refresh when needed (single flight), save, call, one refresh and one retry on a 401.
+//! The Runner: starts Jobs on tokio tasks and walks the refresh-then-call flow (see "Data flow"
+//! in docs/ARCHITECTURE.md): refresh when needed (single flight), save, call, one refresh and
+//! one retry on a 401.
 
 use super::config::RunnerConfig;
 use super::credentials::{self, AppliedAuth};
@@ -55,6 +56,13 @@ impl From<HttpError> for Failure {
             other => Failure::Failed(other.to_string()),
         }
     }
+}
+
+/// A business request ready to go: the resolved Credential, what it applies, the request.
+pub(super) struct Prepared {
+    credential: Option<crate::workspace::Credential>,
+    auth: AppliedAuth,
+    request: http::PreparedRequest,
 }
 
 /// Runs Payloads against a shared workspace. Cheap to clone; clones share clients and locks.
@@ -258,34 +266,10 @@ impl Runner {
         t.job.inputs = inputs.clone();
 
         let credential_id = payload.credential.clone();
-        // Render once before anything goes out (a token request included): a placeholder with
-        // no value stops the run here, naming it.
-        {
-            let resolved = match &credential_id {
-                Some(id) => match ws.credential(id) {
-                    Some(c) => Some(
-                        template::resolve_credential(c)
-                            .map_err(|e| format!("Credential {id}: {e}"))?,
-                    ),
-                    None => None,
-                },
-                None => None,
-            };
-            let auth = resolved
-                .as_ref()
-                .map(credentials::for_business)
-                .unwrap_or_default();
-            request::build(&RequestParts {
-                payload: &payload,
-                integration: &integration,
-                credential: resolved.as_ref(),
-                auth: &auth,
-                inputs: &inputs,
-                variables: &ws.variables,
-                now: self.inner.config.clock.now(),
-                default_timeout: self.inner.config.default_timeout,
-            })?;
-        }
+        // Prepared before anything goes out (a token request included): a placeholder with no
+        // value stops the run here, naming it. Prepared again only after a refresh changed the
+        // Credential.
+        let mut prepared = Some(self.prepare(t, &payload, &integration, &inputs, &ws)?);
         let mut refreshed = false;
         if let Some(id) = &credential_id {
             let credential = ws.credential(id).ok_or_else(|| {
@@ -304,6 +288,8 @@ impl Runner {
                         ),
                         None => "the access token needs a refresh".to_string(),
                     });
+                    // Whoever refreshed (this run or another), the Credential may have changed.
+                    prepared = None;
                     refreshed = self
                         .refresh_for(t, id, RefreshReason::Expiring, cancel, sink)
                         .await?;
@@ -317,41 +303,20 @@ impl Runner {
             if cancel.is_cancelled() {
                 return Err(Failure::Cancelled);
             }
-            // Read again: a refresh (ours or another run's) may have written the Credential.
-            let ws = self.inner.store.snapshot();
-            let credential = match &credential_id {
-                Some(id) => {
-                    let c = ws.credential(id).ok_or_else(|| {
-                        format!("the Payload's Credential {id:?} is not in the workspace")
-                    })?;
-                    let resolved = template::resolve_credential(c)
-                        .map_err(|e| format!("Credential {id}: {e}"))?;
-                    add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
-                    Some(resolved)
+            let ready = match prepared.take() {
+                Some(ready) => ready,
+                // Read again: a refresh (ours or another run's) may have written the Credential.
+                None => {
+                    let ws = self.inner.store.snapshot();
+                    self.prepare(t, &payload, &integration, &inputs, &ws)?
                 }
-                None => None,
             };
-            let auth = credential
-                .as_ref()
-                .map(credentials::for_business)
-                .unwrap_or_default();
-            add_secrets(&t.redactor, &auth.secrets);
-            if let Some(CredentialAuth::BearerToken(b)) = credential.as_ref().map(|c| &c.auth) {
+            if let Some(CredentialAuth::BearerToken(b)) = ready.credential.as_ref().map(|c| &c.auth)
+            {
                 t.job.token_fingerprint = Some(crate::jobs::token_fingerprint(&b.access_token));
             }
-            let response = self
-                .send(
-                    t,
-                    &payload,
-                    &integration,
-                    credential.as_ref(),
-                    &auth,
-                    &inputs,
-                    &ws,
-                    cancel,
-                )
-                .await?;
-            let bearer_token = credential.as_ref().and_then(|c| match &c.auth {
+            let response = self.send_prepared(t, &integration, &ready, cancel).await?;
+            let bearer_token = ready.credential.as_ref().and_then(|c| match &c.auth {
                 CredentialAuth::BearerToken(b) => Some(b.access_token.clone()),
                 _ => None,
             });
@@ -380,8 +345,56 @@ impl Runner {
         }
     }
 
+    /// The Payload's Credential resolved (its `{{env.NAME}}` fields filled in), the
+    /// authentication it applies, and the request rendered from `ws`; the Credential's secrets
+    /// are told to the Job's redactor.
+    fn prepare(
+        &self,
+        t: &mut JobTracker,
+        payload: &Payload,
+        integration: &crate::workspace::Integration,
+        inputs: &[(String, String)],
+        ws: &Workspace,
+    ) -> Result<Prepared, Failure> {
+        let credential = match &payload.credential {
+            Some(id) => {
+                let c = ws.credential(id).ok_or_else(|| {
+                    format!("the Payload's Credential {id:?} is not in the workspace")
+                })?;
+                let resolved =
+                    template::resolve_credential(c).map_err(|e| format!("Credential {id}: {e}"))?;
+                add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
+                Some(resolved)
+            }
+            None => None,
+        };
+        let auth = credential
+            .as_ref()
+            .map(credentials::for_business)
+            .unwrap_or_default();
+        add_secrets(&t.redactor, &auth.secrets);
+        let request = request::build(&RequestParts {
+            payload,
+            integration,
+            credential: credential.as_ref(),
+            auth: &auth,
+            inputs,
+            variables: &ws.variables,
+            now: self.inner.config.clock.now(),
+            default_timeout: self.inner.config.default_timeout,
+        })?;
+        Ok(Prepared {
+            credential,
+            auth,
+            request,
+        })
+    }
+
     /// Builds, records and sends one request; its response is recorded in the Job.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the parts of one request, each borrowed"
+    )]
     pub(super) async fn send(
         &self,
         t: &mut JobTracker,
@@ -393,7 +406,7 @@ impl Runner {
         ws: &Workspace,
         cancel: &CancellationToken,
     ) -> Result<HttpResponse, Failure> {
-        let prepared = request::build(&RequestParts {
+        let request = request::build(&RequestParts {
             payload,
             integration,
             credential,
@@ -403,6 +416,30 @@ impl Runner {
             now: self.inner.config.clock.now(),
             default_timeout: self.inner.config.default_timeout,
         })?;
+        self.send_request(t, integration, auth, &request, cancel)
+            .await
+    }
+
+    /// Records and sends a prepared request; its response is recorded in the Job.
+    async fn send_prepared(
+        &self,
+        t: &mut JobTracker,
+        integration: &crate::workspace::Integration,
+        ready: &Prepared,
+        cancel: &CancellationToken,
+    ) -> Result<HttpResponse, Failure> {
+        self.send_request(t, integration, &ready.auth, &ready.request, cancel)
+            .await
+    }
+
+    async fn send_request(
+        &self,
+        t: &mut JobTracker,
+        integration: &crate::workspace::Integration,
+        auth: &AppliedAuth,
+        prepared: &http::PreparedRequest,
+        cancel: &CancellationToken,
+    ) -> Result<HttpResponse, Failure> {
         let client = self
             .inner
             .http
@@ -410,10 +447,10 @@ impl Runner {
         for note in super::tls::notes(&integration.tls, auth.certificate.as_ref()) {
             t.step(note);
         }
-        t.job.request = Some(request::record(&prepared));
+        t.job.request = Some(request::record(prepared));
         t.step(format!("sending {} {}", prepared.method, prepared.url));
         t.emit(RunEventKind::RequestSent);
-        let result = http::send(&client, &prepared, self.inner.config.body_cap, cancel).await;
+        let result = http::send(&client, prepared, self.inner.config.body_cap, cancel).await;
         let response = result.map_err(|e| self.inner.http.explain(e))?;
         self.record_response(t, &response);
         t.emit(RunEventKind::ResponseReceived {

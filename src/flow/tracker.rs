@@ -118,7 +118,7 @@ impl JobTracker {
             at: self.clock.now(),
             job_id: self.job.id.clone(),
             kind,
-            job: self.redacted(),
+            job: Arc::new(self.redacted()),
         });
     }
 
@@ -161,7 +161,7 @@ impl JobTracker {
             None => self.step(status.label()),
         }
         self.job.error = error;
-        let job = self.redacted();
+        let job = Arc::new(self.redacted());
         if let Err(e) = jobs.record(&job) {
             tracing::warn!(job = %job.id, error = %e, "could not write the Job to the Jobs file");
         }
@@ -172,6 +172,6 @@ impl JobTracker {
             kind: RunEventKind::Finished,
             job: job.clone(),
         });
-        job
+        Arc::unwrap_or_clone(job)
     }
 }

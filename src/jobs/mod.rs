@@ -1,8 +1,8 @@
 //! Jobs: the record of each run, secret redaction, and the bounded history file beside the workspace.
 
-pub mod id;
+pub(crate) mod id;
 pub mod record;
-pub mod redact;
+pub(crate) mod redact;
 pub mod render;
 pub mod store;
 

@@ -43,21 +43,6 @@ pub fn trigger_label(trigger: &Trigger) -> String {
     }
 }
 
-/// One line: `20261128-133745-a1b2c3 list-contacts succeeded 200 OK in 120 ms`.
-pub fn job_summary(job: &Job) -> String {
-    let mut line = format!("{} {} {}", job.id, job.payload, job.status.label());
-    if let Some(response) = &job.response {
-        let _ = write!(line, " {}", format_http_status(response.status));
-    }
-    if let Some(ms) = job.duration_ms {
-        let _ = write!(line, " in {}", format_duration(ms));
-    }
-    if let Some(error) = &job.error {
-        let _ = write!(line, ": {}", printable(error));
-    }
-    line
-}
-
 /// The Jobs list: a header and one row per Job, columns aligned.
 pub fn job_table(jobs: &[Job]) -> String {
     let header = [

@@ -184,10 +184,22 @@ pub fn refusal_hint(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn owner() -> crate::workspace::Credential {
+        crate::workspace::Credential {
+            id: "c".into(),
+            name: "C".into(),
+            integration: "i".into(),
+            description: String::new(),
+            auth: crate::workspace::CredentialAuth::BearerToken(
+                crate::workspace::BearerToken::empty("t"),
+            ),
+        }
+    }
     use crate::workspace::edit::token_payload;
 
     fn bearer(refresh: &str) -> BearerToken {
-        let mut b = crate::tui::edits::empty_bearer("t");
+        let mut b = crate::workspace::BearerToken::empty("t");
         b.refresh_token = refresh.into();
         b
     }
@@ -196,7 +208,7 @@ mod tests {
     fn each_grant_shapes_the_token_request() {
         for grant in Grant::ALL {
             let mut b = bearer("");
-            let mut p = token_payload("t", "C", "i", "c");
+            let mut p = token_payload("t", &owner());
             grant.shape(&mut b, &mut p, "read");
             assert_eq!(grant_type_of(&p), Some(grant.token_grant_type()));
             assert_eq!(
@@ -215,7 +227,7 @@ mod tests {
 
     #[test]
     fn a_blank_refresh_token_says_what_to_do() {
-        let p = token_payload("t", "C", "i", "c");
+        let p = token_payload("t", &owner());
         let why = blank_refresh_token("c", &p, &bearer("  ")).unwrap();
         assert!(why.contains("nothing was sent"), "{why}");
         assert!(why.contains("paste a refresh token"), "{why}");
@@ -228,7 +240,7 @@ mod tests {
 
     #[test]
     fn refusals_name_the_grant_and_the_client_auth_to_try() {
-        let mut p = token_payload("t", "C", "i", "c");
+        let mut p = token_payload("t", &owner());
         let b = bearer("r");
         let hint = refusal_hint("c", &p, &b, Some("invalid_grant")).unwrap();
         assert!(hint.contains("refresh_token grant was refused"), "{hint}");

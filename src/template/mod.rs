@@ -1,7 +1,8 @@
 //! Templates: `{{credential.*}}`, `{{input.*}}`, `{{var.*}}`, `{{env.*}}` and `{{now}}` in
 //! endpoints, headers, parameters and bodies, each value escaped for where it lands.
 
-use crate::workspace::{Credential, CredentialAuth, Variable};
+use crate::workspace::fields::{all_field_names, is_credential_field};
+use crate::workspace::{Credential, Variable};
 use chrono::{DateTime, SecondsFormat, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -58,28 +59,35 @@ pub enum TemplateError {
     LineBreak(String),
 }
 
-/// The Credential fields a template may read.
-pub const CREDENTIAL_FIELDS: &[&str] = &[
-    "client_id",
-    "client_secret",
-    "access_token",
-    "refresh_token",
-    "username",
-    "password",
-    "header",
-    "name",
-    "value",
-    "cert_path",
-    "key_path",
-];
+/// Where `{{env.NAME}}` values come from: [`process_env`] in the program; tests pass their own,
+/// so none has to change the process environment.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The process environment, as `{{env.NAME}}` reads it.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
 
 /// What placeholders are filled from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub credential: Option<&'a Credential>,
     pub inputs: &'a [(String, String)],
     pub variables: &'a [Variable],
     pub now: DateTime<Utc>,
+    pub env: Env<'a>,
+}
+
+impl std::fmt::Debug for Context<'_> {
+    // Values only: a Credential's secrets never reach a debug print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("credential", &self.credential.map(|c| c.id.as_str()))
+            .field("inputs", &self.inputs.len())
+            .field("variables", &self.variables.len())
+            .field("now", &self.now)
+            .finish()
+    }
 }
 
 /// A piece of a template: literal text or a placeholder.
@@ -135,12 +143,12 @@ fn parse_placeholder(inner: &str) -> Result<Placeholder, TemplateError> {
     let name = name.to_string();
     match scope {
         "credential" => {
-            if CREDENTIAL_FIELDS.contains(&name.as_str()) {
+            if is_credential_field(&name) {
                 Ok(Placeholder::Credential(name))
             } else {
                 Err(TemplateError::UnknownCredentialField {
                     field: name,
-                    known: CREDENTIAL_FIELDS.join(", "),
+                    known: all_field_names().join(", "),
                 })
             }
         }
@@ -182,7 +190,7 @@ fn lookup(placeholder: &Placeholder, ctx: &Context) -> Result<String, TemplateEr
     let missing = || TemplateError::Missing(placeholder.to_string());
     match placeholder {
         Placeholder::Now => Ok(ctx.now.to_rfc3339_opts(SecondsFormat::Secs, true)),
-        Placeholder::Env(name) => env_value(name),
+        Placeholder::Env(name) => env_value(ctx.env, name),
         Placeholder::Input(name) => ctx
             .inputs
             .iter()
@@ -198,38 +206,23 @@ fn lookup(placeholder: &Placeholder, ctx: &Context) -> Result<String, TemplateEr
         Placeholder::Credential(field) => {
             let credential = ctx.credential.ok_or_else(missing)?;
             let raw = credential_field(credential, field).ok_or_else(missing)?;
-            resolve_env_references(raw)
+            resolve_env_references(raw, ctx.env)
         }
     }
 }
 
-fn env_value(name: &str) -> Result<String, TemplateError> {
-    std::env::var(name).map_err(|_| TemplateError::EnvNotSet(name.to_string()))
+fn env_value(env: Env, name: &str) -> Result<String, TemplateError> {
+    env(name).ok_or_else(|| TemplateError::EnvNotSet(name.to_string()))
 }
 
 /// The raw (unrendered) value of a Credential field by its template name, if the type has it.
 pub fn credential_field<'c>(credential: &'c Credential, field: &str) -> Option<&'c str> {
-    let value = match (&credential.auth, field) {
-        (CredentialAuth::BearerToken(b), "client_id") => &b.client_id,
-        (CredentialAuth::BearerToken(b), "client_secret") => &b.client_secret,
-        (CredentialAuth::BearerToken(b), "access_token") => &b.access_token,
-        (CredentialAuth::BearerToken(b), "refresh_token") => &b.refresh_token,
-        (CredentialAuth::Basic(b), "username") => &b.username,
-        (CredentialAuth::Basic(b), "password") => &b.password,
-        (CredentialAuth::ApiKey(k), "header") => &k.header,
-        (CredentialAuth::ApiKey(k), "value") => &k.value,
-        (CredentialAuth::Custom(c), "name") => &c.name,
-        (CredentialAuth::Custom(c), "value") => &c.value,
-        (CredentialAuth::Certificate(c), "cert_path") => &c.cert_path,
-        (CredentialAuth::Certificate(c), "key_path") => &c.key_path,
-        _ => return None,
-    };
-    Some(value.as_str())
+    credential.auth.field(field)
 }
 
 /// A Credential field may be `{{env.NAME}}` (or contain such references) so that secrets stay out
 /// of the file; only env references are allowed there.
-fn resolve_env_references(raw: &str) -> Result<String, TemplateError> {
+fn resolve_env_references(raw: &str, env: Env) -> Result<String, TemplateError> {
     if !raw.contains("{{") {
         return Ok(raw.to_string());
     }
@@ -237,7 +230,7 @@ fn resolve_env_references(raw: &str) -> Result<String, TemplateError> {
     for segment in parse(raw)? {
         match segment {
             Segment::Text(t) => out.push_str(t),
-            Segment::Placeholder(Placeholder::Env(name)) => out.push_str(&env_value(&name)?),
+            Segment::Placeholder(Placeholder::Env(name)) => out.push_str(&env_value(env, &name)?),
             Segment::Placeholder(other) => {
                 return Err(TemplateError::UnknownForm(format!(
                     "{} (a Credential field may only refer to env.NAME)",
@@ -257,23 +250,20 @@ pub fn is_reference(value: &str) -> bool {
     value.contains("{{")
 }
 
-/// A copy of `credential` with every `{{env.NAME}}` reference replaced by its value.
+/// A copy of `credential` with every `{{env.NAME}}` reference replaced by its value from the
+/// process environment.
 pub fn resolve_credential(credential: &Credential) -> Result<Credential, TemplateError> {
+    resolve_credential_in(credential, &process_env)
+}
+
+/// A copy of `credential` with every `{{env.NAME}}` reference replaced by its value in `env`.
+pub fn resolve_credential_in(
+    credential: &Credential,
+    env: Env,
+) -> Result<Credential, TemplateError> {
     let mut resolved = credential.clone();
-    let fields: Vec<&mut String> = match &mut resolved.auth {
-        CredentialAuth::BearerToken(b) => vec![
-            &mut b.client_id,
-            &mut b.client_secret,
-            &mut b.access_token,
-            &mut b.refresh_token,
-        ],
-        CredentialAuth::Basic(b) => vec![&mut b.username, &mut b.password],
-        CredentialAuth::ApiKey(k) => vec![&mut k.header, &mut k.value],
-        CredentialAuth::Custom(c) => vec![&mut c.name, &mut c.value],
-        CredentialAuth::Certificate(c) => vec![&mut c.cert_path, &mut c.key_path],
-    };
-    for field in fields {
-        *field = resolve_env_references(field)?;
+    for (_, field) in resolved.auth.fields_mut() {
+        *field = resolve_env_references(field, env)?;
     }
     Ok(resolved)
 }

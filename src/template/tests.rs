@@ -1,6 +1,11 @@
 use super::*;
-use crate::workspace::{ApiKey, BearerToken};
+use crate::workspace::{ApiKey, BearerToken, CredentialAuth};
 use chrono::TimeZone;
+
+/// The environment the tests see: one variable set, whatever the process has.
+fn test_env(name: &str) -> Option<String> {
+    (name == "PAYLOADS_TEMPLATE_TEST_SECRET").then(|| "from-env".to_string())
+}
 
 fn bearer(secret: &str) -> Credential {
     Credential {
@@ -34,6 +39,7 @@ fn with_ctx<R>(credential: Option<&Credential>, f: impl FnOnce(&Context) -> R) -
         inputs: &inputs,
         variables: &variables,
         now: Utc.with_ymd_and_hms(2026, 11, 28, 13, 0, 0).unwrap(),
+        env: &test_env,
     };
     f(&ctx)
 }
@@ -74,6 +80,7 @@ fn header_values_refuse_line_breaks() {
         inputs: &inputs,
         variables: &[],
         now: Utc::now(),
+        env: &test_env,
     };
     assert_eq!(
         render("v={{input.x}}", &ctx, Escape::Header).unwrap_err(),
@@ -155,10 +162,8 @@ fn syntax_and_form_errors() {
 
 #[test]
 fn credential_fields_resolve_env_references() {
-    // Unique names: tests in this binary share the process environment.
-    unsafe { std::env::set_var("PAYLOADS_TEMPLATE_TEST_SECRET", "from-env") };
     let cred = bearer("{{env.PAYLOADS_TEMPLATE_TEST_SECRET}}");
-    let resolved = resolve_credential(&cred).unwrap();
+    let resolved = resolve_credential_in(&cred, &test_env).unwrap();
     assert_eq!(
         credential_field(&resolved, "client_secret"),
         Some("from-env")
@@ -170,7 +175,7 @@ fn credential_fields_resolve_env_references() {
     assert_eq!(out, "from-env");
 
     let unset = bearer("{{env.PAYLOADS_TEMPLATE_TEST_UNSET}}");
-    let err = resolve_credential(&unset).unwrap_err();
+    let err = resolve_credential_in(&unset, &test_env).unwrap_err();
     assert_eq!(
         err.to_string(),
         "environment variable PAYLOADS_TEMPLATE_TEST_UNSET is not set (needed by {{env.PAYLOADS_TEMPLATE_TEST_UNSET}})"

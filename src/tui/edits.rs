@@ -1,7 +1,7 @@
 //! Typed workspace edits the TUI commits: each is applied to the App's copy at once and to the
 //! store off the UI thread, so both sides apply exactly the same change.
 
-use crate::workspace::{BearerToken, Credential, CredentialAuth, EditError, Payload, Workspace};
+use crate::workspace::{Credential, CredentialAuth, EditError, Payload, Workspace};
 
 /// Which record a key press is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,7 +43,10 @@ pub enum EditRefused {
 
 /// One committed change to the workspace.
 // One per committed form: their size does not matter, and unboxed they read better in tests.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per kind, short-lived; unboxed they read better"
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     /// Creates (`original` None) or replaces the Integration with id `original`.
@@ -220,35 +223,11 @@ pub fn slug(name: &str) -> String {
     crate::workspace::validate::to_id(name)
 }
 
-/// The Token Payload created with a Bearer Token Credential: a standard OAuth 2 refresh request.
-pub fn standard_token_payload(id: &str, credential: &Credential) -> Payload {
-    crate::workspace::edit::token_payload(
-        id,
-        &credential.name,
-        &credential.integration,
-        &credential.id,
-    )
-}
-
-/// A Bearer Token Credential with no tokens yet, pointing at `token_payload`.
-pub fn empty_bearer(token_payload: &str) -> BearerToken {
-    BearerToken {
-        client_id: String::new(),
-        client_secret: String::new(),
-        access_token: String::new(),
-        refresh_token: String::new(),
-        access_token_duration_minutes: crate::workspace::default_token_minutes(),
-        obtained_at: None,
-        expires_at: None,
-        token_payload: token_payload.into(),
-        login: None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::{CredentialAuth, Integration, PayloadKind};
+    use crate::workspace::edit::token_payload;
+    use crate::workspace::{BearerToken, CredentialAuth, Integration, PayloadKind};
 
     fn integration(id: &str) -> Integration {
         Integration {
@@ -270,12 +249,11 @@ mod tests {
             name: "OAuth".into(),
             integration: "api".into(),
             description: String::new(),
-            auth: CredentialAuth::BearerToken(empty_bearer("oauth-token")),
+            auth: CredentialAuth::BearerToken(BearerToken::empty("oauth-token")),
         };
-        ws.payloads
-            .push(standard_token_payload("oauth-token", &credential));
+        ws.payloads.push(token_payload("oauth-token", &credential));
         ws.credentials.push(credential);
-        let mut call = standard_token_payload("call", &ws.credentials[0]);
+        let mut call = token_payload("call", &ws.credentials[0]);
         call.kind = PayloadKind::Callout;
         ws.payloads.push(call);
         ws

@@ -65,7 +65,10 @@ pub enum EditorTarget {
 }
 
 // Actions are few (one per key press at most) and short-lived.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per kind, short-lived; unboxed they read better"
+)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Save(Edit),

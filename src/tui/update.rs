@@ -102,22 +102,28 @@ impl App {
     }
 
     fn on_run_event(&mut self, event: RunEvent) {
-        let job = event.job;
+        // The event is usually the Job's only holder by now: it moves in without a copy.
+        let job = std::sync::Arc::unwrap_or_clone(event.job);
         let user_started = matches!(
             job.trigger,
             Trigger::Tui | Trigger::ManualRefresh | Trigger::Login
         );
-        match self.jobs.iter_mut().find(|j| j.id == job.id) {
-            Some(slot) => *slot = job.clone(),
+        let at = match self.jobs.iter().position(|j| j.id == job.id) {
+            Some(at) => {
+                self.jobs[at] = job;
+                at
+            }
             None => {
                 if self.select_next_job && user_started {
                     self.select_next_job = false;
                     self.note_follows = Some(job.id.clone());
-                    self.select(Pane::Jobs, job.id.clone());
+                    self.select(Pane::Jobs, job.id.to_string());
                 }
-                self.jobs.insert(0, job.clone());
+                self.jobs.insert(0, job);
+                0
             }
-        }
+        };
+        let job = &self.jobs[at];
         if event.kind == RunEventKind::Finished && self.note_follows.as_deref() == Some(&job.id) {
             self.note_follows = None;
             self.note = Some(match job.status {

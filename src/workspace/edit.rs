@@ -72,25 +72,15 @@ impl Workspace {
         }
         self.check_new_id(id)?;
         let payload_id = self.unique_id(&format!("{id}-token"));
-        self.credentials.push(Credential {
+        let credential = Credential {
             id: id.into(),
             name: name.to_string(),
             integration: integration_id.into(),
             description: String::new(),
-            auth: CredentialAuth::BearerToken(BearerToken {
-                client_id: String::new(),
-                client_secret: String::new(),
-                access_token: String::new(),
-                refresh_token: String::new(),
-                access_token_duration_minutes: default_token_minutes(),
-                obtained_at: None,
-                expires_at: None,
-                token_payload: payload_id.as_str().into(),
-                login: None,
-            }),
-        });
-        self.payloads
-            .push(token_payload(&payload_id, name, integration_id, id));
+            auth: CredentialAuth::BearerToken(BearerToken::empty(payload_id.as_str())),
+        };
+        self.payloads.push(token_payload(&payload_id, &credential));
+        self.credentials.push(credential);
         Ok((id.to_string(), payload_id))
     }
 
@@ -231,13 +221,31 @@ impl Workspace {
     }
 }
 
-/// The Credential Payload of a new Bearer Token Credential: a standard OAuth 2 refresh request.
-pub fn token_payload(
-    id: &str,
-    credential_name: &str,
-    integration: &str,
-    credential: &str,
-) -> Payload {
+impl BearerToken {
+    /// A Bearer Token with no client and no tokens yet, whose tokens `token_payload` requests.
+    /// With [`token_payload`], the one way a Bearer Token Credential is made (the TUI's form,
+    /// [`Workspace::add_bearer_credential`], the tests).
+    pub fn empty(token_payload: impl Into<PayloadId>) -> BearerToken {
+        BearerToken {
+            client_id: String::new(),
+            client_secret: String::new(),
+            access_token: String::new(),
+            refresh_token: String::new(),
+            access_token_duration_minutes: default_token_minutes(),
+            obtained_at: None,
+            expires_at: None,
+            token_payload: token_payload.into(),
+            login: None,
+        }
+    }
+}
+
+/// The Credential Payload `id` of a new Bearer Token `credential`: a standard OAuth 2 refresh
+/// request, linked to the Credential.
+pub fn token_payload(id: &str, credential: &Credential) -> Payload {
+    let credential_name = &credential.name;
+    let integration = credential.integration.as_str();
+    let credential = credential.id.as_str();
     let field = |name: &str, value: &str| KeyValue::new(name, value);
     let json = |name: &str| ResponseValue {
         name: name.to_string(),

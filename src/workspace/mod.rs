@@ -1,7 +1,8 @@
 //! The workspace: model types, loading with `path:line:col` diagnostics, validation, atomic saves.
 
-pub mod diagnostics;
+pub(crate) mod diagnostics;
 pub mod edit;
+pub(crate) mod fields;
 pub(crate) mod ids;
 pub mod journal;
 pub mod load;

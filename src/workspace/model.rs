@@ -107,6 +107,17 @@ impl CredentialAuth {
             CredentialAuth::Certificate(_) => "Certificate",
         }
     }
+
+    /// The type in a few letters, for narrow places (the Credentials pane).
+    pub fn short_name(&self) -> &'static str {
+        match self {
+            CredentialAuth::BearerToken(_) => "Bearer",
+            CredentialAuth::Basic(_) => "Basic",
+            CredentialAuth::ApiKey(_) => "API key",
+            CredentialAuth::Custom(_) => "Custom",
+            CredentialAuth::Certificate(_) => "Cert",
+        }
+    }
 }
 
 /// Token state of an OAuth-style Credential, refreshed through its Token Payload.
@@ -314,7 +325,6 @@ impl PayloadKind {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[allow(clippy::upper_case_acronyms)]
 pub enum Method {
     GET,
     POST,

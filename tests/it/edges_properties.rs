@@ -85,6 +85,7 @@ proptest! {
             inputs: &inputs,
             variables: &variables,
             now: chrono::Utc::now(),
+            env: &|_| None,
         };
         for escape in [Escape::None, Escape::JsonString, Escape::PathSegment] {
             let _ = template::render(&text, &ctx, escape);
@@ -108,7 +109,6 @@ proptest! {
             body: body.clone().into_bytes(),
             body_bytes: body.len() as u64,
             truncated: false,
-            final_url: "http://127.0.0.1/".parse().unwrap(),
             redirects: vec![],
             elapsed: std::time::Duration::ZERO,
         };

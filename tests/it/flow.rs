@@ -1,4 +1,5 @@
-//! The refresh-then-call flow of DESIGN.md §3 over real HTTP on loopback (wiremock).
+//! The refresh-then-call flow (docs/ARCHITECTURE.md, "Data flow") over real HTTP on loopback
+//! (wiremock).
 
 use crate::common;
 
@@ -361,7 +362,7 @@ async fn events_stream_every_step_in_order() {
     assert!(saved_at < sent_at);
     // Every snapshot is redacted.
     for e in &events {
-        let text = serde_json::to_string(&e.job).unwrap();
+        let text = serde_json::to_string(&*e.job).unwrap();
         for secret in [CLIENT_SECRET, OLD_REFRESH, NEW_ACCESS, NEW_REFRESH] {
             assert!(!text.contains(secret), "{secret} in {:?} event", e.kind);
         }

@@ -67,3 +67,6 @@ mod oauth_login;
 mod oauth_props;
 mod oauth_sandbox;
 mod oauth_tui;
+
+// arch-core: redaction of {{env.NAME}} values and short secrets
+mod redact_env_values;

@@ -90,7 +90,7 @@ fn the_prompt_shows_code_address_and_a_qr_code_until_the_login_ends() {
         at: now(),
         job_id: job.id.clone(),
         kind: RunEventKind::Finished,
-        job,
+        job: std::sync::Arc::new(job),
     })));
     assert!(app.top_overlay().is_none());
 }

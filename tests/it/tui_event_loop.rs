@@ -42,7 +42,7 @@ impl Executor for ScriptedRunner {
                         at: now(),
                         job_id: job.id.clone(),
                         kind,
-                        job: job.clone(),
+                        job: std::sync::Arc::new(job.clone()),
                     })))
                     .unwrap();
             };

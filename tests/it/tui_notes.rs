@@ -14,7 +14,7 @@ fn event(kind: RunEventKind, job: Job) -> Message {
         at: now(),
         job_id: job.id.clone(),
         kind,
-        job,
+        job: std::sync::Arc::new(job),
     }))
 }
 

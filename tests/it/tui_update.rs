@@ -23,7 +23,7 @@ fn event(kind: RunEventKind, job: payloads::jobs::Job) -> Message {
         at: now(),
         job_id: job.id.clone(),
         kind,
-        job,
+        job: std::sync::Arc::new(job),
     }))
 }
 

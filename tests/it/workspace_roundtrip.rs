@@ -34,8 +34,13 @@ fn everything() -> Workspace {
         description: String::new(),
         auth,
     };
-    let mut token =
-        payloads::workspace::edit::token_payload("oauth-token", "OAuth", "main", "oauth");
+    let mut token = payloads::workspace::edit::token_payload(
+        "oauth-token",
+        &Credential {
+            name: "OAuth".into(),
+            ..credential("oauth", CredentialAuth::BearerToken(BearerToken::empty("")))
+        },
+    );
     token.client_auth = ClientAuth::BasicHeader;
     token.timeout_secs = Some(10);
     Workspace {

@@ -6,18 +6,37 @@ mod harvest;
 mod tests;
 mod wire;
 
+/// Every form a secret takes on the wire: one list, shared by redaction and `export curl`.
+pub(crate) use wire::encodings as wire_forms;
+
 use super::record::Job;
-use crate::workspace::model::{CredentialAuth, Workspace};
+use crate::template::{Env, process_env};
+use crate::workspace::model::{Body, CredentialAuth, KeyValue, Workspace};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use harvest::{harvest, is_auth_header};
 use wire::{encodings, form, resolve_env, with_env};
 
+/// The values of the environment variables `text` names as `{{env.NAME}}` (unset ones skipped:
+/// the run stops on them before anything is sent).
+fn env_values(text: &str, env: Env) -> Vec<String> {
+    wire::env_names(text).into_iter().filter_map(env).collect()
+}
+
+/// The names and values of key-value pairs (a header's name can hold a template too).
+fn key_value_texts(pairs: &[KeyValue]) -> impl Iterator<Item = &str> {
+    pairs
+        .iter()
+        .flat_map(|kv| [kv.name.as_str(), kv.value.as_str()])
+}
+
 /// What every secret is replaced by.
 pub const REDACTED: &str = "•••redacted•••";
 
-/// Secrets shorter than this are not redacted: replacing every `ab` in a text shreds it and hides
-/// nothing worth hiding.
+/// Values found by looking (under a well-known secret key, in an `Authorization` header) shorter
+/// than this are not redacted: replacing every `ab` in a text shreds it and hides nothing worth
+/// hiding. A secret the Redactor is told about (a Credential's secret field, an `{{env.NAME}}`
+/// value, a secret Variable) is redacted whatever its length.
 pub const MIN_SECRET_CHARS: usize = 4;
 
 /// Knows every secret value and replaces each occurrence, longest first, with [`REDACTED`].
@@ -43,52 +62,86 @@ impl Redactor {
         Redactor::default()
     }
 
-    /// Collects every secret of the workspace: client secrets, access and refresh tokens,
-    /// passwords, API key and Custom values, secret Variables, and for a field written as
-    /// `{{env.NAME}}` the environment variable's value as well.
+    /// Collects every secret of the workspace, reading `{{env.NAME}}` from the process
+    /// environment: see [`Redactor::from_workspace_in`].
     pub fn from_workspace(workspace: &Workspace) -> Redactor {
+        Redactor::from_workspace_in(workspace, &process_env)
+    }
+
+    /// Collects every secret of the workspace: each Credential's secret fields (as the field
+    /// table marks them), secret Variables, and the value of every environment variable named by
+    /// an `{{env.NAME}}` anywhere (Credential fields, Integration headers, Payload endpoints,
+    /// headers, parameters and bodies, Variables), taken from `env`.
+    pub fn from_workspace_in(workspace: &Workspace, env: Env) -> Redactor {
         let mut redactor = Redactor::new();
         let mut secrets: Vec<String> = Vec::new();
         for credential in &workspace.credentials {
+            for value in credential.auth.secret_values() {
+                secrets.extend(with_env(value, env));
+            }
+            // The user name and client id are not secret, but `user:password` in a Basic
+            // header is.
             match &credential.auth {
                 CredentialAuth::BearerToken(bearer) => {
-                    secrets.extend(with_env(&bearer.client_secret));
-                    secrets.extend(with_env(&bearer.access_token));
-                    secrets.extend(with_env(&bearer.refresh_token));
-                    // The client id is not secret, but id:secret in a Basic header is.
-                    let id = resolve_env(&bearer.client_id);
-                    let secret = resolve_env(&bearer.client_secret);
-                    if secret.chars().count() >= MIN_SECRET_CHARS {
+                    let id = resolve_env(&bearer.client_id, env);
+                    let secret = resolve_env(&bearer.client_secret, env);
+                    if !secret.is_empty() {
                         secrets.push(BASE64.encode(format!("{id}:{secret}")));
                         secrets.push(BASE64.encode(format!("{}:{}", form(&id), form(&secret))));
                     }
                 }
                 CredentialAuth::Basic(basic) => {
-                    secrets.extend(with_env(&basic.password));
-                    let user = resolve_env(&basic.username);
-                    let password = resolve_env(&basic.password);
-                    if password.chars().count() >= MIN_SECRET_CHARS {
+                    let user = resolve_env(&basic.username, env);
+                    let password = resolve_env(&basic.password, env);
+                    if !password.is_empty() {
                         secrets.push(BASE64.encode(format!("{user}:{password}")));
                     }
                 }
-                CredentialAuth::ApiKey(key) => secrets.extend(with_env(&key.value)),
-                CredentialAuth::Custom(custom) => secrets.extend(with_env(&custom.value)),
-                CredentialAuth::Certificate(_) => {}
+                _ => {}
+            }
+            for (_, value) in credential.auth.fields() {
+                secrets.extend(env_values(value, env));
             }
         }
-        for variable in workspace.variables.iter().filter(|v| v.secret) {
-            secrets.extend(with_env(&variable.value));
+        for variable in &workspace.variables {
+            if variable.secret {
+                secrets.extend(with_env(&variable.value, env));
+            } else {
+                secrets.extend(env_values(&variable.value, env));
+            }
+        }
+        for integration in &workspace.integrations {
+            for text in key_value_texts(&integration.headers) {
+                secrets.extend(env_values(text, env));
+            }
+        }
+        for payload in &workspace.payloads {
+            let mut texts = vec![payload.endpoint.as_str()];
+            texts.extend(key_value_texts(&payload.headers));
+            texts.extend(key_value_texts(&payload.parameters));
+            match &payload.body {
+                Body::None => {}
+                Body::Json(text) => texts.push(text),
+                Body::Form(fields) => texts.extend(key_value_texts(fields)),
+                Body::Raw { content_type, text } => texts.extend([content_type.as_str(), text]),
+            }
+            for input in &payload.inputs {
+                texts.extend(input.default.as_deref());
+            }
+            for text in texts {
+                secrets.extend(env_values(text, env));
+            }
         }
         for secret in &secrets {
-            redactor.insert(secret);
+            redactor.insert(secret, 1);
         }
         redactor.rebuild();
         redactor
     }
 
-    /// Adds a secret (and its encoded forms). Empty and very short strings are ignored.
+    /// Adds a secret (and its encoded forms), whatever its length; an empty one is ignored.
     pub fn add(&mut self, secret: &str) {
-        if self.insert(secret) {
+        if self.insert(secret, 1) {
             self.rebuild();
         }
     }
@@ -162,7 +215,7 @@ impl Redactor {
         let mut redactor = self.clone();
         let mut found = false;
         for secret in harvest(job) {
-            found |= redactor.insert(&secret);
+            found |= redactor.insert(&secret, MIN_SECRET_CHARS);
         }
         if found {
             redactor.rebuild();
@@ -204,16 +257,16 @@ impl Redactor {
         }
     }
 
-    /// Records a secret and its wire forms; true when something new was added. Call `rebuild`
-    /// before redacting.
-    fn insert(&mut self, secret: &str) -> bool {
+    /// Records a secret of at least `min_chars` characters and its wire forms; true when
+    /// something new was added. Call `rebuild` before redacting.
+    fn insert(&mut self, secret: &str, min_chars: usize) -> bool {
         let trimmed = secret.trim();
         let mut added = false;
         if trimmed != secret {
             // A value pasted with stray spaces is usually sent trimmed.
-            added |= self.insert(trimmed);
+            added |= self.insert(trimmed, min_chars);
         }
-        if secret.chars().count() < MIN_SECRET_CHARS {
+        if secret.is_empty() || secret.chars().count() < min_chars {
             return added;
         }
         for form in encodings(secret) {

@@ -128,12 +128,14 @@ fn encoded_forms_are_redacted() {
 }
 
 #[test]
-fn short_and_empty_secrets_are_ignored_and_longest_wins() {
+fn empty_secrets_are_ignored_short_ones_redacted_and_longest_wins() {
     let mut redactor = Redactor::new();
     redactor.add("");
-    redactor.add("abc");
     assert!(redactor.is_empty());
-    assert_eq!(redactor.redact("abc abcabc"), "abc abcabc");
+    // A secret the Redactor is told about is redacted however short.
+    redactor.add("ab");
+    assert_eq!(redactor.redact("x=ab;"), format!("x={REDACTED};"));
+    let mut redactor = Redactor::new();
     redactor.add("tok1");
     redactor.add("tok1-longer");
     assert_eq!(
@@ -152,10 +154,55 @@ fn short_and_empty_secrets_are_ignored_and_longest_wins() {
 }
 
 #[test]
+fn short_credential_secrets_are_redacted_but_short_harvested_values_are_not() {
+    let ws = Workspace {
+        credentials: vec![credential("oauth", bearer("s3", "A1", "Q"))],
+        ..Workspace::default()
+    };
+    let redactor = Redactor::from_workspace_in(&ws, &|_| None);
+    assert_eq!(
+        redactor.redact("secret=s3 token=A1 refresh=Q"),
+        format!("secret={REDACTED} token={REDACTED} refresh={REDACTED}")
+    );
+    // A value found only by looking (a JSON `token` key) must be long enough to be worth it.
+    let mut job = job_with("", r#"{"token": "xy"}"#);
+    Redactor::new().redact_job(&mut job);
+    assert_eq!(job.response.unwrap().body, r#"{"token": "xy"}"#);
+}
+
+#[test]
+fn env_values_anywhere_in_the_workspace_are_secrets() {
+    let owner = credential("oauth", bearer("", "", ""));
+    let mut payload = crate::workspace::edit::token_payload("p", &owner);
+    payload.headers = vec![KeyValue::new("x-trace", "{{env.TRACE}}")];
+    payload.parameters = vec![KeyValue::new("sig", "a{{ env.SIG }}")];
+    payload.body = Body::Json(r#"{"n": "{{env.BODY}}"}"#.into());
+    let ws = Workspace {
+        payloads: vec![payload],
+        ..Workspace::default()
+    };
+    let env = |name: &str| match name {
+        "TRACE" => Some("trace-value".to_string()),
+        "SIG" => Some("sig/value".to_string()),
+        "BODY" => Some("b\"q".to_string()),
+        _ => None,
+    };
+    let redactor = Redactor::from_workspace_in(&ws, &env);
+    assert_eq!(redactor.redact("trace-value"), REDACTED);
+    assert_eq!(
+        redactor.redact("?sig=asig%2Fvalue"),
+        format!("?sig=a{REDACTED}")
+    );
+    assert_eq!(
+        redactor.redact(r#"{"n": "b\"q"}"#),
+        format!(r#"{{"n": "{REDACTED}"}}"#)
+    );
+}
+
+#[test]
 fn env_fields_redact_the_environment_value() {
     let name = "PAYLOADS_REDACT_TEST_SECRET_7731";
-    // SAFETY: the name is unique to this test; no other code reads or writes it.
-    unsafe { std::env::set_var(name, "from-the-env-42") };
+    let env = |n: &str| (n == name).then(|| "from-the-env-42".to_string());
     let ws = Workspace {
         credentials: vec![credential(
             "oauth",
@@ -163,7 +210,7 @@ fn env_fields_redact_the_environment_value() {
         )],
         ..Workspace::default()
     };
-    let redactor = Redactor::from_workspace(&ws);
+    let redactor = Redactor::from_workspace_in(&ws, &env);
     assert_eq!(
         redactor.redact("s=from-the-env-42"),
         format!("s={REDACTED}")

@@ -1,6 +1,7 @@
 //! The forms a secret takes on the wire (form- and percent-encoded, JSON-escaped) and the
 //! values behind `{{env.NAME}}` fields.
 
+use crate::template::Env;
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// The characters `url` percent-encodes in a path segment.
@@ -31,7 +32,7 @@ pub(super) fn form(text: &str) -> String {
 
 /// The forms a secret takes on the wire: as-is, form-encoded, percent-encoded (query, path
 /// segment, everything), JSON-escaped (plain, with `\/`, and ASCII-only `\uXXXX`).
-pub(super) fn encodings(secret: &str) -> Vec<String> {
+pub(crate) fn encodings(secret: &str) -> Vec<String> {
     let every = utf8_percent_encode(secret, NON_ALPHANUMERIC).to_string();
     let mut forms = vec![
         secret.to_string(),
@@ -83,8 +84,9 @@ fn lower_hex_escapes(encoded: &str) -> String {
     out
 }
 
-/// The names inside `{{env.NAME}}` placeholders of `text`.
-fn env_names(text: &str) -> Vec<&str> {
+/// The names inside `{{env.NAME}}` placeholders of `text`, read leniently (a text whose
+/// template does not parse still names its variables here, so their values are still redacted).
+pub(super) fn env_names(text: &str) -> Vec<&str> {
     let mut names = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find("{{") {
@@ -101,7 +103,7 @@ fn env_names(text: &str) -> Vec<&str> {
 }
 
 /// `text` with each `{{env.NAME}}` replaced by the variable's value (unset ones left as written).
-pub(super) fn resolve_env(text: &str) -> String {
+pub(super) fn resolve_env(text: &str, env: Env) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(open) = rest.find("{{") {
@@ -111,10 +113,7 @@ pub(super) fn resolve_env(text: &str) -> String {
         };
         let inner = after[..close].trim();
         out.push_str(&rest[..open]);
-        match inner
-            .strip_prefix("env.")
-            .and_then(|name| std::env::var(name.trim()).ok())
-        {
+        match inner.strip_prefix("env.").and_then(|name| env(name.trim())) {
             Some(value) => out.push_str(&value),
             None => out.push_str(&rest[open..open + 2 + close + 2]),
         }
@@ -127,17 +126,17 @@ pub(super) fn resolve_env(text: &str) -> String {
 /// A secret field's values worth redacting: as written (unless it is a reference, which names a
 /// variable and is no secret: messages quote it), each environment variable it names, and the
 /// field with those variables filled in.
-pub(super) fn with_env(field: &str) -> Vec<String> {
+pub(super) fn with_env(field: &str, env: Env) -> Vec<String> {
     let mut values = Vec::new();
     if env_names(field).is_empty() {
         values.push(field.to_string());
     }
     for name in env_names(field) {
-        if let Ok(value) = std::env::var(name) {
+        if let Some(value) = env(name) {
             values.push(value);
         }
     }
-    let resolved = resolve_env(field);
+    let resolved = resolve_env(field, env);
     if resolved != field {
         values.push(resolved);
     }

@@ -4,6 +4,7 @@
 use super::{Field, Form, FormPurpose, validate};
 use crate::oauth::grant::Grant;
 use crate::tui::edits::{self, Edit, KeptTokenFields};
+use crate::workspace::fields::CredentialFields;
 use crate::workspace::{
     ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CredentialId,
     CustomAuth, PayloadId, PayloadKind, Placement, Workspace,
@@ -19,13 +20,23 @@ const TYPES: [&str; 5] = ["Bearer Token", "Basic", "API Key", "Custom", "Certifi
 pub const NEW_TOKEN_PAYLOAD: &str = "(create a standard one)";
 const NEW_TOKEN: &[&str] = &[NEW_TOKEN_PAYLOAD];
 
+/// The form field `key` for the field `name` of the Credential type `T`: its label and whether
+/// it is masked come from the type's field table. A name the table lacks is masked (fail safe).
+fn table_field<T: CredentialFields>(key: &'static str, name: &str, value: &str) -> Field {
+    match T::FIELDS.iter().find(|f| f.name == name) {
+        Some(spec) if !spec.secret => Field::line(key, spec.label, value),
+        Some(spec) => Field::secret(key, spec.label, value),
+        None => Field::secret(key, name, value),
+    }
+}
+
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Credential {
         id: CredentialId::default(),
         name: String::new(),
         integration: integration.into(),
         description: String::new(),
-        auth: CredentialAuth::BearerToken(edits::empty_bearer("")),
+        auth: CredentialAuth::BearerToken(BearerToken::empty("")),
     };
     build(ws, "New Credential", None, &blank)
 }
@@ -66,7 +77,7 @@ fn build(
         .hint("lowercase letters, digits, - and _; blank: made from the name");
     let bearer = match &c.auth {
         CredentialAuth::BearerToken(b) => b.clone(),
-        _ => edits::empty_bearer(""),
+        _ => BearerToken::empty(""),
     };
     let token_requests = ws
         .payloads
@@ -106,12 +117,13 @@ fn build(
         )
         .hint("how requests are authenticated; ←/→ to choose"),
         Field::line("description", "Description", &c.description),
-        Field::line("client_id", "Client Id", &bearer.client_id).shown_when("type", BEARER),
-        Field::secret("client_secret", "Client Secret", &bearer.client_secret)
+        table_field::<BearerToken>("client_id", "client_id", &bearer.client_id)
             .shown_when("type", BEARER),
-        Field::secret("access_token", "Access Token", &bearer.access_token)
+        table_field::<BearerToken>("client_secret", "client_secret", &bearer.client_secret)
             .shown_when("type", BEARER),
-        Field::secret("refresh_token", "Refresh Token", &bearer.refresh_token)
+        table_field::<BearerToken>("access_token", "access_token", &bearer.access_token)
+            .shown_when("type", BEARER),
+        table_field::<BearerToken>("refresh_token", "refresh_token", &bearer.refresh_token)
             .shown_when("type", BEARER),
         Field::line(
             "duration",
@@ -141,12 +153,12 @@ fn build(
         )
         .hint("how tokens are obtained: device code and browser log in with L; ←/→ to choose")
         .shown_when("token_payload", NEW_TOKEN),
-        Field::line("username", "Username", &basic_user).shown_when("type", BASIC),
-        Field::secret("password", "Password", &basic_password).shown_when("type", BASIC),
-        Field::line("key_header", "Header", &key_header)
+        table_field::<BasicAuth>("username", "username", &basic_user).shown_when("type", BASIC),
+        table_field::<BasicAuth>("password", "password", &basic_password).shown_when("type", BASIC),
+        table_field::<ApiKey>("key_header", "header", &key_header)
             .validated(validate::header_name)
             .shown_when("type", API_KEY),
-        Field::secret("key_value", "Value", &key_value).shown_when("type", API_KEY),
+        table_field::<ApiKey>("key_value", "value", &key_value).shown_when("type", API_KEY),
         Field::choice(
             "placement",
             "Placement",
@@ -159,16 +171,17 @@ fn build(
         )
         .hint("a header, or a query parameter")
         .shown_when("type", CUSTOM),
-        Field::line("custom_name", "Header/param", &custom_name)
+        table_field::<CustomAuth>("custom_name", "name", &custom_name)
             .validated(validate::required)
             .hint("the header name, or the query parameter name")
             .shown_when("type", CUSTOM),
-        Field::secret("custom_value", "Value", &custom_value).shown_when("type", CUSTOM),
-        Field::line("cert_path", "Certificate", &cert)
+        table_field::<CustomAuth>("custom_value", "value", &custom_value)
+            .shown_when("type", CUSTOM),
+        table_field::<CertificateAuth>("cert_path", "cert_path", &cert)
             .validated(validate::required)
             .hint("path of the client certificate (PEM)")
             .shown_when("type", CERTIFICATE),
-        Field::line("key_path", "Key", &key)
+        table_field::<CertificateAuth>("key_path", "key_path", &key)
             .validated(validate::required)
             .hint("path of the private key (PEM)")
             .shown_when("type", CERTIFICATE),
@@ -236,12 +249,12 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                     name: name.clone(),
                     integration: form.value("integration").into(),
                     description: String::new(),
-                    auth: CredentialAuth::BearerToken(edits::empty_bearer(&chosen)),
+                    auth: CredentialAuth::BearerToken(BearerToken::empty(chosen.as_str())),
                 };
-                let mut payload = edits::standard_token_payload(&chosen, &owner);
+                let mut payload = crate::workspace::edit::token_payload(&chosen, &owner);
                 let grant =
                     Grant::from_short_label(&form.value("grant")).unwrap_or(Grant::RefreshToken);
-                let mut shaped = edits::empty_bearer(&chosen);
+                let mut shaped = BearerToken::empty(chosen.as_str());
                 grant.shape(&mut shaped, &mut payload, "");
                 new_login = shaped.login;
                 token_payload = Some(payload);

@@ -20,7 +20,10 @@ pub enum FormPurpose {
 }
 
 // A form holds a handful of fields: boxing the text inputs would buy nothing.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per kind, short-lived; unboxed they read better"
+)]
 #[derive(Debug, Clone)]
 pub enum FieldInput {
     Text(TextInput),

@@ -163,14 +163,7 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
 
 /// The Credential type in a few letters, so names keep the room in narrow panes.
 fn short_type(auth: &crate::workspace::CredentialAuth) -> &'static str {
-    use crate::workspace::CredentialAuth::*;
-    match auth {
-        BearerToken(_) => "Bearer",
-        Basic(_) => "Basic",
-        ApiKey(_) => "API key",
-        Custom(_) => "Custom",
-        Certificate(_) => "Cert",
-    }
+    auth.short_name()
 }
 
 pub fn render_detail_pane(app: &App, frame: &mut Frame, area: Rect) {

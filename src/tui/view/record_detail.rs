@@ -6,9 +6,7 @@ use super::job_detail;
 use crate::tui::app::{App, Pane};
 use crate::tui::lines as syntax;
 use crate::tui::theme::Theme;
-use crate::workspace::{
-    Body, ClientAuth, Credential, CredentialAuth, Integration, Payload, Placement,
-};
+use crate::workspace::{Body, ClientAuth, Credential, CredentialAuth, Integration, Payload};
 use ratatui::text::{Line, Span};
 
 /// The label column of a field line; a long value wraps under its own start, not under the label.
@@ -135,27 +133,35 @@ fn integration(b: &mut Builder, app: &App, i: &Integration) {
     b.block(&syntax::format_key_values(&i.headers), "none");
 }
 
-/// The headers or parameters a Credential adds to a request, secrets masked.
+/// The headers or parameters a Credential adds to a request, secrets masked: read from how the
+/// runner applies it (`flow::credentials::for_business`), so no Credential type is described
+/// twice.
 pub fn generated(c: &Credential) -> Vec<String> {
-    match &c.auth {
-        CredentialAuth::BearerToken(t) => {
-            if t.access_token.is_empty() {
-                vec!["Authorization: Bearer (no token yet: the first run refreshes it)".into()]
-            } else {
-                vec![format!("Authorization: Bearer {}", mask(&t.access_token))]
+    let auth = crate::flow::credentials::for_business(c);
+    let mut lines = Vec::new();
+    for (name, value) in &auth.headers {
+        let shown = match value.split_once(' ') {
+            Some((scheme, rest)) if name.eq_ignore_ascii_case("authorization") => {
+                if rest.is_empty() {
+                    format!("{scheme} (no token yet: the first run refreshes it)")
+                } else {
+                    format!("{scheme} {}", mask(rest))
+                }
             }
-        }
-        CredentialAuth::Basic(_) => vec!["Authorization: Basic ••••••••".into()],
-        CredentialAuth::ApiKey(k) => vec![format!("{}: {}", k.header, mask(&k.value))],
-        CredentialAuth::Custom(k) => match k.placement {
-            Placement::Header => vec![format!("{}: {}", k.name, mask(&k.value))],
-            Placement::Query => vec![format!("query ?{}={}", k.name, mask(&k.value))],
-        },
-        CredentialAuth::Certificate(k) => vec![format!(
-            "TLS client certificate {} (key {})",
-            k.cert_path, k.key_path
-        )],
+            _ => mask(value),
+        };
+        lines.push(format!("{name}: {shown}"));
     }
+    for (name, value) in &auth.query {
+        lines.push(format!("query ?{name}={}", mask(value)));
+    }
+    if let Some(certificate) = &auth.certificate {
+        lines.push(format!(
+            "TLS client certificate {} (key {})",
+            certificate.cert_path, certificate.key_path
+        ));
+    }
+    lines
 }
 
 fn credential(b: &mut Builder, app: &App, c: &Credential) {
@@ -166,60 +172,42 @@ fn credential(b: &mut Builder, app: &App, c: &Credential) {
     if !c.description.is_empty() {
         b.field("Description", &c.description);
     }
-    match &c.auth {
-        CredentialAuth::BearerToken(t) => {
-            b.field(
-                "Client Id",
-                if t.client_id.is_empty() {
-                    "(blank)".into()
+    // Before the fields: what decides how they are read.
+    if let CredentialAuth::Custom(k) = &c.auth {
+        b.field("Placement", format!("{:?}", k.placement));
+    }
+    // The fields from the Credential type's field table: secrets masked, blanks said.
+    for (spec, value) in c.auth.fields() {
+        if spec.secret {
+            b.field(spec.label, mask(value));
+        } else if value.is_empty() {
+            b.field(spec.label, "(blank)");
+        } else {
+            b.field(spec.label, value);
+        }
+    }
+    if let CredentialAuth::BearerToken(t) = &c.auth {
+        b.field("Token minutes", t.access_token_duration_minutes.to_string());
+        let expiry = match (t.access_token.is_empty(), t.expires_at()) {
+            (true, _) => "no access token yet".to_string(),
+            (false, Some(at)) => {
+                let when = if at.date_naive() == app.now.date_naive() {
+                    format!("{} UTC", clock(at))
                 } else {
-                    t.client_id.clone()
-                },
-            );
-            b.field("Client Secret", mask(&t.client_secret));
-            b.field("Access Token", mask(&t.access_token));
-            b.field("Refresh Token", mask(&t.refresh_token));
-            b.field("Token minutes", t.access_token_duration_minutes.to_string());
-            let expiry = match (t.access_token.is_empty(), t.expires_at()) {
-                (true, _) => "no access token yet".to_string(),
-                (false, Some(at)) => {
-                    let when = if at.date_naive() == app.now.date_naive() {
-                        format!("{} UTC", clock(at))
-                    } else {
-                        date_time(at)
-                    };
-                    format!("{when}, {}", expiry_phrase(app.now, at))
-                }
-                (false, None) => "unknown (entered by hand): used until a 401".to_string(),
-            };
-            b.field("Expiry", expiry);
-            match app.workspace.payload(&t.token_payload) {
-                Some(p) => b.field(
-                    "Token Payload",
-                    format!("{} ({} {})", p.id, p.method.as_str(), p.endpoint),
-                ),
-                None if t.token_payload.is_empty() => {
-                    b.field("Token Payload", "none: e to choose one")
-                }
-                None => b.field("Token Payload", format!("{} (missing!)", t.token_payload)),
+                    date_time(at)
+                };
+                format!("{when}, {}", expiry_phrase(app.now, at))
             }
-        }
-        CredentialAuth::Basic(k) => {
-            b.field("Username", &k.username);
-            b.field("Password", mask(&k.password));
-        }
-        CredentialAuth::ApiKey(k) => {
-            b.field("Header", &k.header);
-            b.field("Value", mask(&k.value));
-        }
-        CredentialAuth::Custom(k) => {
-            b.field("Placement", format!("{:?}", k.placement));
-            b.field("Name", &k.name);
-            b.field("Value", mask(&k.value));
-        }
-        CredentialAuth::Certificate(k) => {
-            b.field("Certificate", &k.cert_path);
-            b.field("Key", &k.key_path);
+            (false, None) => "unknown (entered by hand): used until a 401".to_string(),
+        };
+        b.field("Expiry", expiry);
+        match app.workspace.payload(&t.token_payload) {
+            Some(p) => b.field(
+                "Token Payload",
+                format!("{} ({} {})", p.id, p.method.as_str(), p.endpoint),
+            ),
+            None if t.token_payload.is_empty() => b.field("Token Payload", "none: e to choose one"),
+            None => b.field("Token Payload", format!("{} (missing!)", t.token_payload)),
         }
     }
     b.heading("Generated for each request");

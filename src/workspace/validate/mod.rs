@@ -115,37 +115,17 @@ pub fn is_valid_name(name: &str) -> bool {
 }
 
 /// The fields of a Credential of this type that `{{credential.FIELD}}` may read.
-pub fn credential_fields(auth: &CredentialAuth) -> &'static [&'static str] {
-    match auth {
-        CredentialAuth::BearerToken(_) => &[
-            "client_id",
-            "client_secret",
-            "access_token",
-            "refresh_token",
-        ],
-        CredentialAuth::Basic(_) => &["username", "password"],
-        CredentialAuth::ApiKey(_) => &["header", "value"],
-        CredentialAuth::Custom(_) => &["name", "value"],
-        CredentialAuth::Certificate(_) => &["cert_path", "key_path"],
-    }
+/// (Read from the field table in `workspace::fields`.)
+pub fn credential_fields(auth: &CredentialAuth) -> Vec<&'static str> {
+    auth.field_specs().iter().map(|f| f.name).collect()
 }
 
 /// The text fields of a Credential, by name, as written in the file.
 pub fn credential_text_fields(auth: &CredentialAuth) -> Vec<(&'static str, &str)> {
-    match auth {
-        CredentialAuth::BearerToken(b) => vec![
-            ("client_id", &b.client_id),
-            ("client_secret", &b.client_secret),
-            ("access_token", &b.access_token),
-            ("refresh_token", &b.refresh_token),
-        ],
-        CredentialAuth::Basic(b) => vec![("username", &b.username), ("password", &b.password)],
-        CredentialAuth::ApiKey(k) => vec![("header", &k.header), ("value", &k.value)],
-        CredentialAuth::Custom(c) => vec![("name", &c.name), ("value", &c.value)],
-        CredentialAuth::Certificate(c) => {
-            vec![("cert_path", &c.cert_path), ("key_path", &c.key_path)]
-        }
-    }
+    auth.fields()
+        .into_iter()
+        .map(|(spec, value)| (spec.name, value))
+        .collect()
 }
 
 /// "a Bearer Token", "an API Key".

@@ -87,7 +87,10 @@ impl<'w> Checker<'w> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the parts of one check, each borrowed"
+    )]
     pub(super) fn templates(
         &mut self,
         section: &'static str,

@@ -1,6 +1,9 @@
 //! Test helpers for the flow: a standard OAuth workspace written to a temporary file, a Runner on
 //! it, and ways to read back what was saved.
-#![allow(dead_code)]
+#![expect(
+    dead_code,
+    reason = "a shared harness: not every helper is used by every test"
+)]
 
 use chrono::{DateTime, Utc};
 use payloads::flow::{Clock, RunEvent, RunEventKind, RunRequest, Runner, RunnerConfig};

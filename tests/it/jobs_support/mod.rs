@@ -1,5 +1,4 @@
 //! Builders shared by the Jobs tests.
-#![allow(dead_code)]
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use payloads::jobs::{Job, JobStatus, RequestRecord, ResponseRecord, Step, TargetResult, Trigger};

@@ -1,5 +1,4 @@
 //! Helpers shared by the sandbox test files: start a sandbox on any port, get and use tokens.
-#![allow(dead_code)] // each test file uses its own subset
 
 use base64::Engine;
 use payloads::sandbox::{self, SandboxConfig, SandboxHandle};

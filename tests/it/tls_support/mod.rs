@@ -1,7 +1,6 @@
 //! Helpers for the TLS tests: a throwaway CA with server and client certificates (rcgen), and an
 //! HTTPS server on 127.0.0.1 (tokio-rustls + hyper) that can demand a client certificate and
 //! offer HTTP/2, and reports what it saw.
-#![allow(dead_code)] // each test file uses its own subset
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};

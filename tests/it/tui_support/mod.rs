@@ -1,16 +1,14 @@
 //! Fixtures shared by the TUI tests: a workspace, Jobs and a clock that never change, so
 //! snapshots are stable; and helpers to press keys and render.
 
-#![allow(dead_code)]
-
 pub mod scale;
 pub mod tmux;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use payloads::jobs::{Job, JobStatus, RequestRecord, ResponseRecord, Step, TargetResult, Trigger};
-use payloads::tui::edits::{empty_bearer, standard_token_payload};
 use payloads::tui::{Action, App, Message, view};
+use payloads::workspace::edit::token_payload;
 use payloads::workspace::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -38,7 +36,7 @@ pub fn workspace() -> Workspace {
         headers: vec![],
         tls: Default::default(),
     };
-    let mut bearer = empty_bearer("sandbox-oauth-token");
+    let mut bearer = BearerToken::empty("sandbox-oauth-token");
     bearer.client_id = "demo-client".into();
     bearer.client_secret = "demo-secret-value".into();
     bearer.access_token = "at-123456789".into();
@@ -62,7 +60,7 @@ pub fn workspace() -> Workspace {
             value: "{{env.BILLING_KEY}}".into(),
         }),
     };
-    let token = standard_token_payload("sandbox-oauth-token", &oauth);
+    let token = token_payload("sandbox-oauth-token", &oauth);
     let list = Payload {
         id: "list-contacts".into(),
         name: "List contacts".into(),

@@ -45,12 +45,14 @@ pub fn spawn_watcher(
             if messages.is_closed() {
                 break;
             }
+            // A stat is cheap enough for this thread; only a changed file costs a blocking
+            // task (and a thread kept for it), and only a changed file reaches the UI.
+            if !store.is_stale() {
+                continue;
+            }
             let store = store.clone();
             let last = last.clone();
             let outcome = tokio::task::spawn_blocking(move || {
-                if !store.is_stale() {
-                    return None;
-                }
                 let was_broken = last.0.load(Ordering::SeqCst);
                 match check(&store, &last) {
                     // A stat that raced our own save, or a touch: nothing to say.

@@ -42,3 +42,6 @@ mod workspace_lossless;
 mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
+// perf: an idle TUI does no work.
+mod perf_idle;
+mod perf_tls_lazy;

@@ -36,15 +36,15 @@ pub fn demo(workspace: &Path, port: u16, color: ColorChoice) -> ExitCode {
             let sandbox = match sandbox::start(config).await {
                 Ok(handle) => handle,
                 Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-                    eprintln!(
-                        "payloads: port {port} on 127.0.0.1 is taken, so the demo sandbox cannot start.\n\
+                    super::output::error(format_args!(
+                        "port {port} on 127.0.0.1 is taken, so the demo sandbox cannot start.\n\
                          Is another `payloads demo` or `payloads sandbox` running? Stop it, or pick another port\n\
                          with --port (the workspace's base URLs must then use that port)."
-                    );
+                    ));
                     return ExitCode::from(super::EXIT_USAGE);
                 }
                 Err(e) => {
-                    eprintln!("payloads: cannot start the demo sandbox on port {port}: {e}");
+                    super::output::error(format_args!("cannot start the demo sandbox on port {port}: {e}"));
                     return ExitCode::from(super::EXIT_USAGE);
                 }
             };
@@ -68,7 +68,7 @@ fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> Exit
     {
         Ok(runtime) => body(&runtime),
         Err(e) => {
-            eprintln!("payloads: cannot start the async runtime: {e}");
+            super::output::error(format_args!("cannot start the async runtime: {e}"));
             ExitCode::from(super::EXIT_USAGE)
         }
     }
@@ -78,7 +78,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
     let store = match WorkspaceStore::open(path) {
         Ok(store) => Arc::new(store),
         Err(e) => {
-            eprintln!("payloads: {e}");
+            super::output::error(format_args!("{e}"));
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
@@ -105,10 +105,19 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
     let runner = match Runner::new(store.clone(), jobs, RunnerConfig::default()) {
         Ok(runner) => runner,
         Err(e) => {
-            eprintln!("payloads: cannot start the runner: {e}");
+            super::output::error(format_args!("cannot start the runner: {e}"));
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
+    // Tokens an interrupted refresh left in its journal are applied before anything runs.
+    let recovered = runner.recover_tokens().await;
+    for note in &recovered {
+        tracing::warn!("{note}");
+    }
+    if !recovered.is_empty() {
+        app.workspace = store.snapshot();
+        app.note = Some(recovered.join("; "));
+    }
     let mut executor = LiveExecutor::new(store, runner, messages);
     let exit = async {
         let mut guard = TerminalGuard::take_over()?;
@@ -133,7 +142,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
         Ok(Exit::Quit | Exit::InputClosed) => ExitCode::SUCCESS,
         Ok(Exit::Stopped(stop)) => ExitCode::from(stop.exit_code()),
         Err(e) => {
-            eprintln!("payloads: the terminal failed: {e}");
+            super::output::error(format_args!("the terminal failed: {e}"));
             ExitCode::FAILURE
         }
     }

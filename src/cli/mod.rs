@@ -30,7 +30,7 @@ const TUI_EXIT_CODES: &str = "\
 Exit codes:
   0    quit
   1    the terminal failed
-  2    the workspace or the terminal could not be opened
+  2    the workspace could not be opened (or, for demo, the sandbox could not start)
   129  the terminal hung up (SIGHUP); 130 interrupted (SIGINT); 143 terminated (SIGTERM)";
 
 #[derive(Debug, Parser)]

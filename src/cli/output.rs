@@ -106,9 +106,23 @@ pub fn stderr_line(line: &str) {
     let _ = err.write_all(b"\n");
 }
 
-/// One error line: `payloads: …` (the message should say what to do next).
+/// Text from outside (a server, the workspace) for stdout: byte-exact when stdout is a pipe or
+/// a file (`payloads run x | jq`), control characters and bidi overrides made visible when it
+/// is a terminal. `Err` as for [`stdout`].
+pub fn stdout_text(text: &str) -> std::io::Result<()> {
+    if std::io::stdout().is_terminal() {
+        stdout(crate::jobs::render::printable(text).as_bytes())
+    } else {
+        stdout(text.as_bytes())
+    }
+}
+
+/// One error line: `payloads: …` (the message should say what to do next). Messages quote
+/// servers and the workspace, so control characters and bidi overrides are made visible.
 pub fn error(message: impl std::fmt::Display) {
-    stderr_line(&format!("payloads: {message}"));
+    stderr_line(&crate::jobs::render::printable(&format!(
+        "payloads: {message}"
+    )));
 }
 
 /// One line of information on stderr, marked as ours like an error line.

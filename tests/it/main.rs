@@ -42,6 +42,16 @@ mod workspace_lossless;
 mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
-// perf: an idle TUI does no work.
+
+// cli: completions, man page, JSON, inputs from files, -q/-v/--color, workspace discovery
+mod cli_check_json;
+mod cli_completions;
+mod cli_inputs;
+mod cli_output;
+// edges (issue 9): the edges of the refresh-then-call flow
+mod edges_journal;
+mod edges_output;
+mod edges_tokens;
+// perf (issue 13): an idle TUI does no work; TLS set up on the first https request
 mod perf_idle;
 mod perf_tls_lazy;

@@ -22,6 +22,10 @@ const HISTORY: usize = 200;
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub fn tui(workspace: &Path, color: ColorChoice) -> ExitCode {
+    // A missing file is offered to be created (asked before the terminal is taken over).
+    if !workspace.exists() && !super::init::offer_to_create(workspace) {
+        return ExitCode::from(super::EXIT_USAGE);
+    }
     with_runtime(|runtime| runtime.block_on(open_tui(workspace, color)))
 }
 
@@ -49,6 +53,19 @@ pub fn demo(workspace: &Path, port: u16, color: ColorChoice) -> ExitCode {
                 }
             };
             tracing::info!(addr = %sandbox.addr, "demo sandbox listening");
+            if !workspace.exists() {
+                if let Err(e) = super::init::create(
+                    workspace,
+                    &super::init::DEMO.replace("http://127.0.0.1:8787", &format!("http://127.0.0.1:{port}")),
+                ) {
+                    super::output::error(format_args!(
+                        "cannot write the demo workspace to {}: {e}",
+                        workspace.display()
+                    ));
+                    return ExitCode::from(super::EXIT_USAGE);
+                }
+                tracing::info!(path = %workspace.display(), "demo workspace written");
+            }
             let code = open_tui(workspace, color).await;
             sandbox.shutdown().await;
             code

@@ -99,6 +99,22 @@ pub fn stdout(bytes: &[u8]) -> std::io::Result<()> {
     out.flush()
 }
 
+/// One line to stdout, for messages of ours; a closed stdout is ignored (nothing is lost: the
+/// work it reports is done and saved).
+pub fn stdout_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(line.as_bytes());
+    let _ = out.write_all(b"\n");
+    let _ = out.flush();
+}
+
+/// Text to stderr without a newline (a prompt); a closed stderr is ignored.
+pub fn stderr_text(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
+
 /// One line to stderr; a closed stderr is not a reason to stop.
 pub fn stderr_line(line: &str) {
     let mut err = std::io::stderr().lock();

@@ -13,12 +13,12 @@ use std::sync::Arc;
 
 const EXIT_FAILED: u8 = 1;
 
-fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+pub(super) fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     output::error(message);
     ExitCode::from(super::EXIT_USAGE)
 }
 
-fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
+pub(super) fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     // Load errors already read `path:line:col: what is wrong`.
     let store = WorkspaceStore::open(workspace).map_err(usage_error)?;
     let snapshot = store.snapshot();
@@ -28,7 +28,7 @@ fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
 
 /// One thread: a headless run is a token request and a call in sequence, so a worker pool would
 /// only add threads to start, stacks to touch and futexes to wake.
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -336,7 +336,7 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
             "the body is {encoding}-compressed and is shown as received, not decompressed"
         ));
     }
-    response.body.contains('\u{FFFD}').then(|| {
+    response.not_utf8.then(|| {
         let kind = header("content-type").unwrap_or_else(|| "no content type".to_string());
         format!(
             "the body ({kind}) is not UTF-8 text; bytes that are not UTF-8 are shown as \u{FFFD}"
@@ -344,7 +344,7 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
     })
 }
 
-fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
+pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
     Runner::new(
         Arc::new(store),
         Arc::new(JobStore::beside(workspace)),
@@ -408,7 +408,7 @@ fn warn_if_unrecorded(workspace: &Path, job: &Job) {
     }
 }
 
-fn exit_for(job: &Job) -> ExitCode {
+pub(super) fn exit_for(job: &Job) -> ExitCode {
     if job.status == JobStatus::Succeeded {
         ExitCode::SUCCESS
     } else {
@@ -502,8 +502,23 @@ pub fn event_line(event: &RunEvent) -> String {
                 .duration_ms
                 .map(|ms| format!(" in {ms} ms"))
                 .unwrap_or_default();
+            // Values the response model expected and did not find are said, not hidden.
+            let missing = job
+                .response
+                .as_ref()
+                .map(|r| &r.missing_values)
+                .filter(|m| !m.is_empty())
+                .map(|m| {
+                    let names: Vec<&str> = m.iter().map(|(name, _)| name.as_str()).collect();
+                    format!(
+                        "; response value{} not found: {}",
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", ")
+                    )
+                })
+                .unwrap_or_default();
             match (&job.status, &job.error) {
-                (JobStatus::Succeeded, _) => format!("succeeded{took}"),
+                (JobStatus::Succeeded, _) => format!("succeeded{took}{missing}"),
                 (status, Some(error)) => format!("{}{took}: {error}", status.label()),
                 (status, None) => format!("{}{took}", status.label()),
             }

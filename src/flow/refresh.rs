@@ -198,6 +198,7 @@ mod tests {
                 obtained_at: obtained,
                 expires_at: None,
                 token_payload: "p".into(),
+                login: None,
             }),
         }
     }

@@ -5,6 +5,7 @@
 use super::credentials;
 use super::events::RunEventKind;
 use super::extract;
+use super::http::HttpResponse;
 use super::refresh::{GateError, RefreshGuard, RefreshReason, still_needed};
 use super::request;
 use super::runner::{Failure, Runner, credential_target_values, refresh_job_target, refusal};
@@ -13,7 +14,7 @@ use super::tracker::{JobTracker, Sink, add_secrets};
 use crate::jobs::{JobStatus, Trigger};
 use crate::template;
 use crate::workspace::journal::{self, JournalEntry};
-use crate::workspace::{CredentialAuth, CredentialField, Target};
+use crate::workspace::{CredentialAuth, CredentialField, Payload, Target};
 use tokio_util::sync::CancellationToken;
 
 impl Runner {
@@ -253,6 +254,12 @@ impl Runner {
         let resolved = template::resolve_credential(credential)
             .map_err(|e| format!("Credential {credential_id}: {e}"))?;
         add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
+        if let CredentialAuth::BearerToken(resolved_bearer) = &resolved.auth
+            && let Some(why) =
+                crate::oauth::grant::blank_refresh_token(credential_id, payload, resolved_bearer)
+        {
+            return Err(why);
+        }
         let inputs = request::resolve_inputs(payload, &[])?;
         let auth = credentials::for_token_request(&resolved, payload.client_auth);
         add_secrets(&t.redactor, &auth.secrets);
@@ -276,13 +283,29 @@ impl Runner {
             Err(Failure::Failed(e)) => return Err(e),
             Err(Failure::Cancelled) => return Err("cancelled".into()),
         };
+        self.save_token_answer(t, credential_id, payload, &response)
+            .await
+    }
+
+    /// Reads a token endpoint's answer with the Token Payload's response model and, when it holds
+    /// an access token, writes its Data Targets and saves the workspace: the one way new tokens
+    /// reach the file, for a refresh and for `payloads login` alike. Called with the Credential's
+    /// refresh lock held; on any failure the Credential is left untouched.
+    pub(super) async fn save_token_answer(
+        &self,
+        t: &mut JobTracker,
+        credential_id: &str,
+        payload: &Payload,
+        response: &HttpResponse,
+    ) -> Result<(), String> {
         if !response.status.is_success() {
-            return Err(refusal("the token endpoint", &response));
+            return Err(self.token_refusal(credential_id, payload, response));
         }
-        let extracted = extract::extract(&payload.response, &response);
+        let extracted = extract::extract(&payload.response, response);
         let secret_values = credential_target_values(payload, &extracted);
         add_secrets(&t.redactor, &secret_values);
         t.job.extracted = extracted.values.clone();
+        t.note_missing(&extracted.missing);
         let access = payload
             .targets
             .iter()
@@ -293,8 +316,8 @@ impl Runner {
         let has_access = extracted
             .get(&access.value)
             .is_some_and(|v| !v.trim().is_empty());
-        if !has_access && extract::oauth_error_code(&response).is_some() {
-            return Err(refusal("the token endpoint", &response));
+        if !has_access && extract::oauth_error_code(response).is_some() {
+            return Err(self.token_refusal(credential_id, payload, response));
         }
         match extracted.get(&access.value) {
             Some(v) if !v.trim().is_empty() => {}
@@ -375,6 +398,9 @@ impl Runner {
             t.step(format!("could not remove the token journal: {e}"));
         }
         add_secrets(&t.redactor, &applied.secrets);
+        t.job.token_fingerprint = extracted
+            .get(&access.value)
+            .map(crate::jobs::token_fingerprint);
         t.job.targets = applied.results;
         t.emit(RunEventKind::TargetsApplied);
         let expiry = self
@@ -398,6 +424,39 @@ impl Runner {
         ));
         t.emit(RunEventKind::WorkspaceSaved);
         Ok(())
+    }
+
+    /// The token endpoint's refusal, with what to do about it (the grant it refused, another
+    /// client authentication to try, the ways to new tokens).
+    fn token_refusal(
+        &self,
+        credential_id: &str,
+        payload: &Payload,
+        response: &HttpResponse,
+    ) -> String {
+        let ws = self.inner.store.snapshot();
+        let hint = ws.credential(credential_id).and_then(|c| match &c.auth {
+            CredentialAuth::BearerToken(b) => crate::oauth::grant::refusal_hint(
+                credential_id,
+                payload,
+                b,
+                extract::oauth_error_code(response).as_deref(),
+            ),
+            _ => None,
+        });
+        let Some(hint) = hint else {
+            return refusal("the token endpoint", response);
+        };
+        let mut text = format!(
+            "the token endpoint answered {}",
+            super::runner::status_text(response.status)
+        );
+        if let Some(reason) = extract::server_reason(response) {
+            text.push_str(&format!(" ({reason})"));
+        }
+        text.push_str(": ");
+        text.push_str(&hint);
+        text
     }
 }
 

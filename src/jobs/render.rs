@@ -39,6 +39,7 @@ pub fn trigger_label(trigger: &Trigger) -> String {
         Trigger::Cli => "command line".to_string(),
         Trigger::RefreshFor(job) => format!("token refresh for job {job}"),
         Trigger::ManualRefresh => "manual refresh".to_string(),
+        Trigger::Login => "login".to_string(),
     }
 }
 
@@ -135,6 +136,9 @@ pub fn job_detail(job: &Job) -> String {
     field("Trigger", trigger_label(&job.trigger));
     if let Some(linked) = &job.linked_job {
         field("Linked job", linked.to_string());
+    }
+    if let Some(print) = &job.token_fingerprint {
+        field("Token", printable(print));
     }
     field("Created", format_time(job.created_at));
     if let Some(at) = job.started_at {

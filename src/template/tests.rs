@@ -17,6 +17,7 @@ fn bearer(secret: &str) -> Credential {
             obtained_at: None,
             expires_at: None,
             token_payload: "oauth-token".into(),
+            login: None,
         }),
     }
 }

@@ -241,6 +241,7 @@ pub fn empty_bearer(token_payload: &str) -> BearerToken {
         obtained_at: None,
         expires_at: None,
         token_payload: token_payload.into(),
+        login: None,
     }
 }
 

@@ -86,6 +86,7 @@ impl Workspace {
                 obtained_at: None,
                 expires_at: None,
                 token_payload: payload_id.as_str().into(),
+                login: None,
             }),
         });
         self.payloads

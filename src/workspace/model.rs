@@ -134,6 +134,46 @@ pub struct BearerToken {
     pub expires_at: Option<DateTime<Utc>>,
     /// Id of the Credential-kind Payload that requests new tokens.
     pub token_payload: PayloadId,
+    /// How `payloads login` gets the first tokens interactively; none when they are pasted in or
+    /// the Token Payload needs no earlier token (client credentials).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<Login>,
+}
+
+/// An interactive way to get a Bearer Token Credential's first tokens. The code it ends with is
+/// exchanged at the Token Payload's endpoint and the answer is read by its response model and
+/// Data Targets, like a refresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Login {
+    /// RFC 8628: a user code entered (or a QR code scanned) on another device; made for SSH.
+    DeviceCode(LoginEndpoint),
+    /// RFC 6749 §4.1 with PKCE (RFC 7636, S256): a browser on this machine, redirected back to a
+    /// listener on 127.0.0.1.
+    AuthorizationCode(LoginEndpoint),
+}
+
+impl Login {
+    pub fn endpoint(&self) -> &LoginEndpoint {
+        match self {
+            Login::DeviceCode(e) | Login::AuthorizationCode(e) => e,
+        }
+    }
+}
+
+/// Where a [`Login`] starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginEndpoint {
+    /// The device authorization or authorization endpoint: relative to the Integration's base URL,
+    /// or absolute. Blank: read from the `issuer`'s discovery metadata.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub endpoint: String,
+    /// The scopes asked for, space-separated; blank asks for none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+    /// An issuer URL whose RFC 8414 / OpenID discovery metadata names the endpoints.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub issuer: String,
 }
 
 pub fn default_token_minutes() -> u32 {

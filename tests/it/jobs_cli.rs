@@ -70,6 +70,7 @@ fn workspace() -> Workspace {
                     obtained_at: None,
                     expires_at: None,
                     token_payload: "refresh-token".into(),
+                    login: None,
                 }),
             ),
             credential(

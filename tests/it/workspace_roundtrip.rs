@@ -65,6 +65,7 @@ fn everything() -> Workspace {
                         obtained_at: Some(Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()),
                         expires_at: None,
                         token_payload: "oauth-token".into(),
+                        login: None,
                     }),
                 )
             },

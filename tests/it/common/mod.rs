@@ -136,6 +136,7 @@ pub fn oauth_workspace(
                 obtained_at,
                 expires_at: None,
                 token_payload: "oauth-token".into(),
+                login: None,
             }),
         }],
         payloads: vec![

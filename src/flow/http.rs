@@ -101,6 +101,19 @@ pub enum ClientFor<'a> {
 }
 
 impl ClientFor<'_> {
+    /// The client for a request to `url` that the caller sends itself (no redirect followed): an
+    /// OAuth issuer's discovery document, say. A URL that does not parse gets the TLS client,
+    /// which also speaks plain HTTP, and fails where it is sent with its own words.
+    pub fn for_url_text(&self, url: &str) -> Result<Client, HttpError> {
+        match Url::parse(url.trim()) {
+            Ok(url) => self.for_url(&url),
+            Err(_) => match self {
+                ClientFor::Special(client) => Ok(client.clone()),
+                ClientFor::Default(clients) => clients.default_tls(),
+            },
+        }
+    }
+
     fn for_url(&self, url: &Url) -> Result<Client, HttpError> {
         match self {
             ClientFor::Special(client) => Ok(client.clone()),

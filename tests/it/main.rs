@@ -58,6 +58,7 @@ mod edges_tokens;
 mod oauth_cli;
 mod oauth_hints;
 mod oauth_login;
+mod oauth_props;
 mod oauth_sandbox;
 mod oauth_tui;
 // perf (issue 13): an idle TUI does no work; TLS set up on the first https request

@@ -1,12 +1,17 @@
 //! The log file: `payloads.log` under the user's state directory, never the terminal (the TUI
 //! owns it), level from `PAYLOADS_LOG`. Callers log no secrets, and as a second line of defence
 //! every line passes through the secrets registered with [`add_secrets`]; the file is mode 0600.
+//!
+//! Lines are written straight to the file, one `write` per event on an `O_APPEND` descriptor (so
+//! lines from several processes never interleave): the program logs a few lines per Job, which
+//! costs less than a writer thread and the 128,000-slot channel `tracing_appender::non_blocking`
+//! allocates and touches up front (megabytes of an idle TUI's memory).
 
 use crate::jobs::Redactor;
+use std::fs::File;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::RwLock;
-use tracing_appender::non_blocking::NonBlocking;
+use std::sync::{Arc, RwLock};
 use tracing_subscriber::EnvFilter;
 
 /// Secrets redacted from every log line.
@@ -27,23 +32,30 @@ pub fn redact_for_log(text: &str) -> String {
     }
 }
 
-/// Writes each formatted event (the fmt layer writes one event per `write` call) redacted.
-struct RedactingWriter(NonBlocking);
+/// Writes each formatted event (the fmt layer writes one event per `write` call) redacted, in one
+/// `write` to the log file.
+struct RedactingWriter(Arc<File>);
 
 impl Write for RedactingWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let line = redact_for_log(&String::from_utf8_lossy(buf));
-        self.0.write_all(line.as_bytes())?;
+        (&*self.0).write_all(line.as_bytes())?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
+        (&*self.0).flush()
     }
 }
 
 /// The log file's name inside [`log_dir`].
 pub const LOG_FILE: &str = "payloads.log";
+
+/// Kept alive until exit, as the logging's end. Lines are written as they happen, so there is
+/// nothing left to flush when it drops; it stays so that callers need not change when that does.
+#[derive(Debug)]
+#[must_use = "logging is meant to last until exit"]
+pub struct LogGuard(());
 
 /// `$PAYLOADS_LOG_DIR`, else `$XDG_STATE_HOME/payloads`, else `~/.local/state/payloads`.
 pub fn log_dir() -> Option<PathBuf> {
@@ -73,30 +85,25 @@ pub fn log_file_in(env: crate::template::Env) -> Option<PathBuf> {
 }
 
 /// Starts logging to [`log_dir`]/[`LOG_FILE`] at the level of `PAYLOADS_LOG` (default `info`, any
-/// `tracing` filter such as `payloads=debug` works). Keep the guard alive until exit: dropping it
-/// flushes the log. When the directory cannot be made or a logger is already set, there is no
+/// `tracing` filter such as `payloads=debug` works). Keep the guard alive until exit. When the directory cannot be made or a logger is already set, there is no
 /// logging and no error: logging must never stop the program.
-pub fn init(app: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+pub fn init(app: &str) -> Option<LogGuard> {
     init_in(app, &crate::template::process_env)
 }
 
 /// [`init`] with `PAYLOADS_LOG_DIR`, `PAYLOADS_LOG` and the rest read from `env`, so a test never
 /// has to change the process environment.
-pub fn init_in(
-    app: &str,
-    env: crate::template::Env,
-) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+pub fn init_in(app: &str, env: crate::template::Env) -> Option<LogGuard> {
     let dir = log_dir_in(env)?;
     create_private_dir(&dir).ok()?;
     let path = dir.join(LOG_FILE);
-    let file = open_private_append(&path).ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(file);
+    let file = Arc::new(open_private_append(&path).ok()?);
     let filter = env("PAYLOADS_LOG")
         .and_then(|level| EnvFilter::try_new(level).ok())
         .unwrap_or_else(|| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(move || RedactingWriter(writer.clone()))
+        .with_writer(move || RedactingWriter(file.clone()))
         .with_ansi(false)
         .try_init()
         .ok()?;
@@ -106,7 +113,7 @@ pub fn init_in(
         pid = std::process::id(),
         "started"
     );
-    Some(guard)
+    Some(LogGuard(()))
 }
 
 fn create_private_dir(dir: &std::path::Path) -> std::io::Result<()> {

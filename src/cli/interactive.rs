@@ -73,8 +73,13 @@ pub fn demo(workspace: &Path, port: u16, color: ColorChoice) -> ExitCode {
     })
 }
 
+/// The event loop runs on this thread (`block_on`); Jobs, saves and the file watch run on one
+/// worker, so an fsync in a Job never holds up a key. One worker is enough for requests that
+/// mostly wait on the network, and each extra worker costs a thread, its stack and its malloc
+/// arena for as long as the TUI is open.
 fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> ExitCode {
     match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
     {

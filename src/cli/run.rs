@@ -26,8 +26,10 @@ pub(super) fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), Exit
     Ok((store, snapshot))
 }
 
+/// One thread: a headless run is a token request and a call in sequence, so a worker pool would
+/// only add threads to start, stacks to touch and futexes to wake.
 pub(super) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
-    tokio::runtime::Builder::new_multi_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| usage_error(format_args!("cannot start the async runtime: {e}")))

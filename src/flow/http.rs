@@ -5,7 +5,7 @@ use crate::workspace::{CertificateAuth, TlsOptions};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Client, Method, StatusCode, Url};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
@@ -70,34 +70,93 @@ pub enum HttpError {
     Tls(String),
 }
 
-/// The clients of one Runner: the default one, plus one per distinct TLS setup (custom CA, invalid
-/// certificates accepted, client certificate), built on first use and kept.
+/// The clients of one Runner: a plain one for `http://` URLs, the default TLS one, plus one per
+/// distinct TLS setup (custom CA, invalid certificates accepted, client certificate), each built
+/// on first use and kept. Nothing about TLS is set up until a request needs it: building the
+/// default TLS client reads the whole system CA store (on Linux every file under /etc/ssl/certs),
+/// which a run against plain-HTTP servers never needs.
 #[derive(Debug)]
 pub struct HttpClients {
     connect_timeout: Duration,
-    default: Client,
+    /// For `http://` URLs of Integrations with default TLS settings: trusts no CA at all, so that
+    /// building it reads no file.
+    plain: Client,
+    /// For `https://` URLs with default TLS settings, and whether this machine turned out to have
+    /// no CA certificates (a bare container, say): then only an Integration's own `tls.ca_cert`
+    /// is trusted, and plain HTTP still works.
+    default: OnceLock<Result<(Client, bool), String>>,
     special: Mutex<HashMap<String, Client>>,
-    /// This machine has no CA certificates (a bare container, say): only an Integration's own
-    /// `tls.ca_cert` is trusted, and plain HTTP still works.
-    no_system_roots: bool,
+}
+
+/// The client(s) one request may go out on: which one depends on each URL, since a redirect may
+/// take a plain-HTTP request to `https://`.
+#[derive(Debug)]
+pub enum ClientFor<'a> {
+    /// The Integration's TLS settings are the default ones: plain or default TLS client per URL.
+    Default(&'a HttpClients),
+    /// A client of its own TLS setup, for every URL.
+    Special(Client),
+}
+
+impl ClientFor<'_> {
+    /// The client for a request to `url` that the caller sends itself (no redirect followed): an
+    /// OAuth issuer's discovery document, say. A URL that does not parse gets the TLS client,
+    /// which also speaks plain HTTP, and fails where it is sent with its own words.
+    pub fn for_url_text(&self, url: &str) -> Result<Client, HttpError> {
+        match Url::parse(url.trim()) {
+            Ok(url) => self.for_url(&url),
+            Err(_) => match self {
+                ClientFor::Special(client) => Ok(client.clone()),
+                ClientFor::Default(clients) => clients.default_tls(),
+            },
+        }
+    }
+
+    fn for_url(&self, url: &Url) -> Result<Client, HttpError> {
+        match self {
+            ClientFor::Special(client) => Ok(client.clone()),
+            ClientFor::Default(clients) if url.scheme() == "https" => clients.default_tls(),
+            ClientFor::Default(clients) => Ok(clients.plain.clone()),
+        }
+    }
 }
 
 impl HttpClients {
     pub fn new(connect_timeout: Duration) -> Result<HttpClients, HttpError> {
-        let (default, no_system_roots) =
-            build(connect_timeout, |b| b).map_err(|e| HttpError::Tls(error_chain(&e)))?;
-        if no_system_roots {
-            tracing::warn!(
-                "no CA certificates were found on this machine: HTTPS servers are trusted only \
-                 through an Integration's tls.ca_cert"
-            );
-        }
+        // No CA is given and the built-in roots are off: reqwest loads no certificate at all.
+        let plain = builder(connect_timeout)
+            .tls_certs_only(Vec::<reqwest::Certificate>::new())
+            .build()
+            .map_err(|e| HttpError::Tls(error_chain(&e)))?;
         Ok(HttpClients {
             connect_timeout,
-            default,
+            plain,
+            default: OnceLock::new(),
             special: Mutex::new(HashMap::new()),
-            no_system_roots,
         })
+    }
+
+    /// The default TLS client, built (and the system CA store read) on the first call.
+    fn default_tls(&self) -> Result<Client, HttpError> {
+        let built = self.default.get_or_init(|| {
+            let built = build(self.connect_timeout, |b| b).map_err(|e| error_chain(&e));
+            if let Ok((_, true)) = built {
+                tracing::warn!(
+                    "no CA certificates were found on this machine: HTTPS servers are trusted \
+                     only through an Integration's tls.ca_cert"
+                );
+            }
+            built
+        });
+        match built {
+            Ok((client, _)) => Ok(client.clone()),
+            Err(reason) => Err(HttpError::Tls(reason.clone())),
+        }
+    }
+
+    /// Whether the default TLS client found no CA certificates on this machine.
+    fn no_system_roots(&self) -> bool {
+        matches!(self.default.get(), Some(Ok((_, true))))
     }
 
     /// The client for an Integration's TLS options and an optional client certificate.
@@ -105,9 +164,9 @@ impl HttpClients {
         &self,
         tls: &TlsOptions,
         certificate: Option<&CertificateAuth>,
-    ) -> Result<Client, HttpError> {
+    ) -> Result<ClientFor<'_>, HttpError> {
         if tls.is_default() && certificate.is_none() {
-            return Ok(self.default.clone());
+            return Ok(ClientFor::Default(self));
         }
         // The files' versions are part of the key: a certificate renewed on disk while the TUI
         // runs is read again, not served from a client built on the old one.
@@ -125,7 +184,7 @@ impl HttpClients {
         );
         let mut special = self.special.lock().expect("client cache lock");
         if let Some(client) = special.get(&key) {
-            return Ok(client.clone());
+            return Ok(ClientFor::Special(client.clone()));
         }
         let roots = match &tls.ca_cert {
             Some(ca) => super::tls::read_ca_certificates(ca).map_err(HttpError::Tls)?,
@@ -149,14 +208,14 @@ impl HttpClients {
         })
         .map_err(|e| HttpError::Tls(super::tls::setup_failure(tls, certificate, &e)))?;
         special.insert(key, client.clone());
-        Ok(client)
+        Ok(ClientFor::Special(client))
     }
 
     /// `error` with what this machine lacks, when that is why a server was not trusted.
     pub fn explain(&self, error: HttpError) -> HttpError {
         match error {
             HttpError::Handshake { host, reason }
-                if self.no_system_roots && reason.contains("UnknownIssuer") =>
+                if self.no_system_roots() && reason.contains("UnknownIssuer") =>
             {
                 HttpError::Handshake {
                     host,
@@ -230,7 +289,7 @@ fn same_origin(a: &Url, b: &Url) -> bool {
 /// Sends the request, follows redirects (at most `MAX_REDIRECTS`), and reads the body up to
 /// `body_cap` bytes, draining and counting the rest. The timeout covers the whole exchange.
 pub async fn send(
-    client: &Client,
+    client: &ClientFor<'_>,
     request: &PreparedRequest,
     body_cap: usize,
     cancel: &CancellationToken,
@@ -248,7 +307,7 @@ pub async fn send(
 }
 
 async fn exchange(
-    client: &Client,
+    clients: &ClientFor<'_>,
     request: &PreparedRequest,
     body_cap: usize,
     started: Instant,
@@ -259,7 +318,8 @@ async fn exchange(
     let mut headers = header_map(&request.headers)?;
     let mut redirects = Vec::new();
     loop {
-        let mut builder = client
+        let mut builder = clients
+            .for_url(&url)?
             .request(method.clone(), url.clone())
             .headers(headers.clone());
         if let Some(b) = &body {

@@ -191,7 +191,11 @@ impl Runner {
         };
         if let Some(issuer) = issuer {
             t.step(format!("reading the discovery metadata of issuer {issuer}"));
-            let client = self.inner.http.client_for(&integration.tls, None)?;
+            let client = self
+                .inner
+                .http
+                .client_for(&integration.tls, None)?
+                .for_url_text(&issuer)?;
             let found = discovery::discover(&client, &issuer).await?;
             let (start, what) = match login {
                 Login::DeviceCode(_) => {

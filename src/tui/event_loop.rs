@@ -18,8 +18,27 @@ use std::process::Command;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-/// How often spinners turn and elapsed times are redrawn.
+/// How often spinners turn and elapsed times are redrawn while a Job runs.
 pub const TICK: Duration = Duration::from_millis(250);
+
+/// How often a token's expiry ("expires in 45s") is redrawn while it is on screen.
+pub const CLOCK_TICK: Duration = Duration::from_secs(1);
+
+/// How often the screen must be redrawn for the time alone: while a Job runs (spinner, elapsed
+/// time) or a Bearer token's expiry is shown, else never, so an idle TUI does no work at all.
+pub fn tick_every(app: &App) -> Option<Duration> {
+    if app.running_jobs() > 0 {
+        return Some(TICK);
+    }
+    let expiry_shown = app.focus == super::app::Pane::Credentials
+        && app.selected_credential().is_some_and(|c| match &c.auth {
+            crate::workspace::CredentialAuth::BearerToken(t) => {
+                !t.access_token.is_empty() && t.expires_at().is_some()
+            }
+            _ => false,
+        });
+    expiry_shown.then_some(CLOCK_TICK)
+}
 
 /// Carries out Actions off the UI thread; results come back as Messages on the loop's channel.
 pub trait Executor {
@@ -123,18 +142,40 @@ where
         height: size.height,
     });
     let mut input = console.input();
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // The tick runs only while something on screen changes with time (see `tick_every`).
+    let mut ticking: Option<(Duration, tokio::time::Interval)> = None;
+    // Drawn after each Message, not after input the loop ignores (mouse moves, focus changes).
+    let mut dirty = true;
     tokio::pin!(shutdown);
     loop {
-        terminal
-            .draw(|frame| {
-                view(app, frame);
-                // Whatever a view drew from the workspace or a server, no bidi override
-                // reaches the terminal (ratatui already drops control characters).
-                super::terminal::neutralise_bidi(frame.buffer_mut());
-            })
-            .map_err(draw_error)?;
+        if dirty {
+            terminal
+                .draw(|frame| {
+                    view(app, frame);
+                    // Whatever a view drew from the workspace or a server, no bidi override
+                    // reaches the terminal (ratatui already drops control characters).
+                    super::terminal::neutralise_bidi(frame.buffer_mut());
+                })
+                .map_err(draw_error)?;
+            dirty = false;
+        }
+        let every = tick_every(app);
+        if ticking.as_ref().map(|(period, _)| *period) != every {
+            ticking = every.map(|period| {
+                let start = tokio::time::Instant::now() + period;
+                let mut interval = tokio::time::interval_at(start, period);
+                interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+                (period, interval)
+            });
+        }
+        let tick = async {
+            match &mut ticking {
+                Some((_, interval)) => {
+                    interval.tick().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
         let message = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) => Message::Key(key),
@@ -148,9 +189,10 @@ where
                 None => return Ok(Exit::InputClosed),
             },
             Some(message) = messages.recv() => message,
-            _ = tick.tick() => Message::Tick(Utc::now()),
+            _ = tick => Message::Tick(Utc::now()),
             stop = &mut shutdown => return Ok(Exit::Stopped(stop)),
         };
+        dirty = true;
         let mut actions: VecDeque<Action> = app.update(message).into();
         while let Some(action) = actions.pop_front() {
             match action {

@@ -63,10 +63,16 @@ pub fn spawn_watcher(
             if messages.is_closed() {
                 break;
             }
+            // A stat is cheap enough for this thread; only a changed file costs a blocking
+            // task (and a thread kept for it), and only a changed file reaches the UI.
+            if last.paused() || !store.is_stale() {
+                continue;
+            }
             let store = store.clone();
             let last = last.clone();
             let outcome = tokio::task::spawn_blocking(move || {
-                if last.paused() || !store.is_stale() {
+                // The editor may have taken the file since the stat.
+                if last.paused() {
                     return None;
                 }
                 let was_broken = last.0.load(Ordering::SeqCst);

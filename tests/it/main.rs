@@ -58,7 +58,6 @@ mod edges_limits;
 mod edges_output;
 mod edges_properties;
 mod edges_tokens;
-
 // oauth: first tokens (issue 11)
 mod cli_transfer;
 mod oauth_cli;
@@ -70,3 +69,6 @@ mod oauth_tui;
 
 // arch-core: redaction of {{env.NAME}} values and short secrets
 mod redact_env_values;
+// perf (issue 13): an idle TUI does no work; TLS set up on the first https request
+mod perf_idle;
+mod perf_tls_lazy;

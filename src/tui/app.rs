@@ -3,6 +3,7 @@
 
 use super::edits::RecordKind;
 use super::forms::Form;
+use super::scroll::{ListView, Scroll, ScrollState, step_in_list};
 use crate::jobs::{Job, JobId, Trigger};
 use crate::workspace::{Credential, Integration, Payload, Workspace};
 use chrono::{DateTime, Utc};
@@ -61,11 +62,11 @@ pub enum Screen {
     Main,
     /// The selected record of the focused pane, full screen.
     RecordDetail {
-        scroll: u16,
+        scroll: ScrollState,
     },
     JobDetail {
         job_id: JobId,
-        scroll: u16,
+        scroll: ScrollState,
     },
 }
 
@@ -73,7 +74,7 @@ pub enum Screen {
 #[derive(Debug, Clone)]
 pub enum Overlay {
     Help {
-        scroll: u16,
+        scroll: ScrollState,
     },
     Form(Box<Form>),
     ConfirmDelete {
@@ -126,6 +127,8 @@ pub struct App {
     pub focus: Pane,
     selected: [Option<String>; 4],
     pub filters: [String; 4],
+    /// Each list pane's window as last drawn (offset, rows that fit).
+    pub(crate) lists: [ListView; 4],
     pub filter_editing: bool,
     /// Newest first.
     pub jobs: Vec<Job>,
@@ -167,6 +170,7 @@ impl App {
             focus: Pane::Integrations,
             selected: Default::default(),
             filters: Default::default(),
+            lists: Default::default(),
             filter_editing: false,
             jobs,
             screen: Screen::Main,
@@ -309,6 +313,18 @@ impl App {
         }
         let at = self.selected_in(pane, &ids).unwrap_or(0) as isize;
         let to = (at + delta).clamp(0, ids.len() as isize - 1) as usize;
+        self.selected[pane.index()] = Some(ids[to].clone());
+    }
+
+    /// Moves a pane's selection one scroll step; a page is the rows the pane showed last.
+    pub fn scroll_selection(&mut self, pane: Pane, step: Scroll) {
+        let ids = self.visible_ids(pane);
+        if ids.is_empty() {
+            return;
+        }
+        let at = self.selected_in(pane, &ids).unwrap_or(0);
+        let page = self.lists[pane.index()].page();
+        let to = step_in_list(at, ids.len(), step, page);
         self.selected[pane.index()] = Some(ids[to].clone());
     }
 

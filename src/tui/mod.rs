@@ -9,6 +9,7 @@ pub mod keys;
 pub mod lines;
 pub mod message;
 pub mod runtime;
+pub mod scroll;
 pub mod terminal;
 pub mod theme;
 pub mod update;

@@ -7,11 +7,11 @@ pub mod job_detail;
 pub mod overlays;
 pub mod panes;
 pub mod record_detail;
+pub mod rows;
 
 use super::app::{App, Pane, Screen};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
-use ratatui::widgets::{Paragraph, Wrap};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -55,13 +55,8 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::RecordDetail { scroll } => {
             let lines = record_detail::lines(app, app.focus, body.width);
             let block = panes::pane_block(app, panes::detail_title(app), true);
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .block(block)
-                    .wrap(Wrap { trim: false })
-                    .scroll((*scroll, 0)),
-                body,
-            );
+            let rows = rows::wrap(&lines, block.inner(body).width as usize);
+            rows::render(frame, body, block, &rows, scroll);
         }
         Screen::JobDetail { job_id, scroll } => {
             let lines = match app.job(job_id) {
@@ -69,13 +64,8 @@ pub fn view(app: &App, frame: &mut Frame) {
                 None => vec![ratatui::text::Line::raw("This Job is no longer kept.")],
             };
             let block = panes::pane_block(app, format!("Job {job_id}"), true);
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .block(block)
-                    .wrap(Wrap { trim: false })
-                    .scroll((*scroll, 0)),
-                body,
-            );
+            let rows = rows::wrap(&lines, block.inner(body).width as usize);
+            rows::render(frame, body, block, &rows, scroll);
         }
     }
     for overlay in &app.overlays {

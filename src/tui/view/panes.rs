@@ -157,8 +157,14 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
         .block(block)
         .highlight_style(theme.selected(focused))
         .highlight_symbol(if focused { "▶ " } else { "› " });
-    let mut state = ListState::default().with_selected(app.selected_index(pane));
+    // The window stays where the last draw left it, so moving up a long list does not jump.
+    let view = &app.lists[pane.index()];
+    let mut state = ListState::default()
+        .with_offset(view.offset.get())
+        .with_selected(app.selected_index(pane));
     frame.render_stateful_widget(list, area, &mut state);
+    view.offset.set(state.offset());
+    view.visible.set(area.height.saturating_sub(2) as usize);
 }
 
 /// The Credential type in a few letters, so names keep the room in narrow panes.

@@ -1,0 +1,117 @@
+//! Long views (record detail, Job detail) as rows: lines cut to the width once, so the number of
+//! rows is known exactly (the scroll state's end is the real end) and a frame draws only the
+//! rows on screen, however long a body is.
+
+use crate::tui::scroll::ScrollState;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+/// Lines cut into rows of at most `width` columns: after the last space that fits, else within
+/// the word (a token or a one-line body has no space to break at).
+pub fn wrap(lines: &[Line<'static>], width: usize) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let mut rows = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            rows.push(line.clone());
+        } else {
+            wrap_line(line, width, &mut rows);
+        }
+    }
+    rows
+}
+
+fn wrap_line(line: &Line<'static>, width: usize, rows: &mut Vec<Line<'static>>) {
+    // Each character with its width and style; a long line is cut once, so this is paid once.
+    let cells: Vec<(char, usize, Style)> = line
+        .spans
+        .iter()
+        .flat_map(|span| {
+            let style = line.style.patch(span.style);
+            span.content.chars().map(move |c| (c, char_width(c), style))
+        })
+        .collect();
+    let mut start = 0;
+    while start < cells.len() {
+        let mut used = 0;
+        let mut end = start;
+        let mut after_space = None;
+        while end < cells.len() && used + cells[end].1 <= width {
+            used += cells[end].1;
+            if cells[end].0 == ' ' {
+                after_space = Some(end + 1);
+            }
+            end += 1;
+        }
+        if end < cells.len()
+            && cells[end].0 != ' '
+            && let Some(at) = after_space.filter(|&at| at > start)
+        {
+            end = at;
+        }
+        // A character wider than the row still moves on.
+        let end = end.max(start + 1);
+        rows.push(row(&cells[start..end]));
+        start = end;
+    }
+}
+
+/// Consecutive characters of one style become one span.
+fn row(cells: &[(char, usize, Style)]) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut text = String::new();
+    let mut style = cells.first().map(|c| c.2).unwrap_or_default();
+    for &(c, _, s) in cells {
+        if s != style {
+            spans.push(Span::styled(std::mem::take(&mut text), style));
+            style = s;
+        }
+        text.push(c);
+    }
+    spans.push(Span::styled(text, style));
+    Line::from(spans)
+}
+
+fn char_width(c: char) -> usize {
+    let mut buffer = [0; 4];
+    let text: &str = c.encode_utf8(&mut buffer);
+    Span::raw(text).width()
+}
+
+/// Draws the rows that fit inside `block` at `area`, from the scroll state's top, and records
+/// in the state how many rows there are and how many fit.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'_>,
+    rows: &[Line<'static>],
+    scroll: &ScrollState,
+) {
+    let inner = block.inner(area);
+    let visible = inner.height as usize;
+    let top = scroll.fit(rows.len(), visible);
+    let shown: Vec<Line<'static>> = rows.iter().skip(top).take(visible).cloned().collect();
+    frame.render_widget(Paragraph::new(shown).block(block), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(rows: &[Line<'static>]) -> Vec<String> {
+        rows.iter().map(|l| l.to_string()).collect()
+    }
+
+    #[test]
+    fn lines_break_after_a_space_or_within_a_long_word() {
+        let rows = wrap(&[Line::raw("one two three"), Line::raw("abcdefghij")], 8);
+        assert_eq!(texts(&rows), ["one two ", "three", "abcdefgh", "ij"]);
+        // Wide characters never straddle a row.
+        let rows = wrap(&[Line::raw("日本語日本語")], 5);
+        assert!(rows.iter().all(|r| r.width() <= 5), "{:?}", texts(&rows));
+        assert_eq!(texts(&rows).concat(), "日本語日本語");
+    }
+}

@@ -1,5 +1,6 @@
 //! `payloads jobs` and `payloads jobs show ID`: the Job history beside the workspace.
 
+use super::output::Paint;
 use crate::jobs::render::{job_detail, job_table};
 use crate::jobs::{Job, JobStore, Lookup, Redactor};
 use std::io::Write;
@@ -7,7 +8,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Lists the newest `limit` Jobs: a table, or one JSON object per line.
-pub fn list(workspace: &Path, limit: usize, json: bool) -> ExitCode {
+pub fn list(workspace: &Path, limit: usize, json: bool, paint: Paint) -> ExitCode {
     let store = JobStore::beside(workspace);
     let mut jobs = match store.list(limit) {
         Ok(jobs) => jobs,
@@ -29,7 +30,7 @@ pub fn list(workspace: &Path, limit: usize, json: bool) -> ExitCode {
             store.path().display()
         );
     } else {
-        text = job_table(&jobs);
+        text = colour_statuses(&job_table(&jobs), &jobs, paint);
     }
     print(&text);
     ExitCode::SUCCESS
@@ -69,6 +70,36 @@ pub fn show(workspace: &Path, id: &str, json: bool) -> ExitCode {
     };
     print(&text);
     ExitCode::SUCCESS
+}
+
+/// The table with each row's STATUS cell coloured (rows follow `jobs`, after the header line).
+fn colour_statuses(table: &str, jobs: &[Job], paint: Paint) -> String {
+    if !paint.0 {
+        return table.to_string();
+    }
+    let mut out = String::with_capacity(table.len() + jobs.len() * 9);
+    let mut lines = table.lines();
+    let Some(header) = lines.next() else {
+        return table.to_string();
+    };
+    // Cells are padded by characters, so the column starts at the same character in every row.
+    let column = header.find("STATUS").map(|at| header[..at].chars().count());
+    out.push_str(header);
+    out.push('\n');
+    for (line, job) in lines.zip(jobs) {
+        let label = job.status.label();
+        let split = column.and_then(|col| line.char_indices().nth(col).map(|(i, _)| i));
+        match split {
+            Some(at) if line[at..].starts_with(label) => {
+                out.push_str(&line[..at]);
+                out.push_str(&paint.status(job.status, label));
+                out.push_str(&line[at + label.len()..]);
+            }
+            _ => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Jobs are redacted when written; redacting again with today's workspace secrets costs little

@@ -2,11 +2,14 @@
 //! screen and the overlays on it. Queries here are pure so `update` and `view` share them.
 
 use super::edits::RecordKind;
+use super::find::Find;
 use super::forms::Form;
 use super::scroll::{ListView, Scroll, ScrollState, step_in_list};
+use super::view::rows::CachedRows;
 use crate::jobs::{Job, JobId, Trigger};
 use crate::workspace::{Credential, Integration, Payload, Workspace};
 use chrono::{DateTime, Utc};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +132,11 @@ pub struct App {
     pub filters: [String; 4],
     /// Each list pane's window as last drawn (offset, rows that fit).
     pub(crate) lists: [ListView; 4],
+    /// The rows of the Job detail last drawn, kept while the Job and the width stay the same.
+    pub(crate) detail_rows: RefCell<Option<CachedRows>>,
     pub filter_editing: bool,
+    /// The `/` find line of the Job detail.
+    pub find: Find,
     /// Newest first.
     pub jobs: Vec<Job>,
     pub screen: Screen,
@@ -171,7 +178,9 @@ impl App {
             selected: Default::default(),
             filters: Default::default(),
             lists: Default::default(),
+            detail_rows: RefCell::new(None),
             filter_editing: false,
+            find: Find::default(),
             jobs,
             screen: Screen::Main,
             overlays: Vec::new(),
@@ -349,6 +358,11 @@ impl App {
     /// Jobs that have not finished yet.
     pub fn running_jobs(&self) -> usize {
         self.jobs.iter().filter(|j| !j.status.is_finished()).count()
+    }
+
+    /// Drops the cached Job detail rows (the benchmark measures cutting them).
+    pub fn detail_rows_forget(&self) {
+        self.detail_rows.borrow_mut().take();
     }
 
     pub fn top_overlay(&self) -> Option<&Overlay> {

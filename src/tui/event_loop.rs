@@ -18,8 +18,10 @@ use std::process::Command;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-/// How often spinners turn and elapsed times are redrawn.
+/// How often spinners turn and elapsed times are redrawn while a Job runs.
 pub const TICK: Duration = Duration::from_millis(250);
+/// How often the clock moves on while nothing runs (token expiry phrases count minutes).
+pub const IDLE_TICK: Duration = Duration::from_secs(30);
 
 /// Carries out Actions off the UI thread; results come back as Messages on the loop's channel.
 pub trait Executor {
@@ -125,11 +127,20 @@ where
     let mut input = console.input();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut idle_tick = tokio::time::interval(IDLE_TICK);
+    idle_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     tokio::pin!(shutdown);
+    // Draw only after something happened: an idle screen costs nothing, whatever it shows.
+    let mut changed = true;
     loop {
-        terminal
-            .draw(|frame| view(app, frame))
-            .map_err(draw_error)?;
+        if changed {
+            terminal
+                .draw(|frame| view(app, frame))
+                .map_err(draw_error)?;
+        }
+        changed = true;
+        // The fast tick only while a Job runs: spinners and elapsed times are all that move.
+        let running = app.running_jobs() > 0;
         let message = tokio::select! {
             event = input.next() => match event {
                 Some(Ok(Event::Key(key))) => Message::Key(key),
@@ -138,12 +149,16 @@ where
                     terminal.autoresize().map_err(draw_error)?;
                     Message::Resize { width, height }
                 }
-                Some(Ok(_)) => continue,
+                Some(Ok(_)) => {
+                    changed = false;
+                    continue;
+                }
                 Some(Err(e)) => return Err(e),
                 None => return Ok(Exit::InputClosed),
             },
             Some(message) = messages.recv() => message,
-            _ = tick.tick() => Message::Tick(Utc::now()),
+            _ = tick.tick(), if running => Message::Tick(Utc::now()),
+            _ = idle_tick.tick() => Message::Tick(Utc::now()),
             stop = &mut shutdown => return Ok(Exit::Stopped(stop)),
         };
         let mut actions: VecDeque<Action> = app.update(message).into();

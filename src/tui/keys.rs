@@ -34,6 +34,10 @@ pub enum Command {
     Refresh,
     CancelJob,
     LinkedJob,
+    /// `/` in the Job detail: type a text to find.
+    Find,
+    FindNext,
+    FindPrev,
     /// A popup's yes (delete, quit, open, reopen the editor).
     Confirm,
     /// A popup's no / close.
@@ -59,6 +63,8 @@ pub enum Command {
 pub enum Context {
     Main,
     Filter,
+    /// Typing the text to find in the Job detail.
+    Find,
     RecordDetail,
     JobDetail,
     Help,
@@ -351,6 +357,39 @@ const JOB_DETAIL: &[Binding] = &[
         help: "jump to the linked Job (Job detail)",
         footer: hint(21, "l", "linked Job"),
     },
+    Binding {
+        keys: &[(c('/'), C::Find)],
+        shown: "/",
+        help: "find a text in the Job (Enter keeps, Esc clears)",
+        footer: hint(15, "/", "find"),
+    },
+    Binding {
+        keys: &[(c('n'), C::FindNext), (c('N'), C::FindPrev)],
+        shown: "n / N",
+        help: "next / previous row holding the text found",
+        footer: hint(16, "n/N", "next/prev"),
+    },
+];
+
+const FIND: &[Binding] = &[
+    Binding {
+        keys: &[],
+        shown: "type",
+        help: "the text to find (case is ignored)",
+        footer: hint(1, "type", "find"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::FilterKeep)],
+        shown: "Enter",
+        help: "keep it: n / N move between the rows holding it",
+        footer: hint(2, "Enter", "keep"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::FilterClear)],
+        shown: "Esc",
+        help: "clear it",
+        footer: hint(3, "Esc", "clear"),
+    },
 ];
 
 const FILTER: &[Binding] = &[
@@ -581,6 +620,7 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
     groups.extend_from_slice(match context {
         Context::Main => &[PANES, LIST_MOVES, MAIN, RECORDS, RUNS][..],
         Context::Filter => &[FILTER],
+        Context::Find => &[FIND],
         Context::RecordDetail => &[SCROLL, DETAIL_BACK, RECORD_DETAIL],
         Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL],
         Context::Help => &[SCROLL, HELP],
@@ -623,6 +663,9 @@ pub fn context(app: &App) -> Context {
     if app.filter_editing {
         return Context::Filter;
     }
+    if app.find.editing && matches!(app.screen, Screen::JobDetail { .. }) {
+        return Context::Find;
+    }
     match app.screen {
         Screen::Main => Context::Main,
         Screen::RecordDetail { .. } => Context::RecordDetail,
@@ -638,6 +681,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
     vec![
         ("Moving around", rows(&[PANES, LIST_MOVES, MAIN, GLOBAL])),
         ("The / filter", rows(&[FILTER])),
+        ("Finding in a Job", rows(&[FIND])),
         ("Records", rows(&[RECORDS])),
         ("Runs", rows(&[RUNS])),
         (
@@ -767,6 +811,7 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
             }
         },
         C::LinkedJob => job_detail(|j| j.linked_job.is_some()),
+        C::FindNext | C::FindPrev => app.find.active().is_some(),
         _ => true,
     }
 }
@@ -775,9 +820,10 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 14] = [
+    const ALL: [Context; 15] = [
         Context::Main,
         Context::Filter,
+        Context::Find,
         Context::RecordDetail,
         Context::JobDetail,
         Context::Help,

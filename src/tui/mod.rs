@@ -4,6 +4,7 @@ pub mod app;
 pub mod edits;
 pub mod event_loop;
 pub mod file_watch;
+pub mod find;
 pub mod forms;
 pub mod keys;
 pub mod lines;

@@ -75,6 +75,11 @@ impl ScrollState {
         self.top.set(self.max().map_or(next, |max| next.min(max)));
     }
 
+    /// Scrolls so `row` is the top row (or as near as the end allows).
+    pub fn show(&mut self, row: usize) {
+        self.top.set(self.max().map_or(row, |max| row.min(max)));
+    }
+
     /// Called by the view: `rows` of content, `visible` of them fit. Returns the top row to draw
     /// from, clamped so the last page is full.
     pub fn fit(&self, rows: usize, visible: usize) -> usize {

@@ -2,6 +2,7 @@
 
 use super::app::{App, Overlay, Pane, Screen};
 use super::edits::{self, Edit};
+use super::find::{self, Find};
 use super::forms::{self, Form};
 use super::keys::{self, Command, Context};
 use super::message::{Action, Message};
@@ -146,6 +147,10 @@ impl App {
                 self.on_filter_key(command, key);
                 vec![]
             }
+            Context::Find => {
+                self.on_find_key(command, key);
+                vec![]
+            }
             Context::Main | Context::RecordDetail | Context::JobDetail => match command {
                 Some(command) => self.on_screen_command(context, command),
                 None => vec![],
@@ -175,6 +180,49 @@ impl App {
                 filter.push(c)
             }
             _ => {}
+        }
+    }
+
+    fn on_find_key(&mut self, command: Option<Command>, key: KeyEvent) {
+        match (command, key.code) {
+            (Some(Command::FilterKeep), _) => self.find.editing = false,
+            (Some(Command::FilterClear), _) => self.find = Find::default(),
+            (_, KeyCode::Backspace) => {
+                self.find.query.pop();
+            }
+            (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.find.query.push(c);
+                // Found as typed: the first row holding it from where the view is.
+                self.find_move(true, true);
+            }
+            _ => {}
+        }
+    }
+
+    /// Scrolls the Job detail to the next (or previous) row holding the text found, in the rows
+    /// the last draw cut (the view's rows, so a match is where the screen shows it).
+    fn find_move(&mut self, forward: bool, inclusive: bool) {
+        let Some(query) = self.find.active().map(str::to_string) else {
+            self.note = Some("/ finds a text first; n / N then move between its rows".into());
+            return;
+        };
+        let Screen::JobDetail { job_id, .. } = &self.screen else {
+            return;
+        };
+        let Some(rows) = super::view::rows::cached_job_rows(self, job_id) else {
+            return;
+        };
+        let matches = find::matching_rows(&rows, &query);
+        let Screen::JobDetail { scroll, .. } = &mut self.screen else {
+            return;
+        };
+        match find::next_match(&matches, scroll.top(), forward, inclusive) {
+            Some(row) => {
+                scroll.show(row);
+                let at = matches.iter().position(|&m| m == row).unwrap_or(0) + 1;
+                self.note = Some(format!("/{query}: row {at} of {}", matches.len()));
+            }
+            None => self.note = Some(format!("/{query}: not in this Job")),
         }
     }
 
@@ -214,7 +262,15 @@ impl App {
             Command::Refresh => return self.refresh_selection(),
             Command::CancelJob => return self.cancel_selection(),
             Command::LinkedJob => self.open_linked_job(),
-            // Popup and form commands: not bound on a screen.
+            Command::Find => {
+                self.find = Find {
+                    query: String::new(),
+                    editing: true,
+                }
+            }
+            Command::FindNext => self.find_move(true, false),
+            Command::FindPrev => self.find_move(false, false),
+            // Popup, form and typing commands: not bound on a screen.
             Command::Confirm
             | Command::Dismiss
             | Command::FilterKeep
@@ -238,6 +294,7 @@ impl App {
         let linked = self.job(job_id).and_then(|j| j.linked_job.clone());
         match linked {
             Some(linked) if self.job(&linked).is_some() => {
+                self.find = Find::default();
                 self.select(Pane::Jobs, linked.clone());
                 self.screen = Screen::JobDetail {
                     job_id: linked,
@@ -253,6 +310,7 @@ impl App {
         match self.focus {
             Pane::Jobs => {
                 if let Some(id) = self.selected_id(Pane::Jobs) {
+                    self.find = Find::default();
                     self.screen = Screen::JobDetail {
                         job_id: id,
                         scroll: ScrollState::default(),

@@ -126,3 +126,56 @@ fn a_page_in_a_list_is_the_rows_it_shows() {
         "PgDn moves one page of {rows} rows"
     );
 }
+
+#[test]
+fn slash_finds_a_text_in_the_job_and_n_moves_between_its_rows() {
+    let mut jobs = finished_pair();
+    let items: Vec<String> = (0..60)
+        .map(|n| {
+            let name = if n == 45 { "needle" } else { "hay" };
+            format!("{{\"n\":{n},\"name\":\"{name}\"}}")
+        })
+        .collect();
+    jobs[1].response.as_mut().unwrap().body = format!("[{}]", items.join(","));
+    let mut app = sized(app());
+    app.jobs = jobs;
+    press(&mut app, &[key(KeyCode::BackTab), key(KeyCode::Enter)]);
+    let top = render(&app, 80, 24);
+    assert!(!top.contains("needle"), "{top}");
+    assert!(top.contains("/ find"), "the footer offers it: {top}");
+
+    press(&mut app, &[key(KeyCode::Char('/'))]);
+    type_text(&mut app, "NEEDLE");
+    let found = render(&app, 80, 24);
+    assert!(found.contains("\"name\": \"needle\""), "{found}");
+    assert!(
+        found.contains("/NEEDLE"),
+        "the query shows in the title: {found}"
+    );
+    press(&mut app, &[key(KeyCode::Enter)]);
+    assert!(!app.find.editing);
+    assert!(render(&app, 80, 24).contains("n/N next/prev"));
+
+    // "name" is on many rows: n moves down, N back up, and the text stays on screen.
+    press(
+        &mut app,
+        &[key(KeyCode::Char('g')), key(KeyCode::Char('/'))],
+    );
+    type_text(&mut app, "\"name\"");
+    press(&mut app, &[key(KeyCode::Enter)]);
+    let first = render(&app, 80, 24);
+    press(&mut app, &[key(KeyCode::Char('n'))]);
+    let second = render(&app, 80, 24);
+    assert_ne!(first, second);
+    assert!(second.contains("\"name\""), "{second}");
+    press(&mut app, &[key(KeyCode::Char('N'))]);
+    // The same rows (the title bar's note says which match this is).
+    let body = |screen: &str| screen.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&render(&app, 80, 24)), body(&first));
+
+    // Esc while typing clears the find; Esc after leaves the Job.
+    press(&mut app, &[key(KeyCode::Char('/')), key(KeyCode::Esc)]);
+    assert!(app.find.active().is_none());
+    press(&mut app, &[key(KeyCode::Esc)]);
+    assert_eq!(app.screen, payloads::tui::Screen::Main);
+}

@@ -10,6 +10,7 @@ pub mod record_detail;
 pub mod rows;
 
 use super::app::{App, Pane, Screen};
+use super::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
@@ -56,16 +57,31 @@ pub fn view(app: &App, frame: &mut Frame) {
             let lines = record_detail::lines(app, app.focus, body.width);
             let block = panes::pane_block(app, panes::detail_title(app), true);
             let rows = rows::wrap(&lines, block.inner(body).width as usize);
-            rows::render(frame, body, block, &rows, scroll);
+            rows::render(frame, body, block, &rows, scroll, None);
         }
         Screen::JobDetail { job_id, scroll } => {
-            let lines = match app.job(job_id) {
-                Some(job) => job_detail::lines(job, app),
-                None => vec![ratatui::text::Line::raw("This Job is no longer kept.")],
+            let title = match (&app.find.active(), app.find.editing) {
+                (_, true) => format!("Job {job_id}  /{}▏", app.find.query),
+                (Some(query), false) => format!("Job {job_id}  /{query}"),
+                (None, false) => format!("Job {job_id}"),
             };
-            let block = panes::pane_block(app, format!("Job {job_id}"), true);
-            let rows = rows::wrap(&lines, block.inner(body).width as usize);
-            rows::render(frame, body, block, &rows, scroll);
+            let block = panes::pane_block(app, title, true);
+            let width = block.inner(body).width as usize;
+            let rows = match app.job(job_id) {
+                Some(job) => rows::job_rows(app, job, width),
+                None => std::sync::Arc::new(vec![ratatui::text::Line::raw(
+                    "This Job is no longer kept.",
+                )]),
+            };
+            let mark = theme::Theme::new(app.colour).found();
+            rows::render(
+                frame,
+                body,
+                block,
+                &rows,
+                scroll,
+                app.find.active().map(|q| (q, mark)),
+            );
         }
     }
     for overlay in &app.overlays {

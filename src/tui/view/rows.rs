@@ -2,12 +2,15 @@
 //! rows is known exactly (the scroll state's end is the real end) and a frame draws only the
 //! rows on screen, however long a body is.
 
+use crate::jobs::Job;
+use crate::tui::app::App;
 use crate::tui::scroll::ScrollState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use std::sync::Arc;
 
 /// Lines cut into rows of at most `width` columns: after the last space that fits, else within
 /// the word (a token or a one-line body has no space to break at).
@@ -81,6 +84,61 @@ fn char_width(c: char) -> usize {
     Span::raw(text).width()
 }
 
+/// A finished Job's detail, cut to a width: kept between frames, so a key press or a tick with a
+/// 1 MiB body open costs the rows on screen, not the body.
+#[derive(Debug, Clone)]
+pub struct CachedRows {
+    key: RowsKey,
+    pub rows: Arc<Vec<Line<'static>>>,
+}
+
+/// What the rows of a Job detail depend on besides the Job's id, which only changes while it runs
+/// (and the linked Job's status, which the detail names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RowsKey {
+    job_id: String,
+    width: usize,
+    linked_status: Option<&'static str>,
+    colour: bool,
+}
+
+/// The rows of a Job's detail at `width`, from the cache when the Job has finished.
+pub fn job_rows(app: &App, job: &Job, width: usize) -> Arc<Vec<Line<'static>>> {
+    if !job.status.is_finished() {
+        // A running Job's lines change with every tick (spinner, elapsed time) and are short.
+        return Arc::new(wrap(&super::job_detail::lines(job, app), width));
+    }
+    let key = RowsKey {
+        job_id: job.id.clone(),
+        width,
+        linked_status: job
+            .linked_job
+            .as_deref()
+            .and_then(|l| app.job(l))
+            .map(|l| l.status.label()),
+        colour: app.colour,
+    };
+    let mut cache = app.detail_rows.borrow_mut();
+    if let Some(cached) = cache.as_ref().filter(|c| c.key == key) {
+        return Arc::clone(&cached.rows);
+    }
+    let rows = Arc::new(wrap(&super::job_detail::lines(job, app), width));
+    *cache = Some(CachedRows {
+        key,
+        rows: Arc::clone(&rows),
+    });
+    rows
+}
+
+/// The rows the last draw of a Job detail cached, if they are of this Job.
+pub fn cached_job_rows(app: &App, job_id: &str) -> Option<Arc<Vec<Line<'static>>>> {
+    app.detail_rows
+        .borrow()
+        .as_ref()
+        .filter(|c| c.key.job_id == job_id)
+        .map(|c| Arc::clone(&c.rows))
+}
+
 /// Draws the rows that fit inside `block` at `area`, from the scroll state's top, and records
 /// in the state how many rows there are and how many fit.
 pub fn render(
@@ -89,11 +147,20 @@ pub fn render(
     block: Block<'_>,
     rows: &[Line<'static>],
     scroll: &ScrollState,
+    mark: Option<(&str, Style)>,
 ) {
     let inner = block.inner(area);
     let visible = inner.height as usize;
     let top = scroll.fit(rows.len(), visible);
-    let shown: Vec<Line<'static>> = rows.iter().skip(top).take(visible).cloned().collect();
+    let shown: Vec<Line<'static>> = rows
+        .iter()
+        .skip(top)
+        .take(visible)
+        .map(|row| match mark {
+            Some((query, style)) => crate::tui::find::highlight(row, query, style),
+            None => row.clone(),
+        })
+        .collect();
     frame.render_widget(Paragraph::new(shown).block(block), area);
 }
 

@@ -133,7 +133,7 @@ pub struct App {
     /// Each list pane's window as last drawn (offset, rows that fit).
     pub(crate) lists: [ListView; 4],
     /// The rows of the Job detail last drawn, kept while the Job and the width stay the same.
-    pub(crate) detail_rows: RefCell<Option<CachedRows>>,
+    pub(crate) detail_rows: RefCell<Vec<CachedRows>>,
     pub filter_editing: bool,
     /// The `/` find line of the Job detail.
     pub find: Find,
@@ -178,7 +178,7 @@ impl App {
             selected: Default::default(),
             filters: Default::default(),
             lists: Default::default(),
-            detail_rows: RefCell::new(None),
+            detail_rows: RefCell::new(Vec::new()),
             filter_editing: false,
             find: Find::default(),
             jobs,
@@ -362,7 +362,7 @@ impl App {
 
     /// Drops the cached Job detail rows (the benchmark measures cutting them).
     pub fn detail_rows_forget(&self) {
-        self.detail_rows.borrow_mut().take();
+        self.detail_rows.borrow_mut().clear();
     }
 
     pub fn top_overlay(&self) -> Option<&Overlay> {

@@ -119,23 +119,35 @@ pub fn job_rows(app: &App, job: &Job, width: usize) -> Arc<Vec<Line<'static>>> {
         colour: app.colour,
     };
     let mut cache = app.detail_rows.borrow_mut();
-    if let Some(cached) = cache.as_ref().filter(|c| c.key == key) {
+    if let Some(cached) = cache.iter().find(|c| c.key == key) {
         return Arc::clone(&cached.rows);
     }
     let rows = Arc::new(wrap(&super::job_detail::lines(job, app), width));
-    *cache = Some(CachedRows {
+    // Two widths are kept: the detail pane's and the full screen's, so Enter and Esc on a Job
+    // with a big body both find theirs.
+    if cache.len() >= CACHED {
+        cache.remove(0);
+    }
+    cache.push(CachedRows {
         key,
         rows: Arc::clone(&rows),
     });
     rows
 }
 
+/// How many cut Job details the App keeps.
+const CACHED: usize = 2;
+
 /// The rows the last draw of a Job detail cached, if they are of this Job.
 pub fn cached_job_rows(app: &App, job_id: &str) -> Option<Arc<Vec<Line<'static>>>> {
-    app.detail_rows
-        .borrow()
-        .as_ref()
+    let width = app.size.0.saturating_sub(2) as usize;
+    let cache = app.detail_rows.borrow();
+    // The full screen's rows when kept (the Job detail's width), else any of this Job.
+    cache
+        .iter()
+        .rev()
         .filter(|c| c.key.job_id == job_id)
+        .max_by_key(|c| c.key.width == width)
         .map(|c| Arc::clone(&c.rows))
 }
 

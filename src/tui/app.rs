@@ -127,6 +127,8 @@ pub struct App {
     pub now: DateTime<Utc>,
     pub size: (u16, u16),
     pub colour: bool,
+    /// ASCII only: a plain terminal or a locale that is not UTF-8 (see `ascii::wanted`).
+    pub ascii: bool,
     pub focus: Pane,
     selected: [Option<String>; 4],
     pub filters: [String; 4],
@@ -174,6 +176,7 @@ impl App {
             now,
             size: (80, 24),
             colour: true,
+            ascii: false,
             focus: Pane::Integrations,
             selected: Default::default(),
             filters: Default::default(),

@@ -1,6 +1,7 @@
 //! The terminal UI: app state, one message enum, update, view, widgets.
 
 pub mod app;
+pub mod ascii;
 pub mod edits;
 pub mod event_loop;
 pub mod file_watch;

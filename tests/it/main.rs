@@ -43,5 +43,6 @@ mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
 // arch-tui: scroll state from the last draw, the keymap.
+mod tui_ascii;
 mod tui_keymap;
 mod tui_scroll;

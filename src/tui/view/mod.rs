@@ -21,6 +21,9 @@ pub fn view(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         overlays::render_too_small(frame);
+        if app.ascii {
+            super::ascii::downgrade(frame.buffer_mut());
+        }
         return;
     }
     let [title, banner, body, footer] = Layout::vertical([
@@ -86,5 +89,8 @@ pub fn view(app: &App, frame: &mut Frame) {
     }
     for overlay in &app.overlays {
         overlays::render(app, frame, overlay);
+    }
+    if app.ascii {
+        super::ascii::downgrade(frame.buffer_mut());
     }
 }

@@ -220,7 +220,7 @@ const MAIN: &[Binding] = &[
 const GLOBAL: &[Binding] = &[Binding {
     keys: &[(ctrl('c'), C::Interrupt)],
     shown: "Ctrl-C",
-    help: "quit at once; running Jobs are cancelled",
+    help: "quit now; Jobs cancelled (a changed form asks)",
     footer: None,
 }];
 
@@ -583,6 +583,34 @@ const CHOICE_FIELD: &[Binding] = &[
     },
 ];
 
+/// The editing keys of every text field (the text input carries them out; listed for the help).
+const TEXT_EDITING: &[Binding] = &[
+    Binding {
+        keys: &[],
+        shown: "Ctrl-A Ctrl-E Home End",
+        help: "start / end of the line",
+        footer: None,
+    },
+    Binding {
+        keys: &[],
+        shown: "Alt-b / Alt-f",
+        help: "a word back / forward",
+        footer: None,
+    },
+    Binding {
+        keys: &[],
+        shown: "Ctrl-U / Ctrl-K",
+        help: "delete to the start / end of the line",
+        footer: None,
+    },
+    Binding {
+        keys: &[],
+        shown: "Ctrl-W / Alt-Backspace",
+        help: "delete the word before the cursor",
+        footer: None,
+    },
+];
+
 const SECRET_HINT: Hint = Hint {
     rank: 4,
     key: "Ctrl-R",
@@ -686,7 +714,14 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Runs", rows(&[RUNS])),
         (
             "In a form",
-            rows(&[FORM, LINE_FIELD, MULTI_LINE_FIELD, CHOICE_FIELD, RUN_INPUTS]),
+            rows(&[
+                FORM,
+                TEXT_EDITING,
+                LINE_FIELD,
+                MULTI_LINE_FIELD,
+                CHOICE_FIELD,
+                RUN_INPUTS,
+            ]),
         ),
         ("An error", rows(&[ERROR])),
         ("Delete?", rows(&[CONFIRM_DELETE])),

@@ -4,7 +4,7 @@ use super::app::{App, Overlay, Pane, Screen};
 use super::edits::{self, Edit};
 use super::find::{self, Find};
 use super::forms::{self, Form};
-use super::keys::{self, Command, Context};
+use super::keys::{self, Command, Context, FieldContext};
 use super::message::{Action, Message};
 use super::scroll::ScrollState;
 use crate::flow::{RunEvent, RunEventKind, RunRequest};
@@ -20,13 +20,26 @@ impl App {
                     return vec![];
                 }
                 if keys::command(keys::context(self), &key) == Some(Command::Interrupt) {
+                    // Typed input is not lost to one Ctrl-C: a changed form asks first.
+                    if let Some(Overlay::Form(form)) = self.overlays.last_mut()
+                        && form.ask_before_interrupt()
+                    {
+                        return vec![];
+                    }
                     // An interrupt does not ask: running Jobs are cancelled and recorded as such.
                     self.quit = true;
                     return vec![Action::CancelAll, Action::Interrupt];
                 }
                 self.note = None;
                 // A quick Esc then a key arrives as Alt+key: take it as the two keys it was.
+                // In a text field Alt-b / Alt-f / Alt-d are the shell's word keys.
+                let word_key = matches!(key.code, KeyCode::Char('b' | 'f' | 'd'))
+                    && matches!(
+                        keys::context(self),
+                        Context::Form(FieldContext::Line | FieldContext::MultiLine)
+                    );
                 if key.modifiers.contains(KeyModifiers::ALT)
+                    && !word_key
                     && let KeyCode::Char(_) = key.code
                 {
                     let mut actions = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));

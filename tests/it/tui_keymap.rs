@@ -52,3 +52,83 @@ fn keys_that_work_are_in_the_help_and_the_footer() {
         assert!(app.overlays.is_empty(), "{dismiss:?} dismisses");
     }
 }
+
+fn focused_value(app: &payloads::tui::App) -> String {
+    match app.top_overlay() {
+        Some(Overlay::Form(form)) => form.focused().value(),
+        other => panic!("expected a form, got {other:?}"),
+    }
+}
+
+fn alt(c: char) -> Message {
+    Message::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char(c),
+        crossterm::event::KeyModifiers::ALT,
+    ))
+}
+
+#[test]
+fn text_fields_take_the_shell_editing_keys() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Char('n')), key(KeyCode::Tab)]);
+    type_text(&mut app, "one two three");
+    // Alt-b twice: before "two"; Ctrl-K cuts the rest.
+    press(&mut app, &[alt('b'), alt('b'), ctrl('k')]);
+    assert_eq!(focused_value(&app), "one");
+    type_text(&mut app, "2 3");
+    // Ctrl-W deletes the word before the cursor; Ctrl-A, Alt-f, Ctrl-U delete to the start.
+    press(&mut app, &[ctrl('w')]);
+    assert_eq!(focused_value(&app), "one 2");
+    press(&mut app, &[ctrl('a'), alt('f'), ctrl('u')]);
+    assert_eq!(focused_value(&app), "2");
+    press(&mut app, &[ctrl('e')]);
+    type_text(&mut app, "!");
+    // The space Ctrl-W left after "2" is still there.
+    assert_eq!(focused_value(&app), "2 !");
+    assert!(
+        matches!(app.top_overlay(), Some(Overlay::Form(_))),
+        "still in the form"
+    );
+
+    // The help lists them.
+    let help: String = payloads::tui::keys::help_sections()
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|b| format!("{} {}\n", b.shown, b.help)))
+        .collect();
+    for keys in [
+        "Ctrl-A Ctrl-E",
+        "Alt-b / Alt-f",
+        "Ctrl-U / Ctrl-K",
+        "Ctrl-W",
+    ] {
+        assert!(help.contains(keys), "{keys} in {help}");
+    }
+}
+
+#[test]
+fn ctrl_c_in_a_changed_form_asks_first() {
+    let mut app = app();
+    press(&mut app, &[key(KeyCode::Char('n')), key(KeyCode::Tab)]);
+    // Nothing typed yet would be lost: but typing makes it ask.
+    type_text(&mut app, "Typed");
+    let actions = press(&mut app, &[ctrl('c')]);
+    assert!(actions.is_empty(), "{actions:?}");
+    assert!(!app.quit);
+    assert!(render(&app, 80, 24).contains("Ctrl-C again quits"));
+    // Another key goes on editing; the question is asked again next time.
+    type_text(&mut app, "!");
+    assert_eq!(focused_value(&app), "Typed!");
+    assert!(press(&mut app, &[ctrl('c')]).is_empty());
+    let actions = press(&mut app, &[ctrl('c')]);
+    assert!(app.quit);
+    assert!(
+        actions.contains(&payloads::tui::Action::Interrupt),
+        "{actions:?}"
+    );
+
+    // An unchanged form quits at once.
+    let mut app = tui_support::app();
+    press(&mut app, &[key(KeyCode::Char('n'))]);
+    press(&mut app, &[ctrl('c')]);
+    assert!(app.quit);
+}

@@ -223,10 +223,15 @@ pub struct Form {
     pub error: Option<String>,
     /// Esc was pressed with unsaved changes: a second Esc discards them.
     discard_asked: bool,
+    /// Ctrl-C was pressed with unsaved changes: a second one quits.
+    interrupt_asked: bool,
 }
 
 /// What the first Esc on a changed form says.
 pub const DISCARD_QUESTION: &str = "unsaved changes: Esc again discards them, Ctrl-S saves";
+/// What the first Ctrl-C on a changed form says.
+pub const INTERRUPT_QUESTION: &str =
+    "unsaved changes: Ctrl-C again quits without them, Ctrl-S saves, any other key goes on";
 
 impl Form {
     pub fn new(title: impl Into<String>, purpose: FormPurpose, fields: Vec<Field>) -> Form {
@@ -238,6 +243,7 @@ impl Form {
             enter_submits: false,
             error: None,
             discard_asked: false,
+            interrupt_asked: false,
         };
         form.focus_field(0);
         form
@@ -405,6 +411,16 @@ impl Form {
         }
     }
 
+    /// Ctrl-C on the form: true when it asked (changes would be lost), false to quit now.
+    pub fn ask_before_interrupt(&mut self) -> bool {
+        if self.interrupt_asked || !self.is_changed() {
+            return false;
+        }
+        self.interrupt_asked = true;
+        self.error = Some(INTERRUPT_QUESTION.to_string());
+        true
+    }
+
     /// Which keys the focused field takes, for the keymap.
     pub fn field_context(&self) -> FieldContext {
         if self.enter_submits {
@@ -429,9 +445,13 @@ impl Form {
             self.error = Some(DISCARD_QUESTION.to_string());
             return FormOutcome::Continue;
         }
-        if self.discard_asked {
+        if self.discard_asked || self.interrupt_asked {
             self.discard_asked = false;
-            if self.error.as_deref() == Some(DISCARD_QUESTION) {
+            self.interrupt_asked = false;
+            if matches!(
+                self.error.as_deref(),
+                Some(DISCARD_QUESTION | INTERRUPT_QUESTION)
+            ) {
                 self.error = None;
             }
         }

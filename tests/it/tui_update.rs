@@ -157,7 +157,7 @@ fn creating_a_bearer_credential_creates_its_token_payload_and_offers_it() {
     press(&mut app, &[key(KeyCode::Enter)]);
     assert_eq!(
         form_title(&app).as_deref(),
-        Some("Edit Payload partner-oauth-token")
+        Some("Edit Payload Partner OAuth token request (partner-oauth-token)")
     );
     assert_eq!(app.focus, Pane::Payloads);
 }
@@ -267,7 +267,7 @@ fn creating_a_payload_and_editing_a_field() {
     assert_eq!(app.focus, Pane::Integrations);
     assert_eq!(
         form_title(&app).as_deref(),
-        Some("Edit Integration sandbox")
+        Some("Edit Integration Sandbox API (sandbox)")
     );
     // An edited record keeps its id: the form starts at the name.
     for _ in 0..3 {

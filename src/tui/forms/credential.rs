@@ -26,7 +26,7 @@ pub fn new_form(ws: &Workspace, integration: &str) -> Form {
 pub fn edit_form(ws: &Workspace, c: &Credential) -> Form {
     build(
         ws,
-        format!("Edit Credential {}", c.id),
+        format!("Edit Credential {}", edits::named(&c.name, &c.id)),
         Some(c.id.clone()),
         c,
     )
@@ -43,7 +43,12 @@ pub fn duplicate_form(ws: &Workspace, c: &Credential) -> Form {
         b.refresh_token.clear();
         b.obtained_at = None;
     }
-    build(ws, format!("Duplicate Credential {}", c.id), None, &copy)
+    build(
+        ws,
+        format!("Duplicate Credential {}", edits::named(&c.name, &c.id)),
+        None,
+        &copy,
+    )
 }
 
 fn build(

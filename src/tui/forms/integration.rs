@@ -20,7 +20,10 @@ pub fn new_form() -> Form {
 
 pub fn edit_form(integration: &Integration) -> Form {
     build(
-        format!("Edit Integration {}", integration.id),
+        format!(
+            "Edit Integration {}",
+            edits::named(&integration.name, &integration.id)
+        ),
         Some(integration.id.clone()),
         integration,
     )
@@ -31,7 +34,10 @@ pub fn duplicate_form(ws: &Workspace, integration: &Integration) -> Form {
     copy.id = edits::unique_id(ws, &format!("{}-copy", integration.id));
     copy.name = format!("{} (copy)", integration.name);
     build(
-        format!("Duplicate Integration {}", integration.id),
+        format!(
+            "Duplicate Integration {}",
+            edits::named(&integration.name, &integration.id)
+        ),
         None,
         &copy,
     )

@@ -31,14 +31,24 @@ pub fn new_form(ws: &Workspace, integration: &str) -> Form {
 }
 
 pub fn edit_form(ws: &Workspace, p: &Payload) -> Form {
-    build(ws, format!("Edit Payload {}", p.id), Some(p.id.clone()), p)
+    build(
+        ws,
+        format!("Edit Payload {}", edits::named(&p.name, &p.id)),
+        Some(p.id.clone()),
+        p,
+    )
 }
 
 pub fn duplicate_form(ws: &Workspace, p: &Payload) -> Form {
     let mut copy = p.clone();
     copy.id = edits::unique_id(ws, &format!("{}-copy", p.id));
     copy.name = format!("{} (copy)", p.name);
-    build(ws, format!("Duplicate Payload {}", p.id), None, &copy)
+    build(
+        ws,
+        format!("Duplicate Payload {}", edits::named(&p.name, &p.id)),
+        None,
+        &copy,
+    )
 }
 
 fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: &Payload) -> Form {

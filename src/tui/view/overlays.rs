@@ -163,7 +163,11 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
             id,
             referrers,
         } => {
-            let mut lines = vec![Line::raw(format!("Delete {} {id}?", kind.label()))];
+            let mut lines = vec![Line::raw(format!(
+                "Delete {} {}?",
+                kind.label(),
+                crate::tui::edits::named_record(&app.workspace, *kind, id)
+            ))];
             if referrers.is_empty() {
                 lines.push(Line::raw("Nothing else refers to it."));
             } else {

@@ -25,10 +25,10 @@ pub fn list(workspace: &Path, limit: usize, json: bool, paint: Paint) -> ExitCod
             text.push('\n');
         }
     } else if jobs.is_empty() && limit > 0 {
-        eprintln!(
-            "payloads: no Jobs yet (they are kept in {})",
+        super::output::error(format_args!(
+            "no Jobs yet (they are kept in {})",
             store.path().display()
-        );
+        ));
     } else {
         text = colour_statuses(&job_table(&jobs), &jobs, paint);
     }
@@ -42,19 +42,19 @@ pub fn show(workspace: &Path, id: &str, json: bool) -> ExitCode {
     let mut job: Job = match store.find(id) {
         Ok(Lookup::Found(job)) => *job,
         Ok(Lookup::NotFound) => {
-            eprintln!(
-                "payloads: no Job with id {id:?} in {} (`payloads jobs` lists them)",
+            super::output::error(format_args!(
+                "no Job with id {id:?} in {} (`payloads jobs` lists them)",
                 store.path().display()
-            );
+            ));
             return ExitCode::from(super::EXIT_USAGE);
         }
         Ok(Lookup::Ambiguous(ids)) => {
-            eprintln!(
-                "payloads: {id:?} matches {} Jobs; give more of the id:",
+            super::output::error(format_args!(
+                "{id:?} matches {} Jobs; give more of the id:",
                 ids.len()
-            );
+            ));
             for id in ids.iter().take(20) {
-                eprintln!("  {id}");
+                super::output::stderr_line(&format!("  {id}"));
             }
             return ExitCode::from(super::EXIT_USAGE);
         }
@@ -114,10 +114,10 @@ fn redactor_for(workspace: &Path) -> Redactor {
 }
 
 fn read_failed(store: &JobStore, error: &std::io::Error) -> ExitCode {
-    eprintln!(
-        "payloads: could not read the Jobs file {}: {error}",
+    super::output::error(format_args!(
+        "could not read the Jobs file {}: {error}",
         store.path().display()
-    );
+    ));
     ExitCode::from(super::EXIT_USAGE)
 }
 

@@ -7,19 +7,18 @@ use crate::jobs::render::{format_http_status, printable};
 use crate::jobs::{Job, JobStatus, JobStore, Redactor, ResponseRecord, Trigger};
 use crate::workspace::{CredentialAuth, Workspace, WorkspaceStore};
 use chrono::Local;
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 const EXIT_FAILED: u8 = 1;
 
-fn usage_error(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("payloads: {message}");
+pub(super) fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    output::error(message);
     ExitCode::from(super::EXIT_USAGE)
 }
 
-fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
+pub(super) fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     // Load errors already read `path:line:col: what is wrong`.
     let store = WorkspaceStore::open(workspace).map_err(usage_error)?;
     let snapshot = store.snapshot();
@@ -27,7 +26,7 @@ fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     Ok((store, snapshot))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -66,16 +65,17 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
     };
     let job = runtime.block_on(async {
         let runner = new_runner(store, workspace)?;
+        recover_tokens(&runner).await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start(
             RunRequest {
-                payload_id: payload.to_string(),
+                payload_id: payload.into(),
                 inputs,
                 trigger: Trigger::Cli,
             },
             tx,
         );
-        Ok::<Job, ExitCode>(follow(handle, rx, events_paint(ctx)).await)
+        follow(handle, rx, events_paint(ctx)).await
     });
     let job = match job {
         Ok(job) => job,
@@ -84,27 +84,33 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
     if ctx.verbose() {
         print_exchanges(workspace, &job);
     }
-    let mut stdout = std::io::stdout().lock();
+    // The run is saved and recorded by now: a reader that went away (`| head -1`) only means
+    // the rest of the output is dropped, and the exit code is still the run's.
     if json {
         let text = serde_json::to_string_pretty(&job).unwrap_or_default();
-        let _ = writeln!(stdout, "{text}");
-    } else if let Some(response) = &job.response {
-        let _ = stdout.write_all(response.body.as_bytes());
-        if !response.body.is_empty() && !response.body.ends_with('\n') {
-            let _ = stdout.write_all(b"\n");
+        let _ = output::stdout_text(&format!("{text}\n"));
+    } else if let Some(response) = job
+        .response
+        .as_ref()
+        // `-q` prints a body only when the run succeeded; its one line on stderr says the rest.
+        .filter(|_| !ctx.quiet() || job.status == JobStatus::Succeeded)
+    {
+        let mut body = response.body.clone();
+        if !body.is_empty() && !body.ends_with('\n') {
+            body.push('\n');
         }
+        let _ = output::stdout_text(&body);
         if response.truncated && !ctx.quiet() {
-            eprintln!(
-                "payloads: the body was {} bytes; only the first {} are kept and shown",
+            output::error(format_args!(
+                "the body was {} bytes; only the first {} are kept and shown",
                 response.body_bytes,
                 response.body.len()
-            );
+            ));
         }
         if let Some(note) = body_note(response).filter(|_| !ctx.quiet()) {
-            eprintln!("payloads: {note}");
+            output::error(note);
         }
     }
-    let _ = stdout.flush();
     warn_if_unrecorded(workspace, &job);
     if ctx.quiet() {
         quiet_failure_line(&job);
@@ -138,21 +144,11 @@ fn quiet_failure_line(job: &Job) {
 /// `-v`: each Job of the run (the token request first, when there was one) with its timeline
 /// and the request and response headers, as recorded (so redacted), on stderr.
 fn print_exchanges(workspace: &Path, job: &Job) {
-    let linked = job
+    let refresh = job
         .linked_job
         .as_ref()
         .and_then(|id| JobStore::beside(workspace).get(id).ok().flatten());
-    let mut jobs: Vec<&Job> = linked.iter().collect();
-    jobs.sort_by_key(|j| j.created_at);
-    if linked
-        .as_ref()
-        .is_some_and(|l| l.created_at > job.created_at)
-    {
-        jobs.insert(0, job);
-    } else {
-        jobs.push(job);
-    }
-    for job in jobs {
+    for job in refresh.iter().chain(std::iter::once(job)) {
         output::stderr_line(&exchange_text(job));
     }
 }
@@ -282,9 +278,10 @@ pub fn refresh(ctx: &Context, credential: &str, json: bool) -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         let runner = new_runner(store, workspace)?;
+        recover_tokens(&runner).await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start_refresh(credential, Trigger::ManualRefresh, tx);
-        let job = follow(handle, rx, events_paint(ctx)).await;
+        let job = follow(handle, rx, events_paint(ctx)).await?;
         Ok::<(Job, Workspace), ExitCode>((job, runner.store().snapshot()))
     });
     let (job, after) = match outcome {
@@ -302,15 +299,16 @@ pub fn refresh(ctx: &Context, credential: &str, json: bool) -> ExitCode {
             CredentialAuth::BearerToken(b) => b.expires_at(),
             _ => None,
         });
-        match expiry {
-            Some(at) => println!(
-                "Credential {credential} refreshed; the new access token expires at {} (in {} min)",
+        let line = match expiry {
+            Some(at) => format!(
+                "Credential {credential} refreshed; the new access token expires at {} (in {} min)\n",
                 at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %Z"),
                 // Rounded: a 300 s token just obtained is "in 5 min", not "in 4 min".
                 ((at - chrono::Utc::now()).num_seconds().max(0) + 30) / 60
             ),
-            None => println!("Credential {credential} refreshed"),
-        }
+            None => format!("Credential {credential} refreshed\n"),
+        };
+        let _ = output::stdout(printable(&line).as_bytes());
     }
     warn_if_unrecorded(workspace, &job);
     if ctx.quiet() {
@@ -344,7 +342,7 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
     })
 }
 
-fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
+pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
     Runner::new(
         Arc::new(store),
         Arc::new(JobStore::beside(workspace)),
@@ -358,7 +356,7 @@ async fn follow(
     handle: RunHandle,
     mut events: tokio::sync::mpsc::UnboundedReceiver<RunEvent>,
     paint: Option<Paint>,
-) -> Job {
+) -> Result<Job, ExitCode> {
     let cancel = handle.cancel.clone();
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -372,9 +370,17 @@ async fn follow(
         }
     }
     ctrl_c.abort();
-    match handle.done.await {
-        Ok(job) => job,
-        Err(e) => panic!("the run task failed: {e}"),
+    handle.done.await.map_err(|e| {
+        usage_error(format_args!(
+            "the run stopped unexpectedly ({e}); `payloads jobs` shows what was recorded"
+        ))
+    })
+}
+
+/// Applies the token journals an interrupted refresh left (saying so) before anything runs.
+async fn recover_tokens(runner: &Runner) {
+    for note in runner.recover_tokens().await {
+        output::error(note);
     }
 }
 
@@ -393,14 +399,14 @@ fn warn_if_unrecorded(workspace: &Path, job: &Job) {
             .err()
             .map(|e| format!(": {e}"))
             .unwrap_or_default();
-        eprintln!(
-            "payloads: Job {id} could not be written to {}{why}; `payloads jobs` will not show it",
+        output::error(format_args!(
+            "Job {id} could not be written to {}{why}; `payloads jobs` will not show it",
             jobs.path().display()
-        );
+        ));
     }
 }
 
-fn exit_for(job: &Job) -> ExitCode {
+pub(super) fn exit_for(job: &Job) -> ExitCode {
     if job.status == JobStatus::Succeeded {
         ExitCode::SUCCESS
     } else {
@@ -501,9 +507,10 @@ pub fn event_line(event: &RunEvent) -> String {
             }
         }
     };
-    format!(
+    // Server text (reasons, error descriptions) and workspace names are shown, never obeyed.
+    printable(&format!(
         "{} {:<16} {text}",
         event.at.with_timezone(&Local).format("%H:%M:%S%.3f"),
         job.payload
-    )
+    ))
 }

@@ -11,6 +11,9 @@ use serde_json_path::JsonPath;
 pub struct Extracted {
     pub values: Vec<(String, String)>,
     pub missing: Vec<(String, String)>,
+    /// Values read by JSONPath that were not JSON strings, with their JSON type ("number"…):
+    /// their text is kept in `values`, but a token must be a string.
+    pub not_strings: Vec<(String, &'static str)>,
 }
 
 impl Extracted {
@@ -19,6 +22,13 @@ impl Extracted {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+    /// The JSON type of a value that was read from a non-string JSON value.
+    pub fn json_type(&self, name: &str) -> Option<&'static str> {
+        self.not_strings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, kind)| *kind)
     }
     pub fn why_missing(&self, name: &str) -> Option<&str> {
         self.missing
@@ -56,7 +66,12 @@ pub fn extract(model: &[ResponseValue], response: &HttpResponse) -> Extracted {
     let mut out = Extracted::default();
     for value in model {
         let found = match &value.source {
-            ValueSource::JsonPath(path) => json_path_value(&mut body, path),
+            ValueSource::JsonPath(path) => json_path_value(&mut body, path).map(|(text, kind)| {
+                if let Some(kind) = kind {
+                    out.not_strings.push((value.name.clone(), kind));
+                }
+                text
+            }),
             ValueSource::FormKey(key) => form_value(response.body.as_slice(), key),
             ValueSource::Header(name) => response
                 .header(name)
@@ -71,14 +86,26 @@ pub fn extract(model: &[ResponseValue], response: &HttpResponse) -> Extracted {
     out
 }
 
-fn json_path_value(body: &mut Body, path: &str) -> Result<String, String> {
+/// The value's text, and its JSON type when it is not a string.
+fn json_path_value(body: &mut Body, path: &str) -> Result<(String, Option<&'static str>), String> {
     let parsed = JsonPath::parse(path).map_err(|e| format!("JSONPath {path} is not valid: {e}"))?;
     let json = body.json()?;
     let nodes = parsed.query(json).all();
     match nodes.first() {
         None => Err(format!("nothing at {path} in the body")),
         Some(Value::Null) => Err(format!("{path} is null in the body")),
-        Some(v) => Ok(json_text(v)),
+        Some(v) => Ok((json_text(v), json_type(v))),
+    }
+}
+
+fn json_type(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::String(_) => None,
+        Value::Null => Some("null"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(_) => Some("number"),
+        Value::Array(_) => Some("array"),
+        Value::Object(_) => Some("object"),
     }
 }
 

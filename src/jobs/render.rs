@@ -2,7 +2,7 @@
 //! detail view shared by `payloads jobs show` and `payloads run`; and the Job vocabulary (trigger,
 //! durations, HTTP status, body size) the TUI's Job detail uses too, so both say the same words.
 
-use super::record::{Job, ResponseRecord, Trigger};
+use super::record::{Job, JobId, ResponseRecord, Trigger};
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
 
@@ -40,6 +40,7 @@ pub fn trigger_label(trigger: &Trigger) -> String {
         Trigger::Cli => "run from the command line".to_string(),
         Trigger::RefreshFor(job) => format!("token refresh for Job {job}"),
         Trigger::ManualRefresh => "token refresh asked for directly".to_string(),
+        Trigger::Login => "login for the first tokens".to_string(),
     }
 }
 
@@ -100,7 +101,7 @@ pub fn job_table(jobs: &[Job]) -> String {
         .iter()
         .map(|job| {
             [
-                job.id.clone(),
+                job.id.to_string(),
                 format_time(job.created_at),
                 printable(&job.payload),
                 job.status.label().to_string(),
@@ -111,7 +112,9 @@ pub fn job_table(jobs: &[Job]) -> String {
                 job.duration_ms
                     .map(format_duration)
                     .unwrap_or_else(|| "-".into()),
-                job.linked_job.clone().unwrap_or_else(|| "-".into()),
+                job.linked_job
+                    .as_ref()
+                    .map_or_else(|| "-".into(), JobId::to_string),
             ]
         })
         .collect();
@@ -160,7 +163,7 @@ pub fn job_detail(job: &Job) -> String {
     field("Status", job.status.label().to_string());
     field("Trigger", trigger_label(&job.trigger));
     if let Some(linked) = &job.linked_job {
-        field("Linked job", linked.clone());
+        field("Linked job", linked.to_string());
     }
     field("Created", format_time(job.created_at));
     if let Some(at) = job.started_at {
@@ -318,18 +321,25 @@ fn reindent_json(json: &str) -> String {
     out
 }
 
-/// `text` safe to print on a terminal: control characters (escape sequences above all) shown as
-/// `\u{1b}` and the like, newlines and tabs kept.
+/// `text` safe to print on a terminal: control characters (escape sequences above all) and the
+/// bidi overrides that make text read differently from its bytes shown as `\u{1b}`, `\u{202e}`
+/// and the like; newlines and tabs kept.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// The bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, they
+/// reorder the text around them (a "Trojan Source" trick), so they are never shown raw.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn section(out: &mut String, title: &str) {

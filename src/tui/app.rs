@@ -273,19 +273,23 @@ impl App {
             Pane::Integrations => self
                 .visible_integrations()
                 .iter()
-                .map(|i| i.id.clone())
+                .map(|i| i.id.to_string())
                 .collect(),
             Pane::Credentials => self
                 .visible_credentials()
                 .iter()
-                .map(|c| c.id.clone())
+                .map(|c| c.id.to_string())
                 .collect(),
             Pane::Payloads => self
                 .visible_payloads()
                 .iter()
-                .map(|p| p.id.clone())
+                .map(|p| p.id.to_string())
                 .collect(),
-            Pane::Jobs => self.job_rows().iter().map(|r| r.job.id.clone()).collect(),
+            Pane::Jobs => self
+                .job_rows()
+                .iter()
+                .map(|r| r.job.id.to_string())
+                .collect(),
         }
     }
 

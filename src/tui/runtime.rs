@@ -141,7 +141,7 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                 tokio::task::spawn_blocking(move || {
                     // A refused edit is discarded: nothing is written.
                     let result = match store.try_update(|ws| edit.apply(ws)) {
-                        Ok(applied) => applied,
+                        Ok(applied) => applied.map_err(|e| e.to_string()),
                         Err(e) => Err(e.to_string()),
                     };
                     let _ = messages.send(Message::Saved {

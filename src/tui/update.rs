@@ -104,7 +104,10 @@ impl App {
 
     fn on_run_event(&mut self, event: RunEvent) {
         let job = event.job;
-        let user_started = matches!(job.trigger, Trigger::Tui | Trigger::ManualRefresh);
+        let user_started = matches!(
+            job.trigger,
+            Trigger::Tui | Trigger::ManualRefresh | Trigger::Login
+        );
         match self.jobs.iter_mut().find(|j| j.id == job.id) {
             Some(slot) => *slot = job.clone(),
             None => {
@@ -325,7 +328,7 @@ impl App {
                 if let Some(id) = self.selected_id(Pane::Jobs) {
                     self.find = Find::default();
                     self.screen = Screen::JobDetail {
-                        job_id: id,
+                        job_id: id.into(),
                         scroll: ScrollState::default(),
                     };
                 }
@@ -432,7 +435,7 @@ impl App {
         })
         .apply(&mut self.workspace.clone())
         {
-            self.overlays.push(Overlay::Error(reason));
+            self.overlays.push(Overlay::Error(reason.to_string()));
             return;
         }
         let referrers = edits::referrers(&self.workspace, kind, &id);
@@ -457,7 +460,7 @@ impl App {
             ));
         }
         let mut next = self.workspace.clone();
-        edit.apply(&mut next)?;
+        edit.apply(&mut next).map_err(|e| e.to_string())?;
         let before = crate::workspace::validate::problems(&self.workspace);
         let new: Vec<String> = crate::workspace::validate::problems(&next)
             .into_iter()
@@ -484,11 +487,13 @@ impl App {
                 let Some(job) = self.selected_job().cloned() else {
                     return vec![];
                 };
-                if matches!(job.trigger, Trigger::RefreshFor(_) | Trigger::ManualRefresh)
-                    && let Some(credential) = self
-                        .workspace
-                        .payload(&job.payload)
-                        .and_then(|p| p.credential.clone())
+                if matches!(
+                    job.trigger,
+                    Trigger::RefreshFor(_) | Trigger::ManualRefresh | Trigger::Login
+                ) && let Some(credential) = self
+                    .workspace
+                    .payload(&job.payload)
+                    .and_then(|p| p.credential.clone())
                 {
                     return self.refresh(&credential);
                 }
@@ -579,7 +584,9 @@ impl App {
     fn refresh_selection(&mut self) -> Vec<Action> {
         let credential = match self.focus {
             Pane::Credentials => self.selected_id(Pane::Credentials),
-            Pane::Payloads => self.selected_payload().and_then(|p| p.credential.clone()),
+            Pane::Payloads => self
+                .selected_payload()
+                .and_then(|p| p.credential.as_deref().map(str::to_string)),
             _ => None,
         };
         match credential {

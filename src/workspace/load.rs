@@ -84,6 +84,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
 
 /// Parses workspace text without validating references and rules.
 pub fn parse_syntax(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
+    // An empty file (a `touch`ed one, say) is an empty workspace, ready to be filled.
+    if text.trim().is_empty() {
+        return Ok(Workspace::default());
+    }
     ron_options()
         .from_str::<Workspace>(text)
         .map_err(|e| Diagnostics::single(describe(path, text, &e)))

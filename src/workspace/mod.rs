@@ -2,6 +2,8 @@
 
 pub mod diagnostics;
 pub mod edit;
+pub(crate) mod ids;
+pub mod journal;
 pub mod load;
 mod locate;
 pub mod model;

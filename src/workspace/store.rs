@@ -12,7 +12,18 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 /// Why a save was abandoned just before its rename: another program wrote the file meanwhile.
-const CHANGED_MEANWHILE: &str = "the file was changed by another program while saving";
+/// Carried inside the `io::Error` of the write and recognised by type, so the retry never
+/// depends on a message's wording.
+#[derive(Debug, thiserror::Error)]
+#[error("the file was changed by another program while saving")]
+struct ChangedMeanwhile;
+
+impl ChangedMeanwhile {
+    fn is_cause_of(e: &std::io::Error) -> bool {
+        e.get_ref()
+            .is_some_and(|inner| inner.is::<ChangedMeanwhile>())
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -119,6 +130,8 @@ impl WorkspaceStore {
         const ATTEMPTS: usize = 5;
         let mut state = self.lock_state();
         let _file_lock = self.lock_file()?;
+        // Every save takes this lock, so a temp file seen now is one a killed save left behind.
+        super::save::remove_stale_temp_files(&self.path);
         for attempt in 1.. {
             self.catch_up(&mut state)?;
             let mut next = state.workspace.clone();
@@ -140,7 +153,7 @@ impl WorkspaceStore {
             let read_before = &state.text;
             let written = write_atomic_with(&self.path, &bytes, |_| match read(&self.path) {
                 Ok(on_disk) if on_disk != *read_before => {
-                    Err(std::io::Error::other(CHANGED_MEANWHILE))
+                    Err(std::io::Error::other(ChangedMeanwhile))
                 }
                 _ => Ok(()),
             });
@@ -151,7 +164,7 @@ impl WorkspaceStore {
                     state.stamp = Stamp::of(&self.path);
                     return Ok(Ok(result));
                 }
-                Err(e) if e.to_string() == CHANGED_MEANWHILE && attempt < ATTEMPTS => continue,
+                Err(e) if ChangedMeanwhile::is_cause_of(&e) && attempt < ATTEMPTS => continue,
                 Err(e) => {
                     return Err(StoreError::Save {
                         path: self.path.clone(),

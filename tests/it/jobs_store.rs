@@ -172,7 +172,7 @@ fn a_line_cut_short_by_a_crash_loses_only_that_job() {
         .list(10)
         .unwrap()
         .into_iter()
-        .map(|j| j.id)
+        .map(|j| j.id.into_string())
         .collect();
     assert_eq!(ids, ["job-2", "job-1", "job-0"]);
 
@@ -182,7 +182,7 @@ fn a_line_cut_short_by_a_crash_loses_only_that_job() {
         .list(10)
         .unwrap()
         .into_iter()
-        .map(|j| j.id)
+        .map(|j| j.id.into_string())
         .collect();
     assert_eq!(ids, ["job-4", "job-2", "job-1", "job-0"]);
 }
@@ -221,7 +221,7 @@ fn two_processes_appending_at_once_never_interleave_lines() {
     for line in &lines {
         serde_json::from_str::<payloads::jobs::Job>(line).expect("every line is one whole Job");
     }
-    let listed: HashSet<String> = stores[1]
+    let listed: HashSet<payloads::jobs::JobId> = stores[1]
         .list(1000)
         .unwrap()
         .into_iter()
@@ -270,7 +270,7 @@ fn concurrent_writers_and_compactions_keep_exactly_the_newest() {
         .list(usize::MAX)
         .unwrap()
         .into_iter()
-        .map(|j| j.id)
+        .map(|j| j.id.into_string())
         .collect();
     assert_eq!(listed, newest, "no append was lost to a compaction");
     let lines = lines_of(&path);

@@ -42,7 +42,23 @@ mod workspace_lossless;
 mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
-// arch-tui: scroll state from the last draw, the keymap.
+
+// cli: completions, man page, JSON, inputs from files, -q/-v/--color, workspace discovery
+mod cli_check_json;
+mod cli_completions;
+mod cli_inputs;
+mod cli_output;
+// edges (issue 9): the edges of the refresh-then-call flow
+mod edges_journal;
+mod edges_output;
+mod edges_tokens;
+
+// oauth: first tokens (issue 11)
+mod oauth_cli;
+mod oauth_login;
+mod oauth_sandbox;
+
+// arch-tui: the keymap, scroll state from the last draw, Job find, ASCII terminals
 mod tui_ascii;
 mod tui_keymap;
 mod tui_scroll;

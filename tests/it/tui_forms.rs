@@ -221,7 +221,10 @@ fn bearer(ws: &payloads::workspace::Workspace, id: &str) -> payloads::workspace:
 fn saving_an_edit_form_keeps_tokens_refreshed_while_it_was_open() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);
-    assert_eq!(form(&app).title, "Edit Credential Sandbox OAuth (sandbox-oauth)");
+    assert_eq!(
+        form(&app).title,
+        "Edit Credential Sandbox OAuth (sandbox-oauth)"
+    );
 
     // A refresh (a run here, or another process) writes rotated tokens while the form is open.
     let mut refreshed = app.workspace.clone();

@@ -63,7 +63,9 @@ fn everything() -> Workspace {
                         refresh_token: "rt-456".into(),
                         access_token_duration_minutes: 15,
                         obtained_at: Some(Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()),
+                        expires_at: None,
                         token_payload: "oauth-token".into(),
+                        login: None,
                     }),
                 )
             },
@@ -206,7 +208,7 @@ fn everything() -> Workspace {
                 .into_iter()
                 .enumerate()
                 .map(|(i, method)| Payload {
-                    id: format!("method-{i}"),
+                    id: format!("method-{i}").into(),
                     name: method.as_str().into(),
                     integration: "plain".into(),
                     kind: PayloadKind::Callout,

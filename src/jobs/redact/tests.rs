@@ -24,7 +24,9 @@ fn bearer(secret: &str, access: &str, refresh: &str) -> CredentialAuth {
         refresh_token: refresh.into(),
         access_token_duration_minutes: 60,
         obtained_at: None,
+        expires_at: None,
         token_payload: "token".into(),
+        login: None,
     })
 }
 
@@ -204,6 +206,7 @@ fn job_with(request_body: &str, response_body: &str) -> Job {
         id: "j".into(),
         payload: "p".into(),
         integration: "i".into(),
+        credential: None,
         linked_job: None,
         trigger: Trigger::Cli,
         status: JobStatus::Failed,

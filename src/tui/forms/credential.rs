@@ -5,8 +5,8 @@ use super::choices::{Choice, CredentialType};
 use super::{Field, FieldKey as K, Form, FormPurpose, validate};
 use crate::tui::edits::{self, Edit, KeptTokenFields};
 use crate::workspace::{
-    ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CustomAuth,
-    PayloadKind, Placement, Workspace,
+    ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CredentialId,
+    CustomAuth, PayloadId, PayloadKind, Placement, Workspace,
 };
 
 /// The Token Payload choice of a Bearer Token Credential that has none yet.
@@ -14,9 +14,9 @@ pub const NEW_TOKEN_PAYLOAD: &str = "(create a standard one)";
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Credential {
-        id: String::new(),
+        id: CredentialId::default(),
         name: String::new(),
-        integration: integration.to_string(),
+        integration: integration.into(),
         description: String::new(),
         auth: CredentialAuth::BearerToken(edits::empty_bearer("")),
     };
@@ -27,21 +27,22 @@ pub fn edit_form(ws: &Workspace, c: &Credential) -> Form {
     build(
         ws,
         format!("Edit Credential {}", edits::named(&c.name, &c.id)),
-        Some(c.id.clone()),
+        Some(c.id.to_string()),
         c,
     )
 }
 
 pub fn duplicate_form(ws: &Workspace, c: &Credential) -> Form {
     let mut copy = c.clone();
-    copy.id = edits::unique_id(ws, &format!("{}-copy", c.id));
+    copy.id = edits::unique_id(ws, &format!("{}-copy", c.id)).into();
     copy.name = format!("{} (copy)", c.name);
     if let CredentialAuth::BearerToken(b) = &mut copy.auth {
         // A copy gets a Token Payload of its own: two Credentials never share one.
-        b.token_payload.clear();
+        b.token_payload = PayloadId::default();
         b.access_token.clear();
         b.refresh_token.clear();
         b.obtained_at = None;
+        b.expires_at = None;
     }
     build(
         ws,
@@ -57,7 +58,7 @@ fn build(
     original: Option<String>,
     c: &Credential,
 ) -> Form {
-    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.clone()).collect();
+    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
     let id_field = Field::line(K::Id, "Id", &c.id)
         .validated(validate::id)
         .hint("lowercase letters, digits, - and _; blank: made from the name");
@@ -98,9 +99,9 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 .iter()
                 .filter(|p| p.kind == PayloadKind::Credential);
             let mut token_payloads = vec![NEW_TOKEN_PAYLOAD.to_string()];
-            token_payloads.extend(token_requests.clone().map(|p| p.id.clone()));
+            token_payloads.extend(token_requests.clone().map(|p| p.id.to_string()));
             let mut token_payload_owners = vec![String::new()];
-            token_payload_owners.extend(token_requests.map(|p| p.integration.clone()));
+            token_payload_owners.extend(token_requests.map(|p| p.integration.to_string()));
             vec![
                 Field::line(K::ClientId, "Client Id", &bearer.client_id),
                 Field::secret(K::ClientSecret, "Client Secret", &bearer.client_secret),
@@ -224,17 +225,16 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 duration: !form.changed(K::Duration),
             };
             // The time a token was obtained only stays true for the same token.
-            let obtained_at = before
-                .as_ref()
-                .filter(|b| b.access_token == access_token)
-                .and_then(|b| b.obtained_at);
+            let same_token = before.as_ref().filter(|b| b.access_token == access_token);
+            let obtained_at = same_token.and_then(|b| b.obtained_at);
+            let expires_at = same_token.and_then(|b| b.expires_at);
             let mut chosen = form.value(K::TokenPayload);
             if chosen == NEW_TOKEN_PAYLOAD {
                 chosen = edits::unique_id(ws, &format!("{id}-token"));
                 let owner = Credential {
-                    id: id.clone(),
+                    id: id.as_str().into(),
                     name: name.clone(),
-                    integration: form.value(K::Integration),
+                    integration: form.value(K::Integration).into(),
                     description: String::new(),
                     auth: CredentialAuth::BearerToken(edits::empty_bearer(&chosen)),
                 };
@@ -247,7 +247,10 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 refresh_token,
                 access_token_duration_minutes: duration.parse().unwrap_or(60),
                 obtained_at,
-                token_payload: chosen,
+                expires_at,
+                token_payload: chosen.into(),
+                // The form has no login fields yet: an edit keeps what the file says.
+                login: before.as_ref().and_then(|b| b.login.clone()),
             })
         }
         CredentialType::Basic => CredentialAuth::Basic(BasicAuth {
@@ -281,9 +284,9 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
         }),
     };
     let credential = Credential {
-        id,
+        id: id.into(),
         name,
-        integration: form.value(K::Integration),
+        integration: form.value(K::Integration).into(),
         description: form.value(K::Description),
         auth,
     };

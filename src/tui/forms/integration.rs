@@ -7,7 +7,7 @@ use crate::workspace::{Integration, TlsOptions, Workspace};
 
 pub fn new_form() -> Form {
     let blank = Integration {
-        id: String::new(),
+        id: Default::default(),
         name: String::new(),
         base_url: String::new(),
         description: String::new(),
@@ -24,14 +24,14 @@ pub fn edit_form(integration: &Integration) -> Form {
             "Edit Integration {}",
             edits::named(&integration.name, &integration.id)
         ),
-        Some(integration.id.clone()),
+        Some(integration.id.to_string()),
         integration,
     )
 }
 
 pub fn duplicate_form(ws: &Workspace, integration: &Integration) -> Form {
     let mut copy = integration.clone();
-    copy.id = edits::unique_id(ws, &format!("{}-copy", integration.id));
+    copy.id = edits::unique_id(ws, &format!("{}-copy", integration.id)).into();
     copy.name = format!("{} (copy)", integration.name);
     build(
         format!(
@@ -94,7 +94,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let ca_cert = form.value(K::CaCert);
     let integration = Integration {
-        id,
+        id: id.into(),
         name,
         base_url: form.value(K::BaseUrl),
         description: form.value(K::Description),

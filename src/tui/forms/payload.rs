@@ -10,9 +10,9 @@ const NO_CREDENTIAL: &str = "(none)";
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Payload {
-        id: String::new(),
+        id: Default::default(),
         name: String::new(),
-        integration: integration.to_string(),
+        integration: integration.into(),
         kind: PayloadKind::Callout,
         description: String::new(),
         method: Method::GET,
@@ -34,14 +34,14 @@ pub fn edit_form(ws: &Workspace, p: &Payload) -> Form {
     build(
         ws,
         format!("Edit Payload {}", edits::named(&p.name, &p.id)),
-        Some(p.id.clone()),
+        Some(p.id.to_string()),
         p,
     )
 }
 
 pub fn duplicate_form(ws: &Workspace, p: &Payload) -> Form {
     let mut copy = p.clone();
-    copy.id = edits::unique_id(ws, &format!("{}-copy", p.id));
+    copy.id = edits::unique_id(ws, &format!("{}-copy", p.id)).into();
     copy.name = format!("{} (copy)", p.name);
     build(
         ws,
@@ -52,11 +52,11 @@ pub fn duplicate_form(ws: &Workspace, p: &Payload) -> Form {
 }
 
 fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: &Payload) -> Form {
-    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.clone()).collect();
+    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
     let mut credentials = vec![NO_CREDENTIAL.to_string()];
-    credentials.extend(ws.credentials.iter().map(|c| c.id.clone()));
+    credentials.extend(ws.credentials.iter().map(|c| c.id.to_string()));
     let mut credential_owners = vec![String::new()];
-    credential_owners.extend(ws.credentials.iter().map(|c| c.integration.clone()));
+    credential_owners.extend(ws.credentials.iter().map(|c| c.integration.to_string()));
     let id_field = Field::line(K::Id, "Id", &p.id)
         .validated(validate::id)
         .hint("lowercase letters, digits, - and _; blank: made from the name");
@@ -188,14 +188,14 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
         PayloadKind::Webhook => (ClientAuth::InBody, false),
     };
     let payload = Payload {
-        id,
+        id: id.into(),
         name,
-        integration: form.value(K::Integration),
+        integration: form.value(K::Integration).into(),
         kind,
         description: form.value(K::Description),
         method,
         endpoint: form.value(K::Endpoint),
-        credential,
+        credential: credential.map(Into::into),
         client_auth,
         headers: lines::parse_key_values(&form.value(K::Headers)).ok()?,
         parameters: lines::parse_key_values(&form.value(K::Parameters)).ok()?,

@@ -2,7 +2,7 @@
 //! rows is known exactly (the scroll state's end is the real end) and a frame draws only the
 //! rows on screen, however long a body is.
 
-use crate::jobs::Job;
+use crate::jobs::{Job, JobId};
 use crate::tui::app::App;
 use crate::tui::scroll::ScrollState;
 use ratatui::Frame;
@@ -96,7 +96,7 @@ pub struct CachedRows {
 /// (and the linked Job's status, which the detail names).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct RowsKey {
-    job_id: String,
+    job_id: JobId,
     width: usize,
     linked_status: Option<&'static str>,
     colour: bool,
@@ -139,14 +139,14 @@ pub fn job_rows(app: &App, job: &Job, width: usize) -> Arc<Vec<Line<'static>>> {
 const CACHED: usize = 2;
 
 /// The rows the last draw of a Job detail cached, if they are of this Job.
-pub fn cached_job_rows(app: &App, job_id: &str) -> Option<Arc<Vec<Line<'static>>>> {
+pub fn cached_job_rows(app: &App, job_id: &JobId) -> Option<Arc<Vec<Line<'static>>>> {
     let width = app.size.0.saturating_sub(2) as usize;
     let cache = app.detail_rows.borrow();
     // The full screen's rows when kept (the Job detail's width), else any of this Job.
     cache
         .iter()
         .rev()
-        .filter(|c| c.key.job_id == job_id)
+        .filter(|c| &c.key.job_id == job_id)
         .max_by_key(|c| c.key.width == width)
         .map(|c| Arc::clone(&c.rows))
 }

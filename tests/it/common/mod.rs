@@ -85,7 +85,7 @@ pub fn callout(id: &str, method: Method, endpoint: &str, credential: Option<&str
         description: String::new(),
         method,
         endpoint: endpoint.into(),
-        credential: credential.map(str::to_string),
+        credential: credential.map(Into::into),
         client_auth: ClientAuth::InBody,
         headers: vec![],
         parameters: vec![],
@@ -134,7 +134,9 @@ pub fn oauth_workspace(
                 refresh_token: OLD_REFRESH.into(),
                 access_token_duration_minutes: 60,
                 obtained_at,
+                expires_at: None,
                 token_payload: "oauth-token".into(),
+                login: None,
             }),
         }],
         payloads: vec![

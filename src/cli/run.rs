@@ -334,7 +334,7 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
             "the body is {encoding}-compressed and is shown as received, not decompressed"
         ));
     }
-    response.body.contains('\u{FFFD}').then(|| {
+    response.not_utf8.then(|| {
         let kind = header("content-type").unwrap_or_else(|| "no content type".to_string());
         format!(
             "the body ({kind}) is not UTF-8 text; bytes that are not UTF-8 are shown as \u{FFFD}"
@@ -500,8 +500,23 @@ pub fn event_line(event: &RunEvent) -> String {
                 .duration_ms
                 .map(|ms| format!(" in {ms} ms"))
                 .unwrap_or_default();
+            // Values the response model expected and did not find are said, not hidden.
+            let missing = job
+                .response
+                .as_ref()
+                .map(|r| &r.missing_values)
+                .filter(|m| !m.is_empty())
+                .map(|m| {
+                    let names: Vec<&str> = m.iter().map(|(name, _)| name.as_str()).collect();
+                    format!(
+                        "; response value{} not found: {}",
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", ")
+                    )
+                })
+                .unwrap_or_default();
             match (&job.status, &job.error) {
-                (JobStatus::Succeeded, _) => format!("succeeded{took}"),
+                (JobStatus::Succeeded, _) => format!("succeeded{took}{missing}"),
                 (status, Some(error)) => format!("{}{took}: {error}", status.label()),
                 (status, None) => format!("{}{took}", status.label()),
             }

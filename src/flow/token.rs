@@ -305,6 +305,7 @@ impl Runner {
         let secret_values = credential_target_values(payload, &extracted);
         add_secrets(&t.redactor, &secret_values);
         t.job.extracted = extracted.values.clone();
+        t.note_missing(&extracted.missing);
         let access = payload
             .targets
             .iter()
@@ -397,6 +398,9 @@ impl Runner {
             t.step(format!("could not remove the token journal: {e}"));
         }
         add_secrets(&t.redactor, &applied.secrets);
+        t.job.token_fingerprint = extracted
+            .get(&access.value)
+            .map(crate::jobs::token_fingerprint);
         t.job.targets = applied.results;
         t.emit(RunEventKind::TargetsApplied);
         let expiry = self

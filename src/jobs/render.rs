@@ -165,6 +165,9 @@ pub fn job_detail(job: &Job) -> String {
     if let Some(linked) = &job.linked_job {
         field("Linked job", linked.to_string());
     }
+    if let Some(print) = &job.token_fingerprint {
+        field("Token", printable(print));
+    }
     field("Created", format_time(job.created_at));
     if let Some(at) = job.started_at {
         field("Started", format_time(at));

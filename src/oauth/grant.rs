@@ -36,6 +36,20 @@ impl Grant {
         }
     }
 
+    /// The choice's name in a form, short enough for one line.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Grant::ClientCredentials => "client credentials",
+            Grant::RefreshToken => "refresh token (pasted)",
+            Grant::DeviceCode => "device code",
+            Grant::AuthorizationCode => "browser login (PKCE)",
+        }
+    }
+
+    pub fn from_short_label(label: &str) -> Option<Grant> {
+        Grant::ALL.into_iter().find(|g| g.short_label() == label)
+    }
+
     /// The `grant_type` the Token Payload sends.
     pub fn token_grant_type(self) -> &'static str {
         match self {

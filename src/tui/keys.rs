@@ -34,6 +34,8 @@ pub enum Command {
     Refresh,
     CancelJob,
     LinkedJob,
+    /// `L`: a login (device code, browser) for the selected Credential's first tokens.
+    Login,
     /// `/` in the Job detail: type a text to find.
     Find,
     FindNext,
@@ -73,6 +75,8 @@ pub enum Context {
     ConfirmQuit,
     OfferTokenPayload,
     OfferReopenEditor,
+    /// A login waiting for the user (its code, its URL).
+    Login,
     /// A form whose focused field is text on one line, many lines, or a choice.
     Form(FieldContext),
 }
@@ -271,6 +275,12 @@ const RUNS: &[Binding] = &[
         footer: hint(21, "R", "refresh token"),
     },
     Binding {
+        keys: &[(c('L'), C::Login)],
+        shown: "L",
+        help: "log in for the selected Credential's tokens",
+        footer: hint(23, "L", "log in"),
+    },
+    Binding {
         keys: &[(c('x'), C::CancelJob)],
         shown: "x",
         help: "cancel the selected running Job",
@@ -335,6 +345,12 @@ const RECORD_DETAIL: &[Binding] = &[
         shown: "R",
         help: "refresh the token (a Bearer Token Credential)",
         footer: hint(21, "R", "refresh token"),
+    },
+    Binding {
+        keys: &[(c('L'), C::Login)],
+        shown: "L",
+        help: "log in for the Credential's tokens",
+        footer: hint(22, "L", "log in"),
     },
     Binding {
         keys: &[(c('E'), C::OpenEditor)],
@@ -487,6 +503,21 @@ const OFFER_TOKEN_PAYLOAD: &[Binding] = &[
         shown: "Esc",
         help: "later",
         footer: hint(2, "Esc", "later"),
+    },
+];
+
+const LOGIN: &[Binding] = &[
+    Binding {
+        keys: &[(c('x'), C::CancelJob)],
+        shown: "x",
+        help: "cancel the login",
+        footer: hint(1, "x", "cancel the login"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss), (c('q'), C::Dismiss)],
+        shown: "Esc",
+        help: "hide this, keep waiting",
+        footer: hint(2, "Esc", "hide, keep waiting"),
     },
 ];
 
@@ -657,6 +688,7 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::ConfirmQuit => &[CONFIRM_QUIT],
         Context::OfferTokenPayload => &[OFFER_TOKEN_PAYLOAD],
         Context::OfferReopenEditor => &[OFFER_REOPEN_EDITOR],
+        Context::Login => &[LOGIN],
         Context::Form(FieldContext::Line) => &[FORM, LINE_FIELD],
         Context::Form(FieldContext::MultiLine) => &[FORM, MULTI_LINE_FIELD],
         Context::Form(FieldContext::Choice) => &[FORM, CHOICE_FIELD],
@@ -685,6 +717,7 @@ pub fn context(app: &App) -> Context {
             Overlay::ConfirmQuit { .. } => Context::ConfirmQuit,
             Overlay::OfferTokenPayload { .. } => Context::OfferTokenPayload,
             Overlay::OfferReopenEditor { .. } => Context::OfferReopenEditor,
+            Overlay::Login { .. } => Context::Login,
             Overlay::Form(form) => Context::Form(form.field_context()),
         };
     }
@@ -728,6 +761,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Quit? (Jobs running)", rows(&[CONFIRM_QUIT])),
         ("Token Payload created", rows(&[OFFER_TOKEN_PAYLOAD])),
         ("The file has errors", rows(&[OFFER_REOPEN_EDITOR])),
+        ("Logging in", rows(&[LOGIN])),
         ("This help", rows(&[HELP])),
         (
             "Detail screens",
@@ -847,6 +881,15 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
         },
         C::LinkedJob => job_detail(|j| j.linked_job.is_some()),
         C::FindNext | C::FindPrev => app.find.active().is_some(),
+        C::Login => match app.focus {
+            Pane::Credentials => app.selected_credential(),
+            Pane::Payloads => app
+                .selected_payload()
+                .and_then(|p| p.credential.as_deref())
+                .and_then(|c| app.workspace.credential(c)),
+            _ => None,
+        }
+        .is_some_and(|c| matches!(&c.auth, CredentialAuth::BearerToken(b) if b.login.is_some())),
         _ => true,
     }
 }
@@ -855,7 +898,8 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 15] = [
+    const ALL: [Context; 16] = [
+        Context::Login,
         Context::Main,
         Context::Filter,
         Context::Find,

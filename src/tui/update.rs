@@ -65,6 +65,11 @@ impl App {
                 vec![]
             }
             Message::Run(event) => {
+                if event.job.status.is_finished() {
+                    let id = event.job.id.clone();
+                    self.overlays
+                        .retain(|o| !matches!(o, Overlay::Login { job_id, .. } if *job_id == id));
+                }
                 self.on_run_event(*event);
                 vec![]
             }
@@ -85,6 +90,13 @@ impl App {
                     self.note = Some("the file loads again: editable".into());
                 }
                 self.workspace = workspace;
+                vec![]
+            }
+            Message::LoginPrompt { job_id, prompt } => {
+                // Shown only while its login still runs (the prompt may come after a cancel).
+                if self.job(&job_id).is_none_or(|j| !j.status.is_finished()) {
+                    self.overlays.push(Overlay::Login { job_id, prompt });
+                }
                 vec![]
             }
             Message::ActionFailed(reason) => {
@@ -177,6 +189,7 @@ impl App {
             | Context::ConfirmQuit
             | Context::OfferTokenPayload
             | Context::OfferReopenEditor
+            | Context::Login
             | Context::Form(_) => self.on_overlay_key(command, key),
         }
     }
@@ -278,6 +291,7 @@ impl App {
             Command::Refresh => return self.refresh_selection(),
             Command::CancelJob => return self.cancel_selection(),
             Command::LinkedJob => self.open_linked_job(),
+            Command::Login => return self.login_selection(),
             Command::Find => {
                 self.find = Find {
                     query: String::new(),
@@ -594,6 +608,48 @@ impl App {
             None => {
                 self.note =
                     Some("R refreshes the selected Credential (or the selected Payload's)".into());
+                vec![]
+            }
+        }
+    }
+
+    /// `L`: a login for the selected Credential (or the selected Payload's), when it has one.
+    fn login_selection(&mut self) -> Vec<Action> {
+        let credential = match self.focus {
+            Pane::Credentials => self.selected_id(Pane::Credentials),
+            Pane::Payloads => self
+                .selected_payload()
+                .and_then(|p| p.credential.as_deref().map(str::to_string)),
+            _ => None,
+        };
+        let Some(id) = credential else {
+            self.note =
+                Some("L logs in for the selected Credential (or the selected Payload's)".into());
+            return vec![];
+        };
+        match self.workspace.credential(&id).map(|c| &c.auth) {
+            Some(CredentialAuth::BearerToken(b)) if b.login.is_some() => {
+                if self.refuse_if_read_only(&format!(
+                    "log in for {id}: its tokens are saved to the file"
+                )) {
+                    return vec![];
+                }
+                self.select_next_job = true;
+                self.note = Some(format!("logging in for {id}"));
+                vec![Action::Login(id.to_string())]
+            }
+            Some(CredentialAuth::BearerToken(_)) => {
+                self.note = Some(format!(
+                    "{id} has no login (a device code or browser login): see docs/workspace-format.md"
+                ));
+                vec![]
+            }
+            Some(_) => {
+                self.note = Some(format!("{id} is not a Bearer Token Credential: no login"));
+                vec![]
+            }
+            None => {
+                self.note = Some(format!("no Credential {id}"));
                 vec![]
             }
         }

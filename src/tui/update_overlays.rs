@@ -40,6 +40,15 @@ impl App {
             (Overlay::ConfirmQuit { .. }, Some(Command::Dismiss)) => {
                 self.note = Some("not quitting: the Jobs go on".into());
             }
+            (Overlay::Login { job_id, .. }, Some(Command::CancelJob)) => {
+                self.note = Some(format!("cancelling the login (job {job_id})"));
+                return vec![Action::Cancel(job_id)];
+            }
+            (Overlay::Login { job_id, .. }, Some(Command::Dismiss)) => {
+                self.note = Some(format!(
+                    "the login goes on in the Jobs pane (job {job_id}); x there cancels it"
+                ));
+            }
             (Overlay::ConfirmDelete { kind, id, .. }, Some(Command::Confirm)) => {
                 return self.delete(kind, id);
             }

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// A journal larger than this is not ours (tokens are short): it is refused, not read.
@@ -74,24 +74,16 @@ pub fn write(workspace: &Path, entry: &JournalEntry) -> io::Result<PathBuf> {
 /// is an error naming its path (it is left where it is, for a person to look at).
 pub fn read(workspace: &Path, credential_id: &str) -> io::Result<Option<JournalEntry>> {
     let path = path_for(workspace, credential_id);
-    let mut options = OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc_o_nonblock());
-    let file = match options.open(&path) {
-        Ok(file) => file,
+    let bytes = match super::load::read_bounded(&path, MAX_JOURNAL_BYTES) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+        Err(e) => {
+            return Err(io::Error::other(format!(
+                "the token journal {}: {e}",
+                path.display()
+            )));
+        }
     };
-    let meta = file.metadata()?;
-    if !meta.is_file() || meta.len() > MAX_JOURNAL_BYTES {
-        return Err(io::Error::other(format!(
-            "{} is not a token journal (not a regular file of at most 1 MiB)",
-            path.display()
-        )));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_JOURNAL_BYTES).read_to_end(&mut bytes)?;
     serde_json::from_slice(&bytes).map(Some).map_err(|e| {
         io::Error::other(format!(
             "the token journal {} does not read ({e})",
@@ -140,15 +132,6 @@ pub fn pending(workspace: &Path) -> Vec<String> {
 /// Whether `credential_id` names the same journal file as `file_id` (from [`pending`]).
 pub fn same_file(credential_id: &str, file_id: &str) -> bool {
     safe_id(credential_id) == file_id
-}
-
-#[cfg(unix)]
-fn libc_o_nonblock() -> i32 {
-    // O_NONBLOCK: a FIFO planted at the journal's path must not hang the program.
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    return 0o4000;
-    #[cfg(not(any(target_os = "linux", target_os = "android")))]
-    return 0x0004;
 }
 
 fn sync_dir(path: &Path) {

@@ -148,6 +148,16 @@ impl Choice for BodyKind {
     }
 }
 
+/// How a new Token Payload obtains tokens (the oauth module's grants).
+impl Choice for crate::oauth::grant::Grant {
+    fn all() -> &'static [Self] {
+        &crate::oauth::grant::Grant::ALL
+    }
+    fn label(self) -> &'static str {
+        self.short_label()
+    }
+}
+
 /// A yes/no choice.
 impl Choice for bool {
     fn all() -> &'static [Self] {

@@ -3,6 +3,7 @@
 
 use super::choices::{Choice, CredentialType};
 use super::{Field, FieldKey as K, Form, FormPurpose, validate};
+use crate::oauth::grant::Grant;
 use crate::tui::edits::{self, Edit, KeptTokenFields};
 use crate::workspace::{
     ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CredentialId,
@@ -78,7 +79,11 @@ fn build(
         fields.extend(
             type_fields(ws, ty, &c.auth)
                 .into_iter()
-                .map(|f| f.shown_when(K::Type, &[ty])),
+                // A field shown under another of its type's fields is hidden with it.
+                .map(|f| match f.shown_when {
+                    Some(_) => f,
+                    None => f.shown_when(K::Type, &[ty]),
+                }),
         );
     }
     let mut form = Form::new(title, FormPurpose::Credential { original }, fields);
@@ -122,6 +127,11 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 )
                 .narrowed_by(K::Integration, token_payload_owners)
                 .hint("the Credential Payload that requests new tokens"),
+                Field::choose(K::Grant, "Tokens by", Grant::RefreshToken)
+                    .hint(
+                        "how tokens are obtained: device code and browser log in with L; ←/→ to choose",
+                    )
+                    .shown_when_value(K::TokenPayload, &[NEW_TOKEN_PAYLOAD]),
             ]
         }
         CredentialType::Basic => {
@@ -186,6 +196,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let previous = original.as_deref().and_then(|o| ws.credential(o));
     let mut token_payload = None;
+    let mut new_login = None;
     let mut kept = KeptTokenFields::default();
     let Some(ty) = form.choice::<CredentialType>(K::Type) else {
         form.refuse(K::Type, "choose the type of Credential");
@@ -238,7 +249,14 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                     description: String::new(),
                     auth: CredentialAuth::BearerToken(edits::empty_bearer(&chosen)),
                 };
-                token_payload = Some(edits::standard_token_payload(&chosen, &owner));
+                let mut payload = edits::standard_token_payload(&chosen, &owner);
+                let grant = form
+                    .choice::<Grant>(K::Grant)
+                    .unwrap_or(Grant::RefreshToken);
+                let mut shaped = edits::empty_bearer(&chosen);
+                grant.shape(&mut shaped, &mut payload, "");
+                new_login = shaped.login;
+                token_payload = Some(payload);
             }
             CredentialAuth::BearerToken(BearerToken {
                 client_id: form.value(K::ClientId),
@@ -249,8 +267,9 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 obtained_at,
                 expires_at,
                 token_payload: chosen.into(),
-                // The form has no login fields yet: an edit keeps what the file says.
-                login: before.as_ref().and_then(|b| b.login.clone()),
+                // The grant chosen for a new Token Payload brings its login; otherwise an edit
+                // keeps what the file says (the form has no login fields).
+                login: new_login.or_else(|| before.as_ref().and_then(|b| b.login.clone())),
             })
         }
         CredentialType::Basic => CredentialAuth::Basic(BasicAuth {

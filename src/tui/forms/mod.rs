@@ -58,6 +58,8 @@ pub enum FieldKey {
     RefreshToken,
     Duration,
     TokenPayload,
+    /// How a new Token Payload obtains tokens.
+    Grant,
     Username,
     Password,
     KeyHeader,
@@ -167,6 +169,12 @@ impl Field {
 
     pub fn validated(mut self, validate: Validator) -> Field {
         self.validate = Some(validate);
+        self
+    }
+
+    /// Shown only while the choice `key` (of records, by id) holds one of `values`.
+    pub fn shown_when_value(mut self, key: FieldKey, values: &[&'static str]) -> Field {
+        self.shown_when = Some((key, values.to_vec()));
         self
     }
 
@@ -289,7 +297,15 @@ impl Form {
     pub fn is_visible(&self, index: usize) -> bool {
         match &self.fields[index].shown_when {
             None => true,
-            Some((key, values)) => values.contains(&self.value(*key).as_str()),
+            // Hidden with the field it depends on, so a choice under a hidden one stays hidden.
+            Some((key, values)) => {
+                values.contains(&self.value(*key).as_str())
+                    && self
+                        .fields
+                        .iter()
+                        .position(|f| f.key == *key)
+                        .is_none_or(|i| i != index && self.is_visible(i))
+            }
         }
     }
 

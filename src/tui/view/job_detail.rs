@@ -60,6 +60,10 @@ pub fn lines(job: &Job, app: &App) -> Vec<Line<'static>> {
             Span::styled("  l opens it", theme.dim()),
         ]));
     }
+    if let Some(print) = &job.token_fingerprint {
+        // Compare with the linked Job's: a refresh's new token is the one its business call sent.
+        out.push(Line::from(vec![label("Token"), Span::raw(print.clone())]));
+    }
     for (name, value) in &job.inputs {
         out.push(Line::from(vec![
             label("Input"),

@@ -1,4 +1,5 @@
-//! How long the TUI takes to draw and to answer keys over 1,000 Jobs and 206 Payloads at 80x24.
+//! How long the TUI takes to draw and to answer keys over 1,000 Jobs and 206 Payloads at 80x24,
+//! and with a Job whose body is 1 MiB on one line open in the Job detail.
 //! Run with `cargo bench --bench tui_frames`; prints milliseconds per step.
 #![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
@@ -39,5 +40,43 @@ fn main() {
     timed("Payloads pane: j + frame", 200, || {
         app.update(key(KeyCode::Char('j')));
         render(&app, 80, 24);
+    });
+
+    one_mib_body();
+}
+
+/// A key and a frame with a 1 MiB one-line body open: the detail is cut into rows once, then
+/// each key costs the rows on screen.
+fn one_mib_body() {
+    let mut jobs = finished_pair();
+    let body = format!("{{\"blob\":\"{}\"}}", "x".repeat(1024 * 1024));
+    let response = jobs[1].response.as_mut().unwrap();
+    response.body_bytes = body.len() as u64;
+    response.body = body;
+    let mut app = app();
+    app.jobs = jobs;
+    app.update(Message::Resize {
+        width: 80,
+        height: 24,
+    });
+    press(&mut app, &[key(KeyCode::BackTab), key(KeyCode::Enter)]);
+    timed("1 MiB body: first frame (cuts the rows)", 3, || {
+        app.detail_rows_forget();
+        render(&app, 80, 24);
+    });
+    render(&app, 80, 24);
+    timed("1 MiB body: j + frame", 200, || {
+        app.update(key(KeyCode::Char('j')));
+        render(&app, 80, 24);
+    });
+    timed("1 MiB body: G + frame", 50, || {
+        app.update(key(KeyCode::Char('G')));
+        render(&app, 80, 24);
+        app.update(key(KeyCode::Char('g')));
+    });
+    timed("1 MiB body: Esc + frame", 50, || {
+        app.update(key(KeyCode::Esc));
+        render(&app, 80, 24);
+        app.update(key(KeyCode::Enter));
     });
 }

@@ -118,6 +118,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
     };
+    app.ascii = crate::tui::ascii::wanted();
     let (messages, receiver) = unbounded_channel();
     let runner = match Runner::new(store.clone(), jobs, RunnerConfig::default()) {
         Ok(runner) => runner,

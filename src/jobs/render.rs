@@ -1,7 +1,8 @@
 //! Plain-text rendering of Jobs (no colours): the list table, a one-line summary, and the full
-//! detail view shared by `payloads jobs show` and `payloads run`.
+//! detail view shared by `payloads jobs show` and `payloads run`; and the Job vocabulary (trigger,
+//! durations, HTTP status, body size) the TUI's Job detail uses too, so both say the same words.
 
-use super::record::{Job, JobId, Trigger};
+use super::record::{Job, JobId, ResponseRecord, Trigger};
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
 
@@ -35,11 +36,38 @@ pub fn format_http_status(status: u16) -> String {
 /// What started the Job, in words.
 pub fn trigger_label(trigger: &Trigger) -> String {
     match trigger {
-        Trigger::Tui => "TUI".to_string(),
-        Trigger::Cli => "command line".to_string(),
-        Trigger::RefreshFor(job) => format!("token refresh for job {job}"),
-        Trigger::ManualRefresh => "manual refresh".to_string(),
-        Trigger::Login => "login".to_string(),
+        Trigger::Tui => "run from the TUI".to_string(),
+        Trigger::Cli => "run from the command line".to_string(),
+        Trigger::RefreshFor(job) => format!("token refresh for Job {job}"),
+        Trigger::ManualRefresh => "token refresh asked for directly".to_string(),
+        Trigger::Login => "login for the first tokens".to_string(),
+    }
+}
+
+/// How long a finished Job took: `120 ms in all, 80 ms on the wire`.
+pub fn durations(total_ms: Option<u64>, callout_ms: Option<u64>) -> Option<String> {
+    match (total_ms, callout_ms) {
+        (Some(total), Some(callout)) => Some(format!(
+            "{} in all, {} on the wire",
+            format_duration(total),
+            format_duration(callout)
+        )),
+        (Some(total), None) => Some(format_duration(total)),
+        (None, Some(callout)) => Some(format!("{} on the wire", format_duration(callout))),
+        (None, None) => None,
+    }
+}
+
+/// The size of a response body: `37 bytes`, or `1048576 bytes, only the first 65536 kept`.
+pub fn body_size(response: &ResponseRecord) -> String {
+    if response.truncated {
+        format!(
+            "{} bytes, only the first {} kept",
+            response.body_bytes,
+            response.body.len()
+        )
+    } else {
+        format!("{} bytes", response.body_bytes)
     }
 }
 
@@ -132,21 +160,8 @@ pub fn job_detail(job: &Job) -> String {
     if let Some(at) = job.finished_at {
         field("Finished", format_time(at));
     }
-    match (job.duration_ms, job.callout_ms) {
-        (Some(total), Some(callout)) => field(
-            "Duration",
-            format!(
-                "{} in all, {} on the wire",
-                format_duration(total),
-                format_duration(callout)
-            ),
-        ),
-        (Some(total), None) => field("Duration", format_duration(total)),
-        (None, Some(callout)) => field(
-            "Duration",
-            format!("{} on the wire", format_duration(callout)),
-        ),
-        (None, None) => {}
+    if let Some(durations) = durations(job.duration_ms, job.callout_ms) {
+        field("Duration", durations);
     }
 
     if let Some(error) = &job.error {
@@ -188,18 +203,12 @@ pub fn job_detail(job: &Job) -> String {
 
     if let Some(response) = &job.response {
         section(&mut out, "Response");
-        let mut status = format!("  {}", format_http_status(response.status));
-        if response.truncated {
-            let _ = write!(
-                status,
-                "  (body {} bytes, only the first {} kept)",
-                response.body_bytes,
-                response.body.len()
-            );
-        } else {
-            let _ = write!(status, "  ({} bytes)", response.body_bytes);
-        }
-        let _ = writeln!(out, "{status}");
+        let _ = writeln!(
+            out,
+            "  {}  ({})",
+            format_http_status(response.status),
+            body_size(response)
+        );
         pairs(&mut out, &response.headers, ": ");
         if !response.body.is_empty() {
             out.push('\n');

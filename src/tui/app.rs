@@ -2,10 +2,14 @@
 //! screen and the overlays on it. Queries here are pure so `update` and `view` share them.
 
 use super::edits::RecordKind;
+use super::find::Find;
 use super::forms::Form;
+use super::scroll::{ListView, Scroll, ScrollState, step_in_list};
+use super::view::rows::CachedRows;
 use crate::jobs::{Job, JobId, Trigger};
 use crate::workspace::{Credential, Integration, Payload, Workspace};
 use chrono::{DateTime, Utc};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,11 +65,11 @@ pub enum Screen {
     Main,
     /// The selected record of the focused pane, full screen.
     RecordDetail {
-        scroll: u16,
+        scroll: ScrollState,
     },
     JobDetail {
         job_id: JobId,
-        scroll: u16,
+        scroll: ScrollState,
     },
 }
 
@@ -73,7 +77,7 @@ pub enum Screen {
 #[derive(Debug, Clone)]
 pub enum Overlay {
     Help {
-        scroll: u16,
+        scroll: ScrollState,
     },
     Form(Box<Form>),
     ConfirmDelete {
@@ -129,10 +133,18 @@ pub struct App {
     pub now: DateTime<Utc>,
     pub size: (u16, u16),
     pub colour: bool,
+    /// ASCII only: a plain terminal or a locale that is not UTF-8 (see `ascii::wanted`).
+    pub ascii: bool,
     pub focus: Pane,
     selected: [Option<String>; 4],
     pub filters: [String; 4],
+    /// Each list pane's window as last drawn (offset, rows that fit).
+    pub(crate) lists: [ListView; 4],
+    /// The rows of the Job detail last drawn, kept while the Job and the width stay the same.
+    pub(crate) detail_rows: RefCell<Vec<CachedRows>>,
     pub filter_editing: bool,
+    /// The `/` find line of the Job detail.
+    pub find: Find,
     /// Newest first.
     pub jobs: Vec<Job>,
     pub screen: Screen,
@@ -170,10 +182,14 @@ impl App {
             now,
             size: (80, 24),
             colour: true,
+            ascii: false,
             focus: Pane::Integrations,
             selected: Default::default(),
             filters: Default::default(),
+            lists: Default::default(),
+            detail_rows: RefCell::new(Vec::new()),
             filter_editing: false,
+            find: Find::default(),
             jobs,
             screen: Screen::Main,
             overlays: Vec::new(),
@@ -322,6 +338,18 @@ impl App {
         self.selected[pane.index()] = Some(ids[to].clone());
     }
 
+    /// Moves a pane's selection one scroll step; a page is the rows the pane showed last.
+    pub fn scroll_selection(&mut self, pane: Pane, step: Scroll) {
+        let ids = self.visible_ids(pane);
+        if ids.is_empty() {
+            return;
+        }
+        let at = self.selected_in(pane, &ids).unwrap_or(0);
+        let page = self.lists[pane.index()].page();
+        let to = step_in_list(at, ids.len(), step, page);
+        self.selected[pane.index()] = Some(ids[to].clone());
+    }
+
     pub fn selected_credential(&self) -> Option<&Credential> {
         self.workspace
             .credential(&self.selected_id(Pane::Credentials)?)
@@ -343,6 +371,11 @@ impl App {
     /// Jobs that have not finished yet.
     pub fn running_jobs(&self) -> usize {
         self.jobs.iter().filter(|j| !j.status.is_finished()).count()
+    }
+
+    /// Drops the cached Job detail rows (the benchmark measures cutting them).
+    pub fn detail_rows_forget(&self) {
+        self.detail_rows.borrow_mut().clear();
     }
 
     pub fn top_overlay(&self) -> Option<&Overlay> {

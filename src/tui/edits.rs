@@ -197,6 +197,25 @@ fn upsert<T>(
     Ok(())
 }
 
+/// A record as titles and dialogs name it: its name, with its id as secondary text.
+pub fn named(name: &str, id: &str) -> String {
+    if name.trim().is_empty() || name == id {
+        id.to_string()
+    } else {
+        format!("{name} ({id})")
+    }
+}
+
+/// A record of the workspace named for a dialog (`named`), or its id when it is gone.
+pub fn named_record(ws: &Workspace, kind: RecordKind, id: &str) -> String {
+    let name = match kind {
+        RecordKind::Integration => ws.integration(id).map(|r| r.name.as_str()),
+        RecordKind::Credential => ws.credential(id).map(|r| r.name.as_str()),
+        RecordKind::Payload => ws.payload(id).map(|r| r.name.as_str()),
+    };
+    named(name.unwrap_or(""), id)
+}
+
 /// What else in the workspace points at a record, in words, for the delete confirmation.
 pub fn referrers(ws: &Workspace, _kind: RecordKind, id: &str) -> Vec<String> {
     ws.referrers(id)

@@ -184,6 +184,7 @@ where
                     terminal.autoresize().map_err(draw_error)?;
                     Message::Resize { width, height }
                 }
+                // Input the loop ignores (mouse moves, focus changes) changes nothing on screen.
                 Some(Ok(_)) => continue,
                 Some(Err(e)) => return Err(e),
                 None => return Ok(Exit::InputClosed),

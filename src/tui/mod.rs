@@ -1,14 +1,17 @@
 //! The terminal UI: app state, one message enum, update, view, widgets.
 
 pub mod app;
+pub mod ascii;
 pub mod edits;
 pub mod event_loop;
 pub mod file_watch;
+pub mod find;
 pub mod forms;
 pub mod keys;
 pub mod lines;
 pub mod message;
 pub mod runtime;
+pub mod scroll;
 pub mod terminal;
 pub mod theme;
 pub mod update;

@@ -75,6 +75,11 @@ impl Theme {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
+    /// A text found with `/`: reversed, so it shows without colour too.
+    pub fn found(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::REVERSED)
+    }
+
     pub fn ok(&self) -> Style {
         self.fg(Color::Green)
     }

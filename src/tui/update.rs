@@ -2,15 +2,15 @@
 
 use super::app::{App, Overlay, Pane, Screen};
 use super::edits::{self, Edit};
+use super::find::{self, Find};
 use super::forms::{self, Form};
+use super::keys::{self, Command, Context, FieldContext};
 use super::message::{Action, Message};
-use super::view::{job_detail, record_detail};
+use super::scroll::ScrollState;
 use crate::flow::{RunEvent, RunEventKind, RunRequest};
-use crate::jobs::{JobId, JobStatus, Trigger};
+use crate::jobs::{JobStatus, Trigger};
 use crate::workspace::{CredentialAuth, PayloadKind};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-
-const PAGE: isize = 10;
 
 impl App {
     pub fn update(&mut self, message: Message) -> Vec<Action> {
@@ -19,14 +19,27 @@ impl App {
                 if key.kind == KeyEventKind::Release {
                     return vec![];
                 }
-                if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+                if keys::command(keys::context(self), &key) == Some(Command::Interrupt) {
+                    // Typed input is not lost to one Ctrl-C: a changed form asks first.
+                    if let Some(Overlay::Form(form)) = self.overlays.last_mut()
+                        && form.ask_before_interrupt()
+                    {
+                        return vec![];
+                    }
                     // An interrupt does not ask: running Jobs are cancelled and recorded as such.
                     self.quit = true;
                     return vec![Action::CancelAll, Action::Interrupt];
                 }
                 self.note = None;
                 // A quick Esc then a key arrives as Alt+key: take it as the two keys it was.
+                // In a text field Alt-b / Alt-f / Alt-d are the shell's word keys.
+                let word_key = matches!(key.code, KeyCode::Char('b' | 'f' | 'd'))
+                    && matches!(
+                        keys::context(self),
+                        Context::Form(FieldContext::Line | FieldContext::MultiLine)
+                    );
                 if key.modifiers.contains(KeyModifiers::ALT)
+                    && !word_key
                     && let KeyCode::Char(_) = key.code
                 {
                     let mut actions = self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
@@ -161,79 +174,190 @@ impl App {
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Action> {
-        if !self.overlays.is_empty() {
-            return self.on_overlay_key(key);
-        }
-        if self.filter_editing {
-            self.on_filter_key(key);
-            return vec![];
-        }
-        match self.screen.clone() {
-            Screen::Main => self.on_main_key(key),
-            Screen::RecordDetail { scroll } => self.on_record_detail_key(key, scroll),
-            Screen::JobDetail { job_id, scroll } => self.on_job_detail_key(key, job_id, scroll),
+        let context = keys::context(self);
+        let command = keys::command(context, &key);
+        match context {
+            Context::Filter => {
+                self.on_filter_key(command, key);
+                vec![]
+            }
+            Context::Find => {
+                self.on_find_key(command, key);
+                vec![]
+            }
+            Context::Main | Context::RecordDetail | Context::JobDetail => match command {
+                Some(command) => self.on_screen_command(context, command),
+                None => vec![],
+            },
+            Context::Help
+            | Context::Error
+            | Context::ConfirmDelete
+            | Context::ConfirmQuit
+            | Context::OfferTokenPayload
+            | Context::OfferReopenEditor
+            | Context::Login
+            | Context::Form(_) => self.on_overlay_key(command, key),
         }
     }
 
-    fn on_filter_key(&mut self, key: KeyEvent) {
+    fn on_filter_key(&mut self, command: Option<Command>, key: KeyEvent) {
         let filter = &mut self.filters[self.focus.index()];
-        match key.code {
-            KeyCode::Enter => self.filter_editing = false,
-            KeyCode::Esc => {
+        match (command, key.code) {
+            (Some(Command::FilterKeep), _) => self.filter_editing = false,
+            (Some(Command::FilterClear), _) => {
                 filter.clear();
                 self.filter_editing = false;
             }
-            KeyCode::Backspace => {
+            (_, KeyCode::Backspace) => {
                 filter.pop();
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => filter.push(c),
+            (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                filter.push(c)
+            }
             _ => {}
         }
     }
 
-    fn on_main_key(&mut self, key: KeyEvent) -> Vec<Action> {
-        let pane = self.focus;
-        match key.code {
-            KeyCode::Char('q') => return self.ask_quit(),
-            KeyCode::Char('E') => return self.open_editor(),
-            KeyCode::Char('?') => self.overlays.push(Overlay::Help { scroll: 0 }),
-            KeyCode::Tab => self.focus = pane.next(),
-            KeyCode::BackTab => self.focus = pane.prev(),
-            KeyCode::Char('j') | KeyCode::Down => self.move_selection(pane, 1),
-            KeyCode::Char('k') | KeyCode::Up => self.move_selection(pane, -1),
-            KeyCode::PageDown => self.move_selection(pane, PAGE),
-            KeyCode::PageUp => self.move_selection(pane, -PAGE),
-            KeyCode::Char('g') | KeyCode::Home => self.move_selection(pane, isize::MIN / 2),
-            KeyCode::Char('G') | KeyCode::End => self.move_selection(pane, isize::MAX / 2),
-            KeyCode::Char('/') => self.filter_editing = true,
-            KeyCode::Esc => self.filters[pane.index()].clear(),
-            KeyCode::Enter => self.open_selection(),
-            KeyCode::Char('n') => self.open_new_form(),
-            KeyCode::Char('e') => self.open_edit_form(),
-            KeyCode::Char('D') => self.open_duplicate_form(),
-            KeyCode::Char('d') => self.ask_delete(),
-            KeyCode::Char('r') => return self.run_selection(),
-            KeyCode::Char('R') => return self.refresh_selection(),
-            KeyCode::Char('L') => return self.login_selection(),
-            KeyCode::Char('x') => return self.cancel_selection(),
+    fn on_find_key(&mut self, command: Option<Command>, key: KeyEvent) {
+        match (command, key.code) {
+            (Some(Command::FilterKeep), _) => self.find.editing = false,
+            (Some(Command::FilterClear), _) => self.find = Find::default(),
+            (_, KeyCode::Backspace) => {
+                self.find.query.pop();
+            }
+            (_, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.find.query.push(c);
+                // Found as typed: the first row holding it from where the view is.
+                self.find_move(true, true);
+            }
             _ => {}
         }
+    }
+
+    /// Scrolls the Job detail to the next (or previous) row holding the text found, in the rows
+    /// the last draw cut (the view's rows, so a match is where the screen shows it).
+    fn find_move(&mut self, forward: bool, inclusive: bool) {
+        let Some(query) = self.find.active().map(str::to_string) else {
+            self.note = Some("/ finds a text first; n / N then move between its rows".into());
+            return;
+        };
+        let Screen::JobDetail { job_id, .. } = &self.screen else {
+            return;
+        };
+        let Some(rows) = super::view::rows::cached_job_rows(self, job_id) else {
+            return;
+        };
+        let matches = find::matching_rows(&rows, &query);
+        let Screen::JobDetail { scroll, .. } = &mut self.screen else {
+            return;
+        };
+        match find::next_match(&matches, scroll.top(), forward, inclusive) {
+            Some(row) => {
+                scroll.show(row);
+                let at = matches.iter().position(|&m| m == row).unwrap_or(0) + 1;
+                self.note = Some(format!("/{query}: row {at} of {}", matches.len()));
+            }
+            None => self.note = Some(format!("/{query}: not in this Job")),
+        }
+    }
+
+    /// A command on the main screen or a detail screen (the keymap says which apply where).
+    fn on_screen_command(&mut self, context: Context, command: Command) -> Vec<Action> {
+        let pane = self.focus;
+        match command {
+            Command::Scroll(step) => match &mut self.screen {
+                Screen::Main => self.scroll_selection(pane, step),
+                Screen::RecordDetail { scroll } | Screen::JobDetail { scroll, .. } => {
+                    scroll.scroll(step)
+                }
+            },
+            Command::NextPane => self.focus = pane.next(),
+            Command::PrevPane => self.focus = pane.prev(),
+            Command::Open => self.open_selection(),
+            Command::Back => match context {
+                Context::Main => self.filters[pane.index()].clear(),
+                _ => self.screen = Screen::Main,
+            },
+            Command::Filter => self.filter_editing = true,
+            Command::Help => self.overlays.push(Overlay::Help {
+                scroll: ScrollState::default(),
+            }),
+            Command::Quit => return self.ask_quit(),
+            Command::Interrupt => {
+                // An interrupt does not ask: running Jobs are cancelled and recorded as such.
+                self.quit = true;
+                return vec![Action::CancelAll, Action::Interrupt];
+            }
+            Command::New => self.open_new_form(),
+            Command::Edit => self.open_edit_form(),
+            Command::Duplicate => self.open_duplicate_form(),
+            Command::Delete => self.ask_delete(),
+            Command::OpenEditor => return self.open_editor(),
+            Command::Run => return self.run_selection(),
+            Command::Refresh => return self.refresh_selection(),
+            Command::CancelJob => return self.cancel_selection(),
+            Command::LinkedJob => self.open_linked_job(),
+            Command::Login => return self.login_selection(),
+            Command::Find => {
+                self.find = Find {
+                    query: String::new(),
+                    editing: true,
+                }
+            }
+            Command::FindNext => self.find_move(true, false),
+            Command::FindPrev => self.find_move(false, false),
+            // Popup, form and typing commands: not bound on a screen.
+            Command::Confirm
+            | Command::Dismiss
+            | Command::FilterKeep
+            | Command::FilterClear
+            | Command::NextField
+            | Command::PrevField
+            | Command::ChooseNext
+            | Command::ChoosePrev
+            | Command::Reveal
+            | Command::Save
+            | Command::CancelForm
+            | Command::Submit => {}
+        }
         vec![]
+    }
+
+    fn open_linked_job(&mut self) {
+        let Screen::JobDetail { job_id, .. } = &self.screen else {
+            return;
+        };
+        let linked = self.job(job_id).and_then(|j| j.linked_job.clone());
+        match linked {
+            Some(linked) if self.job(&linked).is_some() => {
+                self.find = Find::default();
+                self.select(Pane::Jobs, linked.clone());
+                self.screen = Screen::JobDetail {
+                    job_id: linked,
+                    scroll: ScrollState::default(),
+                };
+            }
+            Some(linked) => self.note = Some(format!("the linked Job {linked} is no longer kept")),
+            None => self.note = Some("this Job has no linked Job".into()),
+        }
     }
 
     fn open_selection(&mut self) {
         match self.focus {
             Pane::Jobs => {
                 if let Some(id) = self.selected_id(Pane::Jobs) {
+                    self.find = Find::default();
                     self.screen = Screen::JobDetail {
                         job_id: id.into(),
-                        scroll: 0,
+                        scroll: ScrollState::default(),
                     };
                 }
             }
             pane => {
                 if self.selected_id(pane).is_some() {
-                    self.screen = Screen::RecordDetail { scroll: 0 };
+                    self.screen = Screen::RecordDetail {
+                        scroll: ScrollState::default(),
+                    };
                 } else {
                     self.note = Some(format!("no {} here yet: n creates one", pane.title()));
                 }
@@ -435,7 +559,8 @@ impl App {
         if let Some(previous) = previous {
             for field in &mut form.fields {
                 if let Some((_, v)) = previous.iter().find(|(k, _)| *k == field.label) {
-                    *field = forms::Field::line("input", &field.label, v).hint(&field.hint);
+                    *field = forms::Field::line(forms::FieldKey::Input, &field.label, v)
+                        .hint(&field.hint);
                 }
             }
             // The replaced fields lost the cursor: give it back to the first.
@@ -562,74 +687,5 @@ impl App {
             }
             None => vec![],
         }
-    }
-
-    fn scroll_by(&self, scroll: u16, key: KeyEvent, lines: usize) -> Option<u16> {
-        let visible = self.size.1.saturating_sub(4) as usize;
-        let max = lines.saturating_sub(visible) as isize;
-        let current = scroll as isize;
-        let next = match key.code {
-            KeyCode::Char('j') | KeyCode::Down => current + 1,
-            KeyCode::Char('k') | KeyCode::Up => current - 1,
-            KeyCode::PageDown | KeyCode::Char(' ') => current + PAGE,
-            KeyCode::PageUp => current - PAGE,
-            KeyCode::Char('g') | KeyCode::Home => 0,
-            KeyCode::Char('G') | KeyCode::End => max,
-            _ => return None,
-        };
-        Some(next.clamp(0, max.max(0)) as u16)
-    }
-
-    fn on_record_detail_key(&mut self, key: KeyEvent, scroll: u16) -> Vec<Action> {
-        let lines = record_detail::lines(self, self.focus, 200).len();
-        if let Some(scroll) = self.scroll_by(scroll, key, lines) {
-            self.screen = Screen::RecordDetail { scroll };
-            return vec![];
-        }
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace => self.screen = Screen::Main,
-            KeyCode::Char('?') => self.overlays.push(Overlay::Help { scroll: 0 }),
-            KeyCode::Char('e') => self.open_edit_form(),
-            KeyCode::Char('E') => return self.open_editor(),
-            KeyCode::Char('r') => return self.run_selection(),
-            KeyCode::Char('R') => return self.refresh_selection(),
-            KeyCode::Char('L') => return self.login_selection(),
-            _ => {}
-        }
-        vec![]
-    }
-
-    fn on_job_detail_key(&mut self, key: KeyEvent, job_id: JobId, scroll: u16) -> Vec<Action> {
-        let lines = self
-            .job(&job_id)
-            .map(|j| job_detail::lines(j, self).len())
-            .unwrap_or(0);
-        if let Some(scroll) = self.scroll_by(scroll, key, lines) {
-            self.screen = Screen::JobDetail { job_id, scroll };
-            return vec![];
-        }
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') | KeyCode::Backspace => self.screen = Screen::Main,
-            KeyCode::Char('?') => self.overlays.push(Overlay::Help { scroll: 0 }),
-            KeyCode::Char('l') => {
-                let linked = self.job(&job_id).and_then(|j| j.linked_job.clone());
-                match linked {
-                    Some(linked) if self.job(&linked).is_some() => {
-                        self.select(Pane::Jobs, linked.clone());
-                        self.screen = Screen::JobDetail {
-                            job_id: linked,
-                            scroll: 0,
-                        };
-                    }
-                    Some(linked) => {
-                        self.note = Some(format!("the linked Job {linked} is no longer kept"))
-                    }
-                    None => self.note = Some("this Job has no linked Job".into()),
-                }
-            }
-            KeyCode::Char('x') => return self.cancel_selection(),
-            _ => {}
-        }
-        vec![]
     }
 }

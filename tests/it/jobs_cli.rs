@@ -249,7 +249,7 @@ fn jobs_show_prints_everything_readable_and_no_secret() {
         "Job 20261128-133744-000001",
         "Payload      refresh-token (integration sandbox)",
         "Status       succeeded",
-        "Trigger      token refresh for job 20261128-133745-00beef",
+        "Trigger      token refresh for Job 20261128-133745-00beef",
         "Linked job   20261128-133745-00beef",
         "Duration     120 ms in all, 80 ms on the wire",
         "Timeline\n  13:37:44.000  job created\n",

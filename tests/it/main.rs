@@ -72,3 +72,7 @@ mod redact_env_values;
 // perf (issue 13): an idle TUI does no work; TLS set up on the first https request
 mod perf_idle;
 mod perf_tls_lazy;
+// arch-tui: the keymap, scroll state from the last draw, Job find, ASCII terminals
+mod tui_ascii;
+mod tui_keymap;
+mod tui_scroll;

@@ -6,6 +6,7 @@ use crate::tui_support::{key, now, press, render};
 use crossterm::event::KeyCode;
 use payloads::flow::{LoginPrompt, RunEvent, RunEventKind};
 use payloads::jobs::{JobStatus, Trigger};
+use payloads::tui::forms::FieldKey;
 use payloads::tui::{Action, App, Message, Overlay};
 use std::time::Duration;
 
@@ -95,14 +96,14 @@ fn the_prompt_shows_code_address_and_a_qr_code_until_the_login_ends() {
     assert!(app.top_overlay().is_none());
 }
 
-fn form_value(app: &App, key: &str) -> String {
+fn form_value(app: &App, key: FieldKey) -> String {
     match app.top_overlay() {
         Some(Overlay::Form(form)) => form.value(key),
         other => panic!("expected a form, got {other:?}"),
     }
 }
 
-fn tab_to(app: &mut App, field: &str) {
+fn tab_to(app: &mut App, field: FieldKey) {
     for _ in 0..40 {
         if let Some(Overlay::Form(form)) = app.top_overlay()
             && form.focused().key == field
@@ -111,20 +112,20 @@ fn tab_to(app: &mut App, field: &str) {
         }
         press(app, &[key(KeyCode::Tab)]);
     }
-    panic!("no field {field}");
+    panic!("no field {field:?}");
 }
 
 #[test]
 fn a_new_bearer_credential_asks_how_tokens_are_obtained_and_shapes_its_token_request() {
     let mut app = crate::tui_support::app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
-    assert_eq!(form_value(&app, "grant"), "refresh token (pasted)");
-    tab_to(&mut app, "name");
+    assert_eq!(form_value(&app, FieldKey::Grant), "refresh token (pasted)");
+    tab_to(&mut app, FieldKey::Name);
     crate::tui_support::type_text(&mut app, "Phone login");
-    tab_to(&mut app, "grant");
+    tab_to(&mut app, FieldKey::Grant);
     // refresh token (pasted) → device code.
     press(&mut app, &[key(KeyCode::Right)]);
-    assert_eq!(form_value(&app, "grant"), "device code");
+    assert_eq!(form_value(&app, FieldKey::Grant), "device code");
     let actions = press(&mut app, &[crate::tui_support::ctrl('s')]);
     let [
         Action::Save(payloads::tui::edits::Edit::Credential {
@@ -151,11 +152,15 @@ fn a_new_bearer_credential_asks_how_tokens_are_obtained_and_shapes_its_token_req
     // Another type hides the choice, whatever the Token Payload field still holds.
     let mut app = crate::tui_support::app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
-    tab_to(&mut app, "type");
+    tab_to(&mut app, FieldKey::Type);
     press(&mut app, &[key(KeyCode::Right)]);
     let Some(Overlay::Form(form)) = app.top_overlay() else {
         panic!("a form");
     };
-    let grant = form.fields.iter().position(|f| f.key == "grant").unwrap();
+    let grant = form
+        .fields
+        .iter()
+        .position(|f| f.key == FieldKey::Grant)
+        .unwrap();
     assert!(!form.is_visible(grant));
 }

@@ -5,7 +5,7 @@ use crate::tui_support;
 
 use crossterm::event::KeyCode;
 use payloads::tui::edits::Edit;
-use payloads::tui::forms::Form;
+use payloads::tui::forms::{FieldKey, Form};
 use payloads::tui::{Action, App, Overlay};
 use tui_support::*;
 
@@ -16,11 +16,11 @@ fn form(app: &App) -> &Form {
     }
 }
 
-fn offered(app: &App, key: &str) -> Vec<String> {
+fn offered(app: &App, key: FieldKey) -> Vec<String> {
     let form = form(app);
     let index = form.fields.iter().position(|f| f.key == key).unwrap();
     let payloads::tui::forms::FieldInput::Choice { options, .. } = &form.fields[index].input else {
-        panic!("{key} is not a choice");
+        panic!("{key:?} is not a choice");
     };
     form.offered(index)
         .into_iter()
@@ -28,14 +28,14 @@ fn offered(app: &App, key: &str) -> Vec<String> {
         .collect()
 }
 
-fn tab_to(app: &mut App, key: &str) {
+fn tab_to(app: &mut App, key: FieldKey) {
     for _ in 0..form(app).fields.len() {
         if form(app).focused().key == key {
             return;
         }
         press(app, &[tui_support::key(KeyCode::Tab)]);
     }
-    panic!("no field {key}");
+    panic!("no field {key:?}");
 }
 
 #[test]
@@ -44,34 +44,40 @@ fn a_new_payload_offers_only_the_credentials_of_its_integration() {
     // Integrations → Credentials → Payloads, with the sandbox Integration selected.
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
     press(&mut app, &[key(KeyCode::Char('n'))]);
-    assert_eq!(form(&app).value("integration"), "sandbox");
-    assert_eq!(offered(&app, "credential"), ["(none)", "sandbox-oauth"]);
+    assert_eq!(form(&app).value(FieldKey::Integration), "sandbox");
+    assert_eq!(
+        offered(&app, FieldKey::Credential),
+        ["(none)", "sandbox-oauth"]
+    );
 
-    tab_to(&mut app, "credential");
+    tab_to(&mut app, FieldKey::Credential);
     press(&mut app, &[key(KeyCode::Right)]);
-    assert_eq!(form(&app).value("credential"), "sandbox-oauth");
+    assert_eq!(form(&app).value(FieldKey::Credential), "sandbox-oauth");
     press(&mut app, &[key(KeyCode::Right)]);
     assert_eq!(
-        form(&app).value("credential"),
+        form(&app).value(FieldKey::Credential),
         "(none)",
         "Right wraps round the offered options, never onto billing-key"
     );
 
     // Choosing the other Integration offers its Credentials, and drops one it would refuse.
     press(&mut app, &[key(KeyCode::Right)]);
-    tab_to(&mut app, "integration");
+    tab_to(&mut app, FieldKey::Integration);
     press(&mut app, &[key(KeyCode::Right)]);
-    assert_eq!(form(&app).value("integration"), "billing");
-    assert_eq!(offered(&app, "credential"), ["(none)", "billing-key"]);
-    assert_eq!(form(&app).value("credential"), "(none)");
+    assert_eq!(form(&app).value(FieldKey::Integration), "billing");
+    assert_eq!(
+        offered(&app, FieldKey::Credential),
+        ["(none)", "billing-key"]
+    );
+    assert_eq!(form(&app).value(FieldKey::Credential), "(none)");
 
     press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "Refund");
-    tab_to(&mut app, "endpoint");
+    tab_to(&mut app, FieldKey::Endpoint);
     type_text(&mut app, "/refunds");
-    tab_to(&mut app, "credential");
+    tab_to(&mut app, FieldKey::Credential);
     press(&mut app, &[key(KeyCode::Right)]);
-    tab_to(&mut app, "name");
+    tab_to(&mut app, FieldKey::Name);
     type_text(&mut app, "Refund");
     let actions = press(&mut app, &[ctrl('s')]);
     let [Action::Save(Edit::Payload { payload, .. })] = actions.as_slice() else {
@@ -89,13 +95,16 @@ fn a_bearer_token_credential_offers_only_token_payloads_of_its_integration() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
     assert_eq!(
-        offered(&app, "token_payload"),
+        offered(&app, FieldKey::TokenPayload),
         ["(create a standard one)", "sandbox-oauth-token"]
     );
-    tab_to(&mut app, "integration");
+    tab_to(&mut app, FieldKey::Integration);
     press(&mut app, &[key(KeyCode::Right)]);
-    assert_eq!(form(&app).value("integration"), "billing");
-    assert_eq!(offered(&app, "token_payload"), ["(create a standard one)"]);
+    assert_eq!(form(&app).value(FieldKey::Integration), "billing");
+    assert_eq!(
+        offered(&app, FieldKey::TokenPayload),
+        ["(create a standard one)"]
+    );
 }
 
 #[test]
@@ -113,37 +122,37 @@ fn the_longest_label_stays_apart_from_its_value() {
 fn a_header_name_with_a_space_or_colon_is_refused_at_the_field() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
-    tab_to(&mut app, "name");
+    tab_to(&mut app, FieldKey::Name);
     type_text(&mut app, "Key");
-    tab_to(&mut app, "type");
+    tab_to(&mut app, FieldKey::Type);
     press(&mut app, &[key(KeyCode::Right), key(KeyCode::Right)]);
-    assert_eq!(form(&app).value("type"), "API Key");
-    tab_to(&mut app, "key_header");
+    assert_eq!(form(&app).value(FieldKey::Type), "API Key");
+    tab_to(&mut app, FieldKey::KeyHeader);
     for _ in 0.."x-api-key".len() {
         press(&mut app, &[key(KeyCode::Backspace)]);
     }
     type_text(&mut app, "bad header:");
-    tab_to(&mut app, "key_value");
+    tab_to(&mut app, FieldKey::KeyValue);
     type_text(&mut app, "k-123456");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(actions.is_empty(), "nothing is saved: {actions:?}");
-    assert_eq!(form(&app).focused().key, "key_header");
+    assert_eq!(form(&app).focused().key, FieldKey::KeyHeader);
     assert_eq!(
         form(&app).focused().error.as_deref(),
         Some("a header name has no spaces")
     );
 
     // A Custom header is checked the same way; a query parameter name is not a header.
-    tab_to(&mut app, "type");
+    tab_to(&mut app, FieldKey::Type);
     press(&mut app, &[key(KeyCode::Right)]);
-    tab_to(&mut app, "custom_name");
+    tab_to(&mut app, FieldKey::CustomName);
     type_text(&mut app, "x y");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(actions.is_empty(), "nothing is saved: {actions:?}");
-    assert_eq!(form(&app).focused().key, "custom_name");
-    tab_to(&mut app, "placement");
+    assert_eq!(form(&app).focused().key, FieldKey::CustomName);
+    tab_to(&mut app, FieldKey::Placement);
     press(&mut app, &[key(KeyCode::Right)]);
-    assert_eq!(form(&app).value("placement"), "Query");
+    assert_eq!(form(&app).value(FieldKey::Placement), "Query");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(
         matches!(actions.as_slice(), [Action::Save(Edit::Credential { .. })]),
@@ -155,17 +164,17 @@ fn a_header_name_with_a_space_or_colon_is_refused_at_the_field() {
 fn a_header_list_line_with_a_bad_name_is_refused_naming_the_line() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Char('n'))]);
-    tab_to(&mut app, "name");
+    tab_to(&mut app, FieldKey::Name);
     type_text(&mut app, "CRM");
-    tab_to(&mut app, "base_url");
+    tab_to(&mut app, FieldKey::BaseUrl);
     type_text(&mut app, "https://crm.example.com");
-    tab_to(&mut app, "headers");
+    tab_to(&mut app, FieldKey::Headers);
     type_text(&mut app, "Accept: application/json");
     press(&mut app, &[key(KeyCode::Enter)]);
     type_text(&mut app, "x team: blue");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(actions.is_empty(), "nothing is saved: {actions:?}");
-    assert_eq!(form(&app).focused().key, "headers");
+    assert_eq!(form(&app).focused().key, FieldKey::Headers);
     assert_eq!(
         form(&app).focused().error.as_deref(),
         Some("line 2: a header name has no spaces")
@@ -177,9 +186,9 @@ fn a_long_body_out_of_focus_shows_its_first_lines_and_how_many_more() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
     press(&mut app, &[key(KeyCode::Char('n'))]);
-    tab_to(&mut app, "body_kind");
+    tab_to(&mut app, FieldKey::BodyKind);
     press(&mut app, &[key(KeyCode::Right)]);
-    tab_to(&mut app, "body");
+    tab_to(&mut app, FieldKey::Body);
     for (n, line) in ["{", "  \"a\": 1,", "  \"b\": 2,", "  \"c\": 3", "}"]
         .iter()
         .enumerate()
@@ -212,7 +221,10 @@ fn bearer(ws: &payloads::workspace::Workspace, id: &str) -> payloads::workspace:
 fn saving_an_edit_form_keeps_tokens_refreshed_while_it_was_open() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);
-    assert_eq!(form(&app).title, "Edit Credential sandbox-oauth");
+    assert_eq!(
+        form(&app).title,
+        "Edit Credential Sandbox OAuth (sandbox-oauth)"
+    );
 
     // A refresh (a run here, or another process) writes rotated tokens while the form is open.
     let mut refreshed = app.workspace.clone();
@@ -229,7 +241,7 @@ fn saving_an_edit_form_keeps_tokens_refreshed_while_it_was_open() {
     }
     app.update(payloads::tui::Message::Reloaded(refreshed));
 
-    tab_to(&mut app, "description");
+    tab_to(&mut app, FieldKey::Description);
     type_text(&mut app, "edited");
     let actions = press(&mut app, &[ctrl('s')]);
     let [Action::Save(edit)] = actions.as_slice() else {
@@ -255,7 +267,7 @@ fn saving_an_edit_form_keeps_tokens_refreshed_while_it_was_open() {
 fn a_refresh_landing_between_save_and_write_is_kept_too() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);
-    tab_to(&mut app, "description");
+    tab_to(&mut app, FieldKey::Description);
     type_text(&mut app, "edited");
     let actions = press(&mut app, &[ctrl('s')]);
     let [Action::Save(edit)] = actions.as_slice() else {
@@ -289,7 +301,7 @@ fn a_refresh_landing_between_save_and_write_is_kept_too() {
 fn a_token_typed_into_the_edit_form_wins() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);
-    tab_to(&mut app, "refresh_token");
+    tab_to(&mut app, FieldKey::RefreshToken);
     for _ in 0.."rt-987654321".len() {
         press(&mut app, &[key(KeyCode::Backspace)]);
     }

@@ -4,7 +4,7 @@
 use crate::tui_support;
 
 use crossterm::event::KeyCode;
-use payloads::tui::forms::{DISCARD_QUESTION, Form};
+use payloads::tui::forms::{DISCARD_QUESTION, FieldKey, Form};
 use payloads::tui::{App, Message, Overlay, Pane};
 use payloads::workspace::Workspace;
 use tui_support::*;
@@ -23,7 +23,7 @@ fn esc_on_a_changed_form_asks_before_discarding() {
     type_text(&mut app, " v2");
     press(&mut app, &[key(KeyCode::Esc)]);
     assert_eq!(
-        form(&app).value("name"),
+        form(&app).value(FieldKey::Name),
         "Sandbox API v2",
         "one Esc keeps the form"
     );
@@ -59,17 +59,17 @@ fn esc_on_an_untouched_form_closes_it_at_once() {
 fn a_multi_line_paste_into_a_single_line_field_stays_in_that_field() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Char('n'))]);
-    assert_eq!(form(&app).focused().key, "id");
+    assert_eq!(form(&app).focused().key, FieldKey::Id);
     press(&mut app, &[Message::Paste("new-api\r\n".into())]);
     assert_eq!(
         form(&app).focused().key,
-        "id",
+        FieldKey::Id,
         "the newline did not move on"
     );
-    assert_eq!(form(&app).value("id"), "new-api");
+    assert_eq!(form(&app).value(FieldKey::Id), "new-api");
     press(&mut app, &[key(KeyCode::Tab)]);
     press(&mut app, &[Message::Paste("Two\nlines".into())]);
-    assert_eq!(form(&app).value("name"), "Two lines");
+    assert_eq!(form(&app).value(FieldKey::Name), "Two lines");
 }
 
 #[test]
@@ -79,19 +79,19 @@ fn a_paste_into_a_text_area_keeps_its_lines() {
     press(&mut app, &[key(KeyCode::Char('j')), key(KeyCode::Tab)]);
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);
     for _ in 0..form(&app).fields.len() {
-        if form(&app).focused().key == "body" {
+        if form(&app).focused().key == FieldKey::Body {
             break;
         }
         press(&mut app, &[key(KeyCode::Tab)]);
     }
-    assert_eq!(form(&app).focused().key, "body");
+    assert_eq!(form(&app).focused().key, FieldKey::Body);
     press(&mut app, &[ctrl('a')]);
     let body = "{\n  \"amount\": 12,\n  \"note\": \"pasted\"\n}";
     press(&mut app, &[Message::Paste(body.replace('\n', "\r\n"))]);
     assert!(
-        form(&app).value("body").contains(body),
+        form(&app).value(FieldKey::Body).contains(body),
         "{:?}",
-        form(&app).value("body")
+        form(&app).value(FieldKey::Body)
     );
 }
 

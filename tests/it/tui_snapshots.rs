@@ -135,7 +135,8 @@ fn help_scrolls_to_its_last_key_at_80x24() {
     );
     let screen = render(&app, 80, 24);
     // The last binding of the last section is on screen once scrolled to the end.
-    let (key_text, what) = *payloads::tui::keys::DETAIL.last().unwrap();
+    let last = payloads::tui::keys::last_help_row();
+    let (key_text, what) = (last.shown, last.help);
     assert!(
         screen.contains(key_text) && screen.contains(what),
         "{screen}"
@@ -210,5 +211,8 @@ fn a_long_error_is_cut_to_fit_and_keeps_its_dismiss_line() {
         screen.contains("… (cut to fit: the Job holds the whole message)"),
         "{screen}"
     );
-    assert!(screen.contains("Enter or Esc dismisses"), "{screen}");
+    assert!(
+        screen.contains("Enter / Esc / Space / q dismiss"),
+        "{screen}"
+    );
 }

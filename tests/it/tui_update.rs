@@ -7,6 +7,8 @@ use crossterm::event::KeyCode;
 use payloads::flow::{RunEvent, RunEventKind, RunRequest};
 use payloads::jobs::{JobStatus, Trigger};
 use payloads::tui::edits::{Edit, RecordKind};
+use payloads::tui::forms::FieldKey;
+use payloads::tui::scroll::ScrollState;
 use payloads::tui::{Action, Message, Overlay, Pane, Screen};
 use payloads::workspace::{CredentialAuth, PayloadKind};
 use tui_support::*;
@@ -78,7 +80,7 @@ fn an_invalid_value_is_refused_at_the_field_with_the_reason() {
     };
     assert_eq!(
         form.focused().key,
-        "base_url",
+        FieldKey::BaseUrl,
         "the cursor is put on the refused field"
     );
     assert!(
@@ -155,7 +157,7 @@ fn creating_a_bearer_credential_creates_its_token_payload_and_offers_it() {
     press(&mut app, &[key(KeyCode::Enter)]);
     assert_eq!(
         form_title(&app).as_deref(),
-        Some("Edit Payload partner-oauth-token")
+        Some("Edit Payload Partner OAuth token request (partner-oauth-token)")
     );
     assert_eq!(app.focus, Pane::Payloads);
 }
@@ -185,13 +187,13 @@ fn choosing_another_credential_type_changes_the_fields() {
     let Some(Overlay::Form(form)) = app.top_overlay() else {
         panic!()
     };
-    let shown: Vec<&str> = form
+    let shown: Vec<FieldKey> = form
         .visible_indices()
         .iter()
         .map(|&i| form.fields[i].key)
         .collect();
     assert!(
-        shown.contains(&"key_value") && !shown.contains(&"client_secret"),
+        shown.contains(&FieldKey::KeyValue) && !shown.contains(&FieldKey::ClientSecret),
         "{shown:?}"
     );
     // Down to the key value, which is a secret: masked until Ctrl-R.
@@ -265,7 +267,7 @@ fn creating_a_payload_and_editing_a_field() {
     assert_eq!(app.focus, Pane::Integrations);
     assert_eq!(
         form_title(&app).as_deref(),
-        Some("Edit Integration sandbox")
+        Some("Edit Integration Sandbox API (sandbox)")
     );
     // An edited record keeps its id: the form starts at the name.
     for _ in 0..3 {
@@ -406,7 +408,7 @@ fn running_streams_the_job_into_the_jobs_pane() {
         app.screen,
         Screen::JobDetail {
             job_id: "J-1".into(),
-            scroll: 0
+            scroll: ScrollState::default()
         }
     );
     press(&mut app, &[key(KeyCode::Char('l'))]);
@@ -414,7 +416,7 @@ fn running_streams_the_job_into_the_jobs_pane() {
         app.screen,
         Screen::JobDetail {
             job_id: "J-2".into(),
-            scroll: 0
+            scroll: ScrollState::default()
         }
     );
 }

@@ -1,34 +1,17 @@
 //! The Credential form: one field set per Credential type (shown as the type is chosen), and the
 //! Edit it makes, creating the Token Payload of a new Bearer Token Credential.
 
-use super::{Field, Form, FormPurpose, validate};
+use super::choices::{Choice, CredentialType};
+use super::{Field, FieldKey as K, Form, FormPurpose, validate};
 use crate::oauth::grant::Grant;
 use crate::tui::edits::{self, Edit, KeptTokenFields};
-use crate::workspace::fields::CredentialFields;
 use crate::workspace::{
     ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CredentialId,
     CustomAuth, PayloadId, PayloadKind, Placement, Workspace,
 };
 
-const BEARER: &[&str] = &["Bearer Token"];
-const BASIC: &[&str] = &["Basic"];
-const API_KEY: &[&str] = &["API Key"];
-const CUSTOM: &[&str] = &["Custom"];
-const CERTIFICATE: &[&str] = &["Certificate"];
-const TYPES: [&str; 5] = ["Bearer Token", "Basic", "API Key", "Custom", "Certificate"];
 /// The Token Payload choice of a Bearer Token Credential that has none yet.
 pub const NEW_TOKEN_PAYLOAD: &str = "(create a standard one)";
-const NEW_TOKEN: &[&str] = &[NEW_TOKEN_PAYLOAD];
-
-/// The form field `key` for the field `name` of the Credential type `T`: its label and whether
-/// it is masked come from the type's field table. A name the table lacks is masked (fail safe).
-fn table_field<T: CredentialFields>(key: &'static str, name: &str, value: &str) -> Field {
-    match T::FIELDS.iter().find(|f| f.name == name) {
-        Some(spec) if !spec.secret => Field::line(key, spec.label, value),
-        Some(spec) => Field::secret(key, spec.label, value),
-        None => Field::secret(key, name, value),
-    }
-}
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Credential {
@@ -44,7 +27,7 @@ pub fn new_form(ws: &Workspace, integration: &str) -> Form {
 pub fn edit_form(ws: &Workspace, c: &Credential) -> Form {
     build(
         ws,
-        format!("Edit Credential {}", c.id),
+        format!("Edit Credential {}", edits::named(&c.name, &c.id)),
         Some(c.id.to_string()),
         c,
     )
@@ -62,7 +45,12 @@ pub fn duplicate_form(ws: &Workspace, c: &Credential) -> Form {
         b.obtained_at = None;
         b.expires_at = None;
     }
-    build(ws, format!("Duplicate Credential {}", c.id), None, &copy)
+    build(
+        ws,
+        format!("Duplicate Credential {}", edits::named(&c.name, &c.id)),
+        None,
+        &copy,
+    )
 }
 
 fn build(
@@ -72,123 +60,129 @@ fn build(
     c: &Credential,
 ) -> Form {
     let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
-    let id_field = Field::line("id", "Id", &c.id)
+    let id_field = Field::line(K::Id, "Id", &c.id)
         .validated(validate::id)
         .hint("lowercase letters, digits, - and _; blank: made from the name");
-    let bearer = match &c.auth {
-        CredentialAuth::BearerToken(b) => b.clone(),
-        _ => BearerToken::empty(""),
-    };
-    let token_requests = ws
-        .payloads
-        .iter()
-        .filter(|p| p.kind == PayloadKind::Credential);
-    let mut token_payloads = vec![NEW_TOKEN_PAYLOAD.to_string()];
-    token_payloads.extend(token_requests.clone().map(|p| p.id.to_string()));
-    let mut token_payload_owners = vec![String::new()];
-    token_payload_owners.extend(token_requests.map(|p| p.integration.to_string()));
-    let (basic_user, basic_password) = match &c.auth {
-        CredentialAuth::Basic(b) => (b.username.clone(), b.password.clone()),
-        _ => Default::default(),
-    };
-    let (key_header, key_value) = match &c.auth {
-        CredentialAuth::ApiKey(k) => (k.header.clone(), k.value.clone()),
-        _ => (crate::workspace::default_api_key_header(), String::new()),
-    };
-    let (placement, custom_name, custom_value) = match &c.auth {
-        CredentialAuth::Custom(k) => (k.placement, k.name.clone(), k.value.clone()),
-        _ => (Placement::Header, String::new(), String::new()),
-    };
-    let (cert, key) = match &c.auth {
-        CredentialAuth::Certificate(k) => (k.cert_path.clone(), k.key_path.clone()),
-        _ => Default::default(),
-    };
-    let fields = vec![
+    let mut fields = vec![
         id_field,
-        Field::line("name", "Name", &c.name).validated(validate::required),
-        Field::choice("integration", "Integration", integrations, &c.integration)
+        Field::line(K::Name, "Name", &c.name).validated(validate::required),
+        Field::choice(K::Integration, "Integration", integrations, &c.integration)
             .validated(validate::required)
             .hint("the Integration it belongs to; ←/→ to choose"),
-        Field::choice(
-            "type",
-            "Type",
-            TYPES.iter().map(|t| t.to_string()).collect(),
-            c.auth.type_name(),
-        )
-        .hint("how requests are authenticated; ←/→ to choose"),
-        Field::line("description", "Description", &c.description),
-        table_field::<BearerToken>("client_id", "client_id", &bearer.client_id)
-            .shown_when("type", BEARER),
-        table_field::<BearerToken>("client_secret", "client_secret", &bearer.client_secret)
-            .shown_when("type", BEARER),
-        table_field::<BearerToken>("access_token", "access_token", &bearer.access_token)
-            .shown_when("type", BEARER),
-        table_field::<BearerToken>("refresh_token", "refresh_token", &bearer.refresh_token)
-            .shown_when("type", BEARER),
-        Field::line(
-            "duration",
-            "Token minutes",
-            &bearer.access_token_duration_minutes.to_string(),
-        )
-        .validated(validate::number)
-        .hint("Access Token Duration in Minutes; an expires_in Data Target updates it")
-        .shown_when("type", BEARER),
-        Field::choice(
-            "token_payload",
-            "Token Payload",
-            token_payloads,
-            &bearer.token_payload,
-        )
-        .narrowed_by("integration", token_payload_owners)
-        .hint("the Credential Payload that requests new tokens")
-        .shown_when("type", BEARER),
-        Field::choice(
-            "grant",
-            "Tokens by",
-            Grant::ALL
-                .iter()
-                .map(|g| g.short_label().to_string())
-                .collect(),
-            Grant::RefreshToken.short_label(),
-        )
-        .hint("how tokens are obtained: device code and browser log in with L; ←/→ to choose")
-        .shown_when("token_payload", NEW_TOKEN),
-        table_field::<BasicAuth>("username", "username", &basic_user).shown_when("type", BASIC),
-        table_field::<BasicAuth>("password", "password", &basic_password).shown_when("type", BASIC),
-        table_field::<ApiKey>("key_header", "header", &key_header)
-            .validated(validate::header_name)
-            .shown_when("type", API_KEY),
-        table_field::<ApiKey>("key_value", "value", &key_value).shown_when("type", API_KEY),
-        Field::choice(
-            "placement",
-            "Placement",
-            vec!["Header".into(), "Query".into()],
-            if placement == Placement::Header {
-                "Header"
-            } else {
-                "Query"
-            },
-        )
-        .hint("a header, or a query parameter")
-        .shown_when("type", CUSTOM),
-        table_field::<CustomAuth>("custom_name", "name", &custom_name)
-            .validated(validate::required)
-            .hint("the header name, or the query parameter name")
-            .shown_when("type", CUSTOM),
-        table_field::<CustomAuth>("custom_value", "value", &custom_value)
-            .shown_when("type", CUSTOM),
-        table_field::<CertificateAuth>("cert_path", "cert_path", &cert)
-            .validated(validate::required)
-            .hint("path of the client certificate (PEM)")
-            .shown_when("type", CERTIFICATE),
-        table_field::<CertificateAuth>("key_path", "key_path", &key)
-            .validated(validate::required)
-            .hint("path of the private key (PEM)")
-            .shown_when("type", CERTIFICATE),
+        Field::choose(K::Type, "Type", CredentialType::of(&c.auth))
+            .hint("how requests are authenticated; ←/→ to choose"),
+        Field::line(K::Description, "Description", &c.description),
     ];
+    // Every type's fields, each shown while its type is chosen: switching types keeps what was
+    // typed for the others.
+    for &ty in CredentialType::all() {
+        fields.extend(
+            type_fields(ws, ty, &c.auth)
+                .into_iter()
+                // A field shown under another of its type's fields is hidden with it.
+                .map(|f| match f.shown_when {
+                    Some(_) => f,
+                    None => f.shown_when(K::Type, &[ty]),
+                }),
+        );
+    }
     let mut form = Form::new(title, FormPurpose::Credential { original }, fields);
     form.drop_id_when_editing();
     form
+}
+
+/// The fields of one Credential type, filled from `auth` when it is of that type.
+fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec<Field> {
+    match ty {
+        CredentialType::BearerToken => {
+            let bearer = match auth {
+                CredentialAuth::BearerToken(b) => b.clone(),
+                _ => BearerToken::empty(""),
+            };
+            let token_requests = ws
+                .payloads
+                .iter()
+                .filter(|p| p.kind == PayloadKind::Credential);
+            let mut token_payloads = vec![NEW_TOKEN_PAYLOAD.to_string()];
+            token_payloads.extend(token_requests.clone().map(|p| p.id.to_string()));
+            let mut token_payload_owners = vec![String::new()];
+            token_payload_owners.extend(token_requests.map(|p| p.integration.to_string()));
+            vec![
+                Field::line(K::ClientId, "Client Id", &bearer.client_id),
+                Field::secret(K::ClientSecret, "Client Secret", &bearer.client_secret),
+                Field::secret(K::AccessToken, "Access Token", &bearer.access_token),
+                Field::secret(K::RefreshToken, "Refresh Token", &bearer.refresh_token),
+                Field::line(
+                    K::Duration,
+                    "Token minutes",
+                    &bearer.access_token_duration_minutes.to_string(),
+                )
+                .validated(validate::number)
+                .hint("Access Token Duration in Minutes; an expires_in Data Target updates it"),
+                Field::choice(
+                    K::TokenPayload,
+                    "Token Payload",
+                    token_payloads,
+                    &bearer.token_payload,
+                )
+                .narrowed_by(K::Integration, token_payload_owners)
+                .hint("the Credential Payload that requests new tokens"),
+                Field::choose(K::Grant, "Tokens by", Grant::RefreshToken)
+                    .hint(
+                        "how tokens are obtained: device code and browser log in with L; ←/→ to choose",
+                    )
+                    .shown_when_value(K::TokenPayload, &[NEW_TOKEN_PAYLOAD]),
+            ]
+        }
+        CredentialType::Basic => {
+            let (user, password) = match auth {
+                CredentialAuth::Basic(b) => (b.username.clone(), b.password.clone()),
+                _ => Default::default(),
+            };
+            vec![
+                Field::line(K::Username, "Username", &user),
+                Field::secret(K::Password, "Password", &password),
+            ]
+        }
+        CredentialType::ApiKey => {
+            let (header, value) = match auth {
+                CredentialAuth::ApiKey(k) => (k.header.clone(), k.value.clone()),
+                _ => (crate::workspace::default_api_key_header(), String::new()),
+            };
+            vec![
+                Field::line(K::KeyHeader, "Header", &header).validated(validate::header_name),
+                Field::secret(K::KeyValue, "Value", &value),
+            ]
+        }
+        CredentialType::Custom => {
+            let (placement, name, value) = match auth {
+                CredentialAuth::Custom(k) => (k.placement, k.name.clone(), k.value.clone()),
+                _ => (Placement::Header, String::new(), String::new()),
+            };
+            vec![
+                Field::choose(K::Placement, "Placement", placement)
+                    .hint("a header, or a query parameter"),
+                Field::line(K::CustomName, "Header/param", &name)
+                    .validated(validate::required)
+                    .hint("the header name, or the query parameter name"),
+                Field::secret(K::CustomValue, "Value", &value),
+            ]
+        }
+        CredentialType::Certificate => {
+            let (cert, key) = match auth {
+                CredentialAuth::Certificate(k) => (k.cert_path.clone(), k.key_path.clone()),
+                _ => Default::default(),
+            };
+            vec![
+                Field::line(K::CertPath, "Certificate", &cert)
+                    .validated(validate::required)
+                    .hint("path of the client certificate (PEM)"),
+                Field::line(K::KeyPath, "Key", &key)
+                    .validated(validate::required)
+                    .hint("path of the private key (PEM)"),
+            ]
+        }
+    }
 }
 
 pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
@@ -198,13 +192,18 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     let FormPurpose::Credential { original } = form.purpose.clone() else {
         return None;
     };
-    let name = form.value("name");
+    let name = form.value(K::Name);
     let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let previous = original.as_deref().and_then(|o| ws.credential(o));
     let mut token_payload = None;
+    let mut new_login = None;
     let mut kept = KeptTokenFields::default();
-    let auth = match form.value("type").as_str() {
-        "Bearer Token" => {
+    let Some(ty) = form.choice::<CredentialType>(K::Type) else {
+        form.refuse(K::Type, "choose the type of Credential");
+        return None;
+    };
+    let auth = match ty {
+        CredentialType::BearerToken => {
             let before = previous.and_then(|c| match &c.auth {
                 CredentialAuth::BearerToken(b) => Some(b.clone()),
                 _ => None,
@@ -212,56 +211,56 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
             // A refresh (here, or in another process) may have written new tokens while the form
             // was open: a token field the user left alone keeps the newest value, so saving the
             // form never puts back a refresh token the server has already rotated away.
-            let newest = |key: &str, current: Option<&str>| match current {
-                Some(current) if !form.field(key).changed() => current.to_string(),
+            let newest = |key: K, current: Option<&str>| match current {
+                Some(current) if !form.changed(key) => current.to_string(),
                 _ => form.value(key),
             };
             let access_token = newest(
-                "access_token",
+                K::AccessToken,
                 before.as_ref().map(|b| b.access_token.as_str()),
             );
             let refresh_token = newest(
-                "refresh_token",
+                K::RefreshToken,
                 before.as_ref().map(|b| b.refresh_token.as_str()),
             );
             let duration = newest(
-                "duration",
+                K::Duration,
                 before
                     .as_ref()
                     .map(|b| b.access_token_duration_minutes.to_string())
                     .as_deref(),
             );
             kept = KeptTokenFields {
-                access_token: !form.field("access_token").changed(),
-                refresh_token: !form.field("refresh_token").changed(),
-                duration: !form.field("duration").changed(),
+                access_token: !form.changed(K::AccessToken),
+                refresh_token: !form.changed(K::RefreshToken),
+                duration: !form.changed(K::Duration),
             };
             // The time a token was obtained only stays true for the same token.
             let same_token = before.as_ref().filter(|b| b.access_token == access_token);
             let obtained_at = same_token.and_then(|b| b.obtained_at);
             let expires_at = same_token.and_then(|b| b.expires_at);
-            let mut chosen = form.value("token_payload");
-            let mut new_login = None;
+            let mut chosen = form.value(K::TokenPayload);
             if chosen == NEW_TOKEN_PAYLOAD {
                 chosen = edits::unique_id(ws, &format!("{id}-token"));
                 let owner = Credential {
                     id: id.as_str().into(),
                     name: name.clone(),
-                    integration: form.value("integration").into(),
+                    integration: form.value(K::Integration).into(),
                     description: String::new(),
                     auth: CredentialAuth::BearerToken(BearerToken::empty(chosen.as_str())),
                 };
                 let mut payload = crate::workspace::edit::token_payload(&chosen, &owner);
-                let grant =
-                    Grant::from_short_label(&form.value("grant")).unwrap_or(Grant::RefreshToken);
+                let grant = form
+                    .choice::<Grant>(K::Grant)
+                    .unwrap_or(Grant::RefreshToken);
                 let mut shaped = BearerToken::empty(chosen.as_str());
                 grant.shape(&mut shaped, &mut payload, "");
                 new_login = shaped.login;
                 token_payload = Some(payload);
             }
             CredentialAuth::BearerToken(BearerToken {
-                client_id: form.value("client_id"),
-                client_secret: form.value("client_secret"),
+                client_id: form.value(K::ClientId),
+                client_secret: form.value(K::ClientSecret),
                 access_token,
                 refresh_token,
                 access_token_duration_minutes: duration.parse().unwrap_or(60),
@@ -273,37 +272,41 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 login: new_login.or_else(|| before.as_ref().and_then(|b| b.login.clone())),
             })
         }
-        "Basic" => CredentialAuth::Basic(BasicAuth {
-            username: form.value("username"),
-            password: form.value("password"),
+        CredentialType::Basic => CredentialAuth::Basic(BasicAuth {
+            username: form.value(K::Username),
+            password: form.value(K::Password),
         }),
-        "API Key" => CredentialAuth::ApiKey(ApiKey {
-            header: form.value("key_header"),
-            value: form.value("key_value"),
+        CredentialType::ApiKey => CredentialAuth::ApiKey(ApiKey {
+            header: form.value(K::KeyHeader),
+            value: form.value(K::KeyValue),
         }),
-        "Custom" => CredentialAuth::Custom(CustomAuth {
-            placement: if form.value("placement") == "Query" {
-                Placement::Query
-            } else {
-                if let Err(reason) = validate::header_name(&form.value("custom_name")) {
-                    form.refuse("custom_name", reason);
-                    return None;
-                }
-                Placement::Header
-            },
-            name: form.value("custom_name"),
-            value: form.value("custom_value"),
-        }),
-        _ => CredentialAuth::Certificate(CertificateAuth {
-            cert_path: form.value("cert_path"),
-            key_path: form.value("key_path"),
+        CredentialType::Custom => {
+            let Some(placement) = form.choice::<Placement>(K::Placement) else {
+                form.refuse(K::Placement, "choose where the value goes");
+                return None;
+            };
+            if placement == Placement::Header
+                && let Err(reason) = validate::header_name(&form.value(K::CustomName))
+            {
+                form.refuse(K::CustomName, reason);
+                return None;
+            }
+            CredentialAuth::Custom(CustomAuth {
+                placement,
+                name: form.value(K::CustomName),
+                value: form.value(K::CustomValue),
+            })
+        }
+        CredentialType::Certificate => CredentialAuth::Certificate(CertificateAuth {
+            cert_path: form.value(K::CertPath),
+            key_path: form.value(K::KeyPath),
         }),
     };
     let credential = Credential {
         id: id.into(),
         name,
-        integration: form.value("integration").into(),
-        description: form.value("description"),
+        integration: form.value(K::Integration).into(),
+        description: form.value(K::Description),
         auth,
     };
     Some(Edit::Credential {

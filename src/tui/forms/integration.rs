@@ -1,6 +1,6 @@
 //! The Integration form: build it from a record (or blank), and turn it back into an Edit.
 
-use super::{Field, Form, FormPurpose, parse_optional_number, validate, yes_no};
+use super::{Field, FieldKey as K, Form, FormPurpose, parse_optional_number, validate};
 use crate::tui::edits::{self, Edit};
 use crate::tui::lines;
 use crate::workspace::{Integration, TlsOptions, Workspace};
@@ -20,7 +20,10 @@ pub fn new_form() -> Form {
 
 pub fn edit_form(integration: &Integration) -> Form {
     build(
-        format!("Edit Integration {}", integration.id),
+        format!(
+            "Edit Integration {}",
+            edits::named(&integration.name, &integration.id)
+        ),
         Some(integration.id.to_string()),
         integration,
     )
@@ -31,50 +34,44 @@ pub fn duplicate_form(ws: &Workspace, integration: &Integration) -> Form {
     copy.id = edits::unique_id(ws, &format!("{}-copy", integration.id)).into();
     copy.name = format!("{} (copy)", integration.name);
     build(
-        format!("Duplicate Integration {}", integration.id),
+        format!(
+            "Duplicate Integration {}",
+            edits::named(&integration.name, &integration.id)
+        ),
         None,
         &copy,
     )
 }
 
 fn build(title: impl Into<String>, original: Option<String>, i: &Integration) -> Form {
-    let id_field = Field::line("id", "Id", &i.id)
+    let id_field = Field::line(K::Id, "Id", &i.id)
         .validated(validate::id)
         .hint("lowercase letters, digits, - and _; blank: made from the name");
     let fields = vec![
         id_field,
-        Field::line("name", "Name", &i.name).validated(validate::required),
-        Field::line("base_url", "Base URL", &i.base_url)
+        Field::line(K::Name, "Name", &i.name).validated(validate::required),
+        Field::line(K::BaseUrl, "Base URL", &i.base_url)
             .validated(validate::base_url)
             .placeholder("https://api.example.com/v1")
             .hint("http:// or https:// and the host, e.g. https://api.example.com/v1"),
-        Field::line("description", "Description", &i.description),
+        Field::line(K::Description, "Description", &i.description),
         Field::line(
-            "timeout",
+            K::Timeout,
             "Timeout (s)",
             &i.timeout_secs.map(|t| t.to_string()).unwrap_or_default(),
         )
         .validated(validate::optional_number)
         .hint("default timeout of its Payloads in seconds; blank: 30"),
-        Field::multi("headers", "Headers", &lines::format_key_values(&i.headers))
+        Field::multi(K::Headers, "Headers", &lines::format_key_values(&i.headers))
             .validated(validate::header_list)
             .hint(&format!(
                 "sent with every request; {}",
                 lines::KEY_VALUE_HINT
             )),
-        Field::choice(
-            "insecure",
-            "Accept bad certs",
-            yes_no(),
-            if i.tls.accept_invalid_certs {
-                "yes"
-            } else {
-                "no"
-            },
-        )
-        .hint("yes turns TLS certificate checks off: test servers only"),
+        Field::choose(K::Insecure, "Accept bad certs", i.tls.accept_invalid_certs)
+            .hint("yes turns TLS certificate checks off: test servers only"),
         Field::line(
-            "ca_cert",
+            K::CaCert,
             "Extra CA (PEM)",
             i.tls.ca_cert.as_deref().unwrap_or(""),
         )
@@ -93,18 +90,18 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     let FormPurpose::Integration { original } = form.purpose.clone() else {
         return None;
     };
-    let name = form.value("name");
+    let name = form.value(K::Name);
     let id = super::record_id(form, original.as_deref(), &name, ws)?;
-    let ca_cert = form.value("ca_cert");
+    let ca_cert = form.value(K::CaCert);
     let integration = Integration {
         id: id.into(),
         name,
-        base_url: form.value("base_url"),
-        description: form.value("description"),
-        timeout_secs: parse_optional_number(&form.value("timeout")),
-        headers: lines::parse_key_values(&form.value("headers")).ok()?,
+        base_url: form.value(K::BaseUrl),
+        description: form.value(K::Description),
+        timeout_secs: parse_optional_number(&form.value(K::Timeout)),
+        headers: lines::parse_key_values(&form.value(K::Headers)).ok()?,
         tls: TlsOptions {
-            accept_invalid_certs: form.value("insecure") == "yes",
+            accept_invalid_certs: form.choice::<bool>(K::Insecure) == Some(true),
             ca_cert: (!ca_cert.is_empty()).then_some(ca_cert),
         },
     };

@@ -1,14 +1,18 @@
 //! Forms: a list of labelled fields (text, multi-line, secret, choice), moving between them, and
 //! per-field validation. What a form creates lives in one file per record type.
 
+pub mod choices;
 pub mod credential;
 pub mod integration;
 pub mod payload;
 pub mod run_inputs;
 pub mod validate;
 
+pub use choices::Choice;
+
+use super::keys::{Command, FieldContext};
 use super::widgets::{InputKind, TextInput};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 /// What submitting a form does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,26 +39,76 @@ pub enum FieldInput {
 
 pub type Validator = fn(&str) -> Result<(), String>;
 
+/// The name of a form field: the record builders read fields by these, so a misspelt field is a
+/// compile error, not a lookup that fails at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKey {
+    Id,
+    Name,
+    Integration,
+    Description,
+    Timeout,
+    Headers,
+    // Integration
+    BaseUrl,
+    Insecure,
+    CaCert,
+    // Credential
+    Type,
+    ClientId,
+    ClientSecret,
+    AccessToken,
+    RefreshToken,
+    Duration,
+    TokenPayload,
+    /// How a new Token Payload obtains tokens.
+    Grant,
+    Username,
+    Password,
+    KeyHeader,
+    KeyValue,
+    Placement,
+    CustomName,
+    CustomValue,
+    CertPath,
+    KeyPath,
+    // Payload
+    Kind,
+    Method,
+    Endpoint,
+    Credential,
+    ClientAuth,
+    Parameters,
+    BodyKind,
+    ContentType,
+    Body,
+    Response,
+    Targets,
+    Inputs,
+    /// A dynamic input of the run-inputs form (read by position, named by its label).
+    Input,
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
-    /// Stable name the record builders look fields up by.
-    pub key: &'static str,
+    /// The name the record builders read the field by.
+    pub key: FieldKey,
     pub label: String,
     pub input: FieldInput,
     pub hint: String,
     pub error: Option<String>,
     pub validate: Option<Validator>,
-    /// Shown only while the choice field named here has one of these values.
-    pub shown_when: Option<(&'static str, &'static [&'static str])>,
+    /// Shown only while the choice field named here has one of these values (their labels).
+    pub shown_when: Option<(FieldKey, Vec<&'static str>)>,
     /// For a choice: the choice field whose value narrows the options, and per option the value
     /// it belongs to ("" = always offered), e.g. the Credentials of the chosen Integration.
-    pub narrowed_by: Option<(&'static str, Vec<String>)>,
+    pub narrowed_by: Option<(FieldKey, Vec<String>)>,
     /// The value the form opened with, to tell what the user changed.
     pub initial: String,
 }
 
 impl Field {
-    pub fn text(key: &'static str, label: &str, kind: InputKind, value: &str) -> Field {
+    pub fn text(key: FieldKey, label: &str, kind: InputKind, value: &str) -> Field {
         let input = TextInput::new(kind, value);
         Field {
             key,
@@ -69,21 +123,27 @@ impl Field {
         }
     }
 
-    pub fn line(key: &'static str, label: &str, value: &str) -> Field {
+    pub fn line(key: FieldKey, label: &str, value: &str) -> Field {
         Field::text(key, label, InputKind::SingleLine, value)
     }
 
-    pub fn secret(key: &'static str, label: &str, value: &str) -> Field {
+    pub fn secret(key: FieldKey, label: &str, value: &str) -> Field {
         Field::text(key, label, InputKind::Secret, value).hint(
             "secret: masked; Ctrl-R reveals or hides it; {{env.NAME}} keeps it out of the file",
         )
     }
 
-    pub fn multi(key: &'static str, label: &str, value: &str) -> Field {
+    pub fn multi(key: FieldKey, label: &str, value: &str) -> Field {
         Field::text(key, label, InputKind::MultiLine, value)
     }
 
-    pub fn choice(key: &'static str, label: &str, options: Vec<String>, current: &str) -> Field {
+    /// A choice among a closed set of values, `current` selected.
+    pub fn choose<T: Choice>(key: FieldKey, label: &str, current: T) -> Field {
+        Field::choice(key, label, T::labels(), current.label())
+    }
+
+    /// A choice among the workspace's records (their ids), `current` selected.
+    pub fn choice(key: FieldKey, label: &str, options: Vec<String>, current: &str) -> Field {
         let selected = options.iter().position(|o| o == current).unwrap_or(0);
         Field {
             initial: options.get(selected).cloned().unwrap_or_default(),
@@ -115,14 +175,21 @@ impl Field {
         self
     }
 
-    pub fn shown_when(mut self, key: &'static str, values: &'static [&'static str]) -> Field {
-        self.shown_when = Some((key, values));
+    /// Shown only while the choice `key` (of records, by id) holds one of `values`.
+    pub fn shown_when_value(mut self, key: FieldKey, values: &[&'static str]) -> Field {
+        self.shown_when = Some((key, values.to_vec()));
+        self
+    }
+
+    /// Shown only while the choice `key` holds one of `values`.
+    pub fn shown_when<T: Choice>(mut self, key: FieldKey, values: &[T]) -> Field {
+        self.shown_when = Some((key, values.iter().map(|v| v.label()).collect()));
         self
     }
 
     /// Offers only the options whose owner (parallel to the options) is the value of the choice
     /// field `key`, or blank.
-    pub fn narrowed_by(mut self, key: &'static str, owners: Vec<String>) -> Field {
+    pub fn narrowed_by(mut self, key: FieldKey, owners: Vec<String>) -> Field {
         self.narrowed_by = Some((key, owners));
         self
     }
@@ -167,10 +234,15 @@ pub struct Form {
     pub error: Option<String>,
     /// Esc was pressed with unsaved changes: a second Esc discards them.
     discard_asked: bool,
+    /// Ctrl-C was pressed with unsaved changes: a second one quits.
+    interrupt_asked: bool,
 }
 
 /// What the first Esc on a changed form says.
 pub const DISCARD_QUESTION: &str = "unsaved changes: Esc again discards them, Ctrl-S saves";
+/// What the first Ctrl-C on a changed form says.
+pub const INTERRUPT_QUESTION: &str =
+    "unsaved changes: Ctrl-C again quits without them, Ctrl-S saves, any other key goes on";
 
 impl Form {
     pub fn new(title: impl Into<String>, purpose: FormPurpose, fields: Vec<Field>) -> Form {
@@ -182,6 +254,7 @@ impl Form {
             enter_submits: false,
             error: None,
             discard_asked: false,
+            interrupt_asked: false,
         };
         form.focus_field(0);
         form
@@ -196,43 +269,44 @@ impl Form {
                 | FormPurpose::Payload { original: Some(_) }
         );
         if editing {
-            self.fields.retain(|f| f.key != "id");
+            self.fields.retain(|f| f.key != FieldKey::Id);
             self.focus_field(0);
         }
     }
 
-    pub fn field(&self, key: &str) -> &Field {
-        self.fields
-            .iter()
-            .find(|f| f.key == key)
-            .unwrap_or_else(|| panic!("form has no field {key}"))
+    pub fn field(&self, key: FieldKey) -> Option<&Field> {
+        self.fields.iter().find(|f| f.key == key)
     }
 
-    pub fn field_mut(&mut self, key: &str) -> &mut Field {
-        self.fields
-            .iter_mut()
-            .find(|f| f.key == key)
-            .unwrap_or_else(|| panic!("form has no field {key}"))
+    /// The text of a field; blank when this form has no such field (an edited record's id).
+    pub fn value(&self, key: FieldKey) -> String {
+        self.field(key).map(Field::value).unwrap_or_default()
     }
 
-    pub fn value(&self, key: &str) -> String {
-        self.field(key).value()
+    /// The value of a typed choice; None when the form has no such field.
+    pub fn choice<T: Choice>(&self, key: FieldKey) -> Option<T> {
+        T::from_label(&self.field(key)?.value())
     }
 
-    pub fn has_field(&self, key: &str) -> bool {
-        self.fields.iter().any(|f| f.key == key)
+    /// Whether the user changed this field since the form opened.
+    pub fn changed(&self, key: FieldKey) -> bool {
+        self.field(key).is_some_and(Field::changed)
+    }
+
+    pub fn has_field(&self, key: FieldKey) -> bool {
+        self.field(key).is_some()
     }
 
     pub fn is_visible(&self, index: usize) -> bool {
-        match self.fields[index].shown_when {
+        match &self.fields[index].shown_when {
             None => true,
             // Hidden with the field it depends on, so a choice under a hidden one stays hidden.
             Some((key, values)) => {
-                values.contains(&self.value(key).as_str())
+                values.contains(&self.value(*key).as_str())
                     && self
                         .fields
                         .iter()
-                        .position(|f| f.key == key)
+                        .position(|f| f.key == *key)
                         .is_none_or(|i| i != index && self.is_visible(i))
             }
         }
@@ -252,7 +326,7 @@ impl Form {
         match &self.fields[index].narrowed_by {
             None => (0..options.len()).collect(),
             Some((key, owners)) => {
-                let by = self.value(key);
+                let by = self.value(*key);
                 (0..options.len())
                     .filter(|&i| owners.get(i).is_none_or(|o| o.is_empty() || *o == by))
                     .collect()
@@ -306,15 +380,20 @@ impl Form {
     }
 
     /// Focuses the field with this key (used to point at a refused value).
-    pub fn focus_key(&mut self, key: &str) {
+    pub fn focus_key(&mut self, key: FieldKey) {
         if let Some(i) = self.fields.iter().position(|f| f.key == key) {
             self.focus_field(i);
         }
     }
 
     /// Sets the reason a field's value is refused and moves the cursor there.
-    pub fn refuse(&mut self, key: &str, reason: impl Into<String>) {
-        self.field_mut(key).error = Some(reason.into());
+    pub fn refuse(&mut self, key: FieldKey, reason: impl Into<String>) {
+        let reason = reason.into();
+        match self.fields.iter_mut().find(|f| f.key == key) {
+            Some(field) => field.error = Some(reason),
+            // A refusal always reaches the user, on the form when not at a field.
+            None => self.error = Some(reason),
+        }
         self.focus_key(key);
     }
 
@@ -351,9 +430,32 @@ impl Form {
         }
     }
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        if key.code == KeyCode::Esc {
+    /// Ctrl-C on the form: true when it asked (changes would be lost), false to quit now.
+    pub fn ask_before_interrupt(&mut self) -> bool {
+        if self.interrupt_asked || !self.is_changed() {
+            return false;
+        }
+        self.interrupt_asked = true;
+        self.error = Some(INTERRUPT_QUESTION.to_string());
+        true
+    }
+
+    /// Which keys the focused field takes, for the keymap.
+    pub fn field_context(&self) -> FieldContext {
+        if self.enter_submits {
+            return FieldContext::RunInputs;
+        }
+        match &self.focused().input {
+            FieldInput::Choice { .. } => FieldContext::Choice,
+            FieldInput::Text(t) if t.is_multiline() => FieldContext::MultiLine,
+            FieldInput::Text(_) => FieldContext::Line,
+        }
+    }
+
+    /// A key pressed in the form, with the command the keymap bound it to here; an unbound key
+    /// goes to the focused text field.
+    pub fn handle(&mut self, command: Option<Command>, key: KeyEvent) -> FormOutcome {
+        if command == Some(Command::CancelForm) {
             // Typed input is never lost to one stray Esc: the first one asks.
             if self.discard_asked || !self.is_changed() {
                 return FormOutcome::Cancel;
@@ -362,81 +464,55 @@ impl Form {
             self.error = Some(DISCARD_QUESTION.to_string());
             return FormOutcome::Continue;
         }
-        if self.discard_asked {
+        if self.discard_asked || self.interrupt_asked {
             self.discard_asked = false;
-            if self.error.as_deref() == Some(DISCARD_QUESTION) {
+            self.interrupt_asked = false;
+            if matches!(
+                self.error.as_deref(),
+                Some(DISCARD_QUESTION | INTERRUPT_QUESTION)
+            ) {
                 self.error = None;
             }
         }
-        match key.code {
-            KeyCode::Char('s') if ctrl => return FormOutcome::Submit,
-            KeyCode::Char('r') if ctrl => {
+        let Some(command) = command else {
+            let field = &mut self.fields[self.focus];
+            if let FieldInput::Text(input) = &mut field.input
+                && input.handle_key(key)
+            {
+                field.error = None;
+            }
+            return FormOutcome::Continue;
+        };
+        match command {
+            Command::Save | Command::Submit => return FormOutcome::Submit,
+            Command::Reveal => {
                 if let FieldInput::Text(t) = &mut self.fields[self.focus].input {
                     t.toggle_reveal();
                 }
-                return FormOutcome::Continue;
             }
-            KeyCode::Tab => {
-                self.move_focus(true);
-                return FormOutcome::Continue;
-            }
-            KeyCode::BackTab => {
-                self.move_focus(false);
-                return FormOutcome::Continue;
-            }
+            Command::NextField => self.move_focus(true),
+            Command::PrevField => self.move_focus(false),
+            Command::ChooseNext => self.choose(true),
+            Command::ChoosePrev => self.choose(false),
             _ => {}
         }
+        FormOutcome::Continue
+    }
+
+    /// Steps the focused choice through the options offered now, round at either end.
+    fn choose(&mut self, forward: bool) {
+        let offered = self.offered(self.focus);
         let field = &mut self.fields[self.focus];
-        match &mut field.input {
-            FieldInput::Text(input) => {
-                if input.handle_key(key) {
-                    field.error = None;
-                    return FormOutcome::Continue;
-                }
-                match key.code {
-                    KeyCode::Enter if self.enter_submits => FormOutcome::Submit,
-                    KeyCode::Enter | KeyCode::Down => {
-                        self.move_focus(true);
-                        FormOutcome::Continue
-                    }
-                    KeyCode::Up => {
-                        self.move_focus(false);
-                        FormOutcome::Continue
-                    }
-                    _ => FormOutcome::Continue,
-                }
-            }
-            FieldInput::Choice { .. } => {
-                let step: Option<bool> = match key.code {
-                    KeyCode::Left | KeyCode::Char('h') => Some(false),
-                    KeyCode::Right | KeyCode::Char('l') | KeyCode::Char(' ') => Some(true),
-                    _ => None,
-                };
-                match (step, key.code) {
-                    (Some(forward), _) => {
-                        let offered = self.offered(self.focus);
-                        let field = &mut self.fields[self.focus];
-                        if let FieldInput::Choice { selected, .. } = &mut field.input
-                            && !offered.is_empty()
-                        {
-                            let at = offered.iter().position(|i| i == selected).unwrap_or(0);
-                            let count = offered.len();
-                            let next = (if forward { at + 1 } else { at + count - 1 }) % count;
-                            *selected = offered[next];
-                        }
-                        field.error = None;
-                        self.fit_narrowed_choices();
-                    }
-                    (None, KeyCode::Enter) if self.enter_submits => return FormOutcome::Submit,
-                    (None, KeyCode::Enter | KeyCode::Down | KeyCode::Char('j')) => {
-                        self.move_focus(true)
-                    }
-                    (None, KeyCode::Up | KeyCode::Char('k')) => self.move_focus(false),
-                    _ => {}
-                }
-                FormOutcome::Continue
-            }
+        if let FieldInput::Choice { selected, .. } = &mut field.input
+            && !offered.is_empty()
+        {
+            let at = offered.iter().position(|i| i == selected).unwrap_or(0);
+            let count = offered.len();
+            let next = (if forward { at + 1 } else { at + count - 1 }) % count;
+            *selected = offered[next];
         }
+        field.error = None;
+        self.fit_narrowed_choices();
     }
 }
 
@@ -452,20 +528,15 @@ pub fn record_id(
     if let Some(original) = original {
         return Some(original.to_string());
     }
-    let id = form.value("id");
+    let id = form.value(FieldKey::Id);
     if id.is_empty() {
         return Some(edits::unique_id(ws, &edits::slug(name)));
     }
     if ws.id_in_use(&id) {
-        form.refuse("id", format!("the id {id} is taken"));
+        form.refuse(FieldKey::Id, format!("the id {id} is taken"));
         return None;
     }
     Some(id)
-}
-
-/// The options of a yes/no choice.
-pub fn yes_no() -> Vec<String> {
-    vec!["no".to_string(), "yes".to_string()]
 }
 
 /// A whole number of seconds or minutes, or blank.

@@ -1,14 +1,12 @@
 //! The Payload form: request, body, response model, Data Targets and inputs, and the Edit it makes.
 
-use super::{Field, Form, FormPurpose, parse_optional_number, validate};
+use super::choices::BodyKind;
+use super::{Field, FieldKey as K, Form, FormPurpose, parse_optional_number, validate};
 use crate::tui::edits::{self, Edit};
 use crate::tui::lines;
 use crate::workspace::{Body, ClientAuth, Method, Payload, PayloadKind, Workspace};
 
 const NO_CREDENTIAL: &str = "(none)";
-const KINDS: [&str; 3] = ["Callout", "Webhook", "Credential"];
-const BODY_KINDS: [&str; 4] = ["None", "JSON", "Form", "Raw"];
-const CLIENT_AUTH: [&str; 2] = ["in body", "Basic header"];
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Payload {
@@ -35,7 +33,7 @@ pub fn new_form(ws: &Workspace, integration: &str) -> Form {
 pub fn edit_form(ws: &Workspace, p: &Payload) -> Form {
     build(
         ws,
-        format!("Edit Payload {}", p.id),
+        format!("Edit Payload {}", edits::named(&p.name, &p.id)),
         Some(p.id.to_string()),
         p,
     )
@@ -45,15 +43,12 @@ pub fn duplicate_form(ws: &Workspace, p: &Payload) -> Form {
     let mut copy = p.clone();
     copy.id = edits::unique_id(ws, &format!("{}-copy", p.id)).into();
     copy.name = format!("{} (copy)", p.name);
-    build(ws, format!("Duplicate Payload {}", p.id), None, &copy)
-}
-
-fn kind_name(kind: PayloadKind) -> &'static str {
-    match kind {
-        PayloadKind::Callout => "Callout",
-        PayloadKind::Webhook => "Webhook",
-        PayloadKind::Credential => "Credential",
-    }
+    build(
+        ws,
+        format!("Duplicate Payload {}", edits::named(&p.name, &p.id)),
+        None,
+        &copy,
+    )
 }
 
 fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: &Payload) -> Form {
@@ -62,83 +57,70 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
     credentials.extend(ws.credentials.iter().map(|c| c.id.to_string()));
     let mut credential_owners = vec![String::new()];
     credential_owners.extend(ws.credentials.iter().map(|c| c.integration.to_string()));
-    let id_field = Field::line("id", "Id", &p.id)
+    let id_field = Field::line(K::Id, "Id", &p.id)
         .validated(validate::id)
         .hint("lowercase letters, digits, - and _; blank: made from the name");
-    let (body_kind, body_text, content_type) = match &p.body {
-        Body::None => ("None", String::new(), String::new()),
-        Body::Json(t) => ("JSON", t.clone(), String::new()),
-        Body::Form(f) => ("Form", lines::format_key_values(f), String::new()),
-        Body::Raw { content_type, text } => ("Raw", text.clone(), content_type.clone()),
+    let (body_text, content_type) = match &p.body {
+        Body::None => (String::new(), String::new()),
+        Body::Json(t) => (t.clone(), String::new()),
+        Body::Form(f) => (lines::format_key_values(f), String::new()),
+        Body::Raw { content_type, text } => (text.clone(), content_type.clone()),
     };
+    // The fields that only some kinds of Payload have.
+    const MODELLED: &[PayloadKind] = &[PayloadKind::Callout, PayloadKind::Credential];
     let fields = vec![
         id_field,
-        Field::line("name", "Name", &p.name).validated(validate::required),
-        Field::choice("integration", "Integration", integrations, &p.integration)
+        Field::line(K::Name, "Name", &p.name).validated(validate::required),
+        Field::choice(K::Integration, "Integration", integrations, &p.integration)
             .validated(validate::required)
             .hint("the Integration it belongs to; ←/→ to choose"),
-        Field::choice("kind", "Kind", KINDS.iter().map(|k| k.to_string()).collect(), kind_name(p.kind))
+        Field::choose(K::Kind, "Kind", p.kind)
             .hint("Callout: request + response model; Webhook: status only; Credential: a token request"),
-        Field::line("description", "Description", &p.description),
-        Field::choice(
-            "method",
-            "Method",
-            Method::ALL.iter().map(|m| m.as_str().to_string()).collect(),
-            p.method.as_str(),
-        ),
-        Field::line("endpoint", "Endpoint", &p.endpoint)
+        Field::line(K::Description, "Description", &p.description),
+        Field::choose(K::Method, "Method", p.method),
+        Field::line(K::Endpoint, "Endpoint", &p.endpoint)
             .validated(validate::endpoint)
             .placeholder("/contacts/{{input.contact_id}}")
             .hint("relative to the base URL, or absolute; {{input.NAME}} {{var.NAME}} {{env.NAME}} {{now}}"),
         Field::choice(
-            "credential",
+            K::Credential,
             "Credential",
             credentials,
             p.credential.as_deref().unwrap_or(NO_CREDENTIAL),
         )
-        .narrowed_by("integration", credential_owners)
+        .narrowed_by(K::Integration, credential_owners)
         .hint("authenticates the request (for a Credential Payload: the Credential it refreshes)"),
-        Field::choice(
-            "client_auth",
-            "Client auth",
-            CLIENT_AUTH.iter().map(|k| k.to_string()).collect(),
-            if p.client_auth == ClientAuth::BasicHeader { "Basic header" } else { "in body" },
-        )
+        Field::choose(K::ClientAuth, "Client auth", p.client_auth)
         .hint("where the client id and secret go in the token request")
-        .shown_when("kind", &["Credential"]),
-        Field::multi("headers", "Headers", &lines::format_key_values(&p.headers))
+        .shown_when(K::Kind, &[PayloadKind::Credential]),
+        Field::multi(K::Headers, "Headers", &lines::format_key_values(&p.headers))
             .validated(validate::header_list)
             .hint(lines::KEY_VALUE_HINT),
-        Field::multi("parameters", "Query params", &lines::format_key_values(&p.parameters))
+        Field::multi(K::Parameters, "Query params", &lines::format_key_values(&p.parameters))
             .validated(|t| lines::parse_key_values(t).map(|_| ()))
             .hint(lines::KEY_VALUE_HINT),
-        Field::choice(
-            "body_kind",
-            "Body",
-            BODY_KINDS.iter().map(|k| k.to_string()).collect(),
-            body_kind,
-        ),
-        Field::line("content_type", "Content type", &content_type)
+        Field::choose(K::BodyKind, "Body", BodyKind::of(&p.body)),
+        Field::line(K::ContentType, "Content type", &content_type)
             .validated(validate::required)
             .hint("e.g. application/xml or text/plain")
-            .shown_when("body_kind", &["Raw"]),
-        Field::multi("body", "Body text", &body_text)
+            .shown_when(K::BodyKind, &[BodyKind::Raw]),
+        Field::multi(K::Body, "Body text", &body_text)
             .validated(validate::template)
             .hint("JSON: the JSON text; Form: one per line, Name: value; Raw: the text")
-            .shown_when("body_kind", &["JSON", "Form", "Raw"]),
-        Field::multi("response", "Response model", &lines::format_response(&p.response))
+            .shown_when(K::BodyKind, &[BodyKind::Json, BodyKind::Form, BodyKind::Raw]),
+        Field::multi(K::Response, "Response model", &lines::format_response(&p.response))
             .validated(|t| lines::parse_response(t).map(|_| ()))
             .hint(lines::RESPONSE_HINT)
-            .shown_when("kind", &["Callout", "Credential"]),
-        Field::multi("targets", "Data Targets", &lines::format_targets(&p.targets))
+            .shown_when(K::Kind, MODELLED),
+        Field::multi(K::Targets, "Data Targets", &lines::format_targets(&p.targets))
             .validated(|t| lines::parse_targets(t).map(|_| ()))
             .hint(lines::TARGETS_HINT)
-            .shown_when("kind", &["Callout", "Credential"]),
-        Field::multi("inputs", "Inputs", &lines::format_inputs(&p.inputs))
+            .shown_when(K::Kind, MODELLED),
+        Field::multi(K::Inputs, "Inputs", &lines::format_inputs(&p.inputs))
             .validated(|t| lines::parse_inputs(t).map(|_| ()))
             .hint(lines::INPUTS_HINT),
         Field::line(
-            "timeout",
+            K::Timeout,
             "Timeout (s)",
             &p.timeout_secs.map(|t| t.to_string()).unwrap_or_default(),
         )
@@ -157,78 +139,79 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     let FormPurpose::Payload { original } = form.purpose.clone() else {
         return None;
     };
-    let name = form.value("name");
+    let name = form.value(K::Name);
     let id = super::record_id(form, original.as_deref(), &name, ws)?;
-    let body_text = form.value("body");
-    let body = match form.value("body_kind").as_str() {
-        "JSON" => {
+    let (Some(kind), Some(method), Some(body_kind), Some(client_auth)) = (
+        form.choice::<PayloadKind>(K::Kind),
+        form.choice::<Method>(K::Method),
+        form.choice::<BodyKind>(K::BodyKind),
+        form.choice::<ClientAuth>(K::ClientAuth),
+    ) else {
+        form.error = Some("a choice holds a value this version does not know".into());
+        return None;
+    };
+    let body_text = form.value(K::Body);
+    let body = match body_kind {
+        BodyKind::Json => {
             if let Err(e) = check_json(&body_text) {
-                form.refuse("body", e);
+                form.refuse(K::Body, e);
                 return None;
             }
             Body::Json(body_text)
         }
-        "Form" => match lines::parse_key_values(&body_text) {
+        BodyKind::Form => match lines::parse_key_values(&body_text) {
             Ok(fields) => Body::Form(fields),
             Err(e) => {
-                form.refuse("body", e);
+                form.refuse(K::Body, e);
                 return None;
             }
         },
-        "Raw" => Body::Raw {
-            content_type: form.value("content_type"),
+        BodyKind::Raw => Body::Raw {
+            content_type: form.value(K::ContentType),
             text: body_text,
         },
-        _ => Body::None,
+        BodyKind::None => Body::None,
     };
-    let kind = match form.value("kind").as_str() {
-        "Webhook" => PayloadKind::Webhook,
-        "Credential" => PayloadKind::Credential,
-        _ => PayloadKind::Callout,
-    };
-    let credential = Some(form.value("credential")).filter(|c| c != NO_CREDENTIAL && !c.is_empty());
+    let credential =
+        Some(form.value(K::Credential)).filter(|c| c != NO_CREDENTIAL && !c.is_empty());
     if kind == PayloadKind::Credential && credential.is_none() {
         form.refuse(
-            "credential",
+            K::Credential,
             "a Credential Payload names the Bearer Token Credential it refreshes",
         );
         return None;
     }
-    let method = Method::ALL
-        .into_iter()
-        .find(|m| m.as_str() == form.value("method"))
-        .unwrap_or(Method::GET);
+    // Only a token request has a client to authenticate; only a Webhook has no response model.
+    let (client_auth, modelled) = match kind {
+        PayloadKind::Credential => (client_auth, true),
+        PayloadKind::Callout => (ClientAuth::InBody, true),
+        PayloadKind::Webhook => (ClientAuth::InBody, false),
+    };
     let payload = Payload {
         id: id.into(),
         name,
-        integration: form.value("integration").into(),
+        integration: form.value(K::Integration).into(),
         kind,
-        description: form.value("description"),
+        description: form.value(K::Description),
         method,
-        endpoint: form.value("endpoint"),
+        endpoint: form.value(K::Endpoint),
         credential: credential.map(Into::into),
-        client_auth: if kind == PayloadKind::Credential
-            && form.value("client_auth") == "Basic header"
-        {
-            ClientAuth::BasicHeader
-        } else {
-            ClientAuth::InBody
-        },
-        headers: lines::parse_key_values(&form.value("headers")).ok()?,
-        parameters: lines::parse_key_values(&form.value("parameters")).ok()?,
+        client_auth,
+        headers: lines::parse_key_values(&form.value(K::Headers)).ok()?,
+        parameters: lines::parse_key_values(&form.value(K::Parameters)).ok()?,
         body,
-        response: if kind == PayloadKind::Webhook {
-            vec![]
+        response: if modelled {
+            lines::parse_response(&form.value(K::Response)).ok()?
         } else {
-            lines::parse_response(&form.value("response")).ok()?
-        },
-        targets: if kind == PayloadKind::Webhook {
             vec![]
-        } else {
-            lines::parse_targets(&form.value("targets")).ok()?
         },
-        inputs: lines::parse_inputs(&form.value("inputs")).ok()?,
-        timeout_secs: parse_optional_number(&form.value("timeout")),
+        targets: if modelled {
+            lines::parse_targets(&form.value(K::Targets)).ok()?
+        } else {
+            vec![]
+        },
+        inputs: lines::parse_inputs(&form.value(K::Inputs)).ok()?,
+        timeout_secs: parse_optional_number(&form.value(K::Timeout)),
     };
     Some(Edit::Payload { original, payload })
 }

@@ -1,6 +1,6 @@
 //! The small form that asks for a Payload's dynamic inputs before a run, defaults filled in.
 
-use super::{Field, Form, FormPurpose};
+use super::{Field, FieldKey, Form, FormPurpose};
 use crate::flow::RunRequest;
 use crate::jobs::Trigger;
 use crate::workspace::Payload;
@@ -10,13 +10,17 @@ pub fn form(payload: &Payload) -> Form {
         .inputs
         .iter()
         .map(|input| {
-            // Field keys are static; inputs are looked up by position instead.
-            let field = Field::line("input", &input.name, input.default.as_deref().unwrap_or(""))
-                .hint(if input.description.is_empty() {
-                    "Enter runs; Esc cancels"
-                } else {
-                    &input.description
-                });
+            // Inputs are named by the workspace, not the program: read back by position.
+            let field = Field::line(
+                FieldKey::Input,
+                &input.name,
+                input.default.as_deref().unwrap_or(""),
+            )
+            .hint(if input.description.is_empty() {
+                "Enter runs; Esc cancels"
+            } else {
+                &input.description
+            });
             // An input with no default has no value to fall back on: a blank one would be sent
             // as an empty string, and most APIs answer that with a 400.
             match input.default {

@@ -1,8 +1,8 @@
 //! A Job in full: status, timeline, the request as sent, the response (JSON pretty-printed),
 //! extracted values, Data Targets, the error and the linked Job. Already redacted by the runner.
 
-use super::format::{bytes, clock, seconds};
-use crate::jobs::{Job, Trigger};
+use super::format::clock;
+use crate::jobs::{Job, render};
 use crate::tui::app::App;
 use crate::tui::theme::{Theme, status_symbol};
 use ratatui::text::{Line, Span};
@@ -29,28 +29,24 @@ pub fn lines(job: &Job, app: &App) -> Vec<Line<'static>> {
         Span::styled(format!("  ({})", job.integration), theme.dim()),
     ]));
     out.push(Line::from(vec![label("Job"), Span::raw(job.id.clone())]));
-    let trigger = match &job.trigger {
-        Trigger::Tui => "run from the TUI".to_string(),
-        Trigger::Cli => "run from the command line".to_string(),
-        Trigger::RefreshFor(id) => format!("token refresh for Job {id}"),
-        Trigger::ManualRefresh => "token refresh asked for directly".to_string(),
-        Trigger::Login => "login for the first tokens".to_string(),
-    };
-    out.push(Line::from(vec![label("Trigger"), Span::raw(trigger)]));
+    out.push(Line::from(vec![
+        label("Trigger"),
+        Span::raw(render::trigger_label(&job.trigger)),
+    ]));
     let mut timing = format!("created {}", clock(job.created_at));
-    if let Some(s) = app.elapsed(job) {
-        timing.push_str(&format!(
-            ", {} {}",
-            if job.status.is_finished() {
-                "took"
-            } else {
-                "running for"
-            },
-            seconds(s)
-        ));
-    }
-    if let Some(ms) = job.callout_ms {
-        timing.push_str(&format!(" (HTTP {})", seconds(ms as f64 / 1000.0)));
+    // The same words as `payloads jobs show`; a running Job counts up on the clock.
+    let finished = job.status.is_finished();
+    match render::durations(job.duration_ms.filter(|_| finished), job.callout_ms) {
+        Some(took) if finished => timing.push_str(&format!(", took {took}")),
+        _ => {
+            if let Some(s) = app.elapsed(job) {
+                timing.push_str(&format!(
+                    ", {} {}",
+                    if finished { "took" } else { "running for" },
+                    render::format_duration((s * 1000.0) as u64)
+                ));
+            }
+        }
     }
     out.push(Line::from(vec![label("Time"), Span::raw(timing)]));
     if let Some(linked) = &job.linked_job {
@@ -113,14 +109,9 @@ pub fn lines(job: &Job, app: &App) -> Vec<Line<'static>> {
         heading(
             &mut out,
             &format!(
-                "Response  {} · {}{}",
-                response.status,
-                bytes(response.body_bytes),
-                if response.truncated {
-                    " (only the first part kept)"
-                } else {
-                    ""
-                }
+                "Response  {} · {}",
+                render::format_http_status(response.status),
+                render::body_size(response)
             ),
         );
         for (name, value) in &response.headers {

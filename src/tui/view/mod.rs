@@ -7,11 +7,12 @@ pub mod job_detail;
 pub mod overlays;
 pub mod panes;
 pub mod record_detail;
+pub mod rows;
 
 use super::app::{App, Pane, Screen};
+use super::theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
-use ratatui::widgets::{Paragraph, Wrap};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -20,6 +21,9 @@ pub fn view(app: &App, frame: &mut Frame) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         overlays::render_too_small(frame);
+        if app.ascii {
+            super::ascii::downgrade(frame.buffer_mut());
+        }
         return;
     }
     let [title, banner, body, footer] = Layout::vertical([
@@ -55,30 +59,38 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::RecordDetail { scroll } => {
             let lines = record_detail::lines(app, app.focus, body.width);
             let block = panes::pane_block(app, panes::detail_title(app), true);
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .block(block)
-                    .wrap(Wrap { trim: false })
-                    .scroll((*scroll, 0)),
-                body,
-            );
+            let rows = rows::wrap(&lines, block.inner(body).width as usize);
+            rows::render(frame, body, block, &rows, scroll, None);
         }
         Screen::JobDetail { job_id, scroll } => {
-            let lines = match app.job(job_id) {
-                Some(job) => job_detail::lines(job, app),
-                None => vec![ratatui::text::Line::raw("This Job is no longer kept.")],
+            let title = match (&app.find.active(), app.find.editing) {
+                (_, true) => format!("Job {job_id}  /{}▏", app.find.query),
+                (Some(query), false) => format!("Job {job_id}  /{query}"),
+                (None, false) => format!("Job {job_id}"),
             };
-            let block = panes::pane_block(app, format!("Job {job_id}"), true);
-            frame.render_widget(
-                Paragraph::new(lines)
-                    .block(block)
-                    .wrap(Wrap { trim: false })
-                    .scroll((*scroll, 0)),
+            let block = panes::pane_block(app, title, true);
+            let width = block.inner(body).width as usize;
+            let rows = match app.job(job_id) {
+                Some(job) => rows::job_rows(app, job, width),
+                None => std::sync::Arc::new(vec![ratatui::text::Line::raw(
+                    "This Job is no longer kept.",
+                )]),
+            };
+            let mark = theme::Theme::new(app.colour).found();
+            rows::render(
+                frame,
                 body,
+                block,
+                &rows,
+                scroll,
+                app.find.active().map(|q| (q, mark)),
             );
         }
     }
     for overlay in &app.overlays {
         overlays::render(app, frame, overlay);
+    }
+    if app.ascii {
+        super::ascii::downgrade(frame.buffer_mut());
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::tui::app::{App, Overlay};
 use crate::tui::edits::RecordKind;
-use crate::tui::keys;
+use crate::tui::keys::{self, Context};
+use crate::tui::scroll::ScrollState;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
@@ -28,16 +29,12 @@ fn window(
     lines: Vec<Line<'static>>,
     width: u16,
     error: bool,
-    scroll: u16,
+    scroll: Option<&ScrollState>,
 ) {
     let theme = Theme::new(app.colour);
-    let inner_width = width.saturating_sub(4).max(1) as usize;
-    let wrapped: usize = lines
-        .iter()
-        .map(|l| l.width().max(1).div_ceil(inner_width))
-        .sum();
-    let height = (wrapped as u16 + 2).min(frame.area().height.saturating_sub(2));
+    let (wrapped, height) = window_size(frame.area(), &lines, width);
     let rect = centered(frame.area(), width, height);
+    let top = scroll.map_or(0, |s| s.fit(wrapped, height.saturating_sub(2) as usize));
     frame.render_widget(Clear, rect);
     let style = if error {
         theme.error()
@@ -53,10 +50,21 @@ fn window(
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((scroll, 0))
+            .scroll((u16::try_from(top).unwrap_or(u16::MAX), 0))
             .alignment(Alignment::Left),
         rect,
     );
+}
+
+/// The rows `lines` take in a window `width` wide, and the window's height on `area`.
+fn window_size(area: Rect, lines: &[Line<'static>], width: u16) -> (usize, u16) {
+    let inner_width = width.saturating_sub(4).max(1) as usize;
+    let wrapped: usize = lines
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_width))
+        .sum();
+    let height = (wrapped as u16 + 2).min(area.height.saturating_sub(2));
+    (wrapped, height)
 }
 
 /// A login's prompt: the code and where to enter it, and a QR code of the URL that carries the
@@ -132,11 +140,9 @@ fn login(app: &App, frame: &mut Frame, prompt: &crate::flow::LoginPrompt) {
             ));
         }
     }
-    lines.push(Line::styled(
-        "x cancels the login; Esc hides this",
-        theme.dim(),
-    ));
-    window(app, frame, title, lines, width, false, 0);
+    lines.push(Line::raw(""));
+    lines.push(hint_line(&theme, Context::Login));
+    window(app, frame, title, lines, width, false, None);
 }
 
 pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
@@ -144,18 +150,15 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
     match overlay {
         Overlay::Help { scroll } => {
             let lines = help_lines(&theme);
-            let max = help_max_scroll(frame.area().height);
-            let title = if max == 0 {
-                "Keys (Esc closes)".to_string()
-            } else if *scroll >= max {
-                "Keys (Esc closes; end: k/PgUp scroll up)".to_string()
-            } else {
-                format!(
-                    "Keys (Esc closes; j/PgDn for more, {}%)",
-                    *scroll as usize * 100 / max as usize
-                )
+            // Measured first, so the title says where this very frame is.
+            let (wrapped, height) = window_size(frame.area(), &lines, HELP_WIDTH);
+            let top = scroll.fit(wrapped, height.saturating_sub(2) as usize);
+            let title = match scroll.max().unwrap_or(0) {
+                0 => "Keys (Esc closes)".to_string(),
+                max if top >= max => "Keys (Esc closes; end: k/PgUp scroll up)".to_string(),
+                max => format!("Keys (Esc closes; j/PgDn for more, {}%)", top * 100 / max),
             };
-            window(app, frame, &title, lines, 76, false, *scroll);
+            window(app, frame, &title, lines, HELP_WIDTH, false, Some(scroll));
         }
         Overlay::OfferReopenEditor { line } => {
             let first = app
@@ -174,30 +177,33 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
                 Line::raw(""),
                 Line::raw("Until it is fixed, the last good state stays on view, read-only."),
                 Line::raw(""),
-                Line::from(vec![
-                    Span::styled("Enter / e", theme.key()),
-                    Span::raw(format!("  reopen the editor{at}")),
-                ]),
-                Line::from(vec![
-                    Span::styled("Esc", theme.key()),
-                    Span::raw("        keep the last good state"),
-                ]),
             ];
-            window(app, frame, "✗ The file has errors", lines, 72, true, 0);
+            let mut lines = lines;
+            lines.extend(
+                keys::popup_rows(Context::OfferReopenEditor)
+                    .into_iter()
+                    .map(|(key, what)| {
+                        let what = if what == "reopen the editor" {
+                            format!("{what}{at}")
+                        } else {
+                            what.to_string()
+                        };
+                        Line::from(vec![
+                            Span::styled(format!("{key:<9}"), theme.key()),
+                            Span::raw(format!("  {what}")),
+                        ])
+                    }),
+            );
+            window(app, frame, "✗ The file has errors", lines, 72, true, None);
         }
         Overlay::ConfirmQuit { running } => {
             let lines = vec![
                 Line::raw(crate::tui::update_file::quit_question(*running)),
                 Line::raw("The Jobs history records each one as cancelled."),
                 Line::raw(""),
-                Line::from(vec![
-                    Span::styled("y", theme.key()),
-                    Span::raw(" quit and cancel    "),
-                    Span::styled("n / Esc", theme.key()),
-                    Span::raw(" stay"),
-                ]),
+                hint_line(&theme, Context::ConfirmQuit),
             ];
-            window(app, frame, "Quit?", lines, 60, true, 0);
+            window(app, frame, "Quit?", lines, 60, true, None);
         }
         Overlay::Error(text) => {
             let width = 70u16.min(frame.area().width);
@@ -227,15 +233,19 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
                 lines.push(Line::raw(line.to_string()));
             }
             lines.push(Line::raw(""));
-            lines.push(Line::styled("Enter or Esc dismisses", theme.dim()));
-            window(app, frame, "✗ Error", lines, width, true, 0);
+            lines.push(hint_line(&theme, Context::Error));
+            window(app, frame, "✗ Error", lines, width, true, None);
         }
         Overlay::ConfirmDelete {
             kind,
             id,
             referrers,
         } => {
-            let mut lines = vec![Line::raw(format!("Delete {} {id}?", kind.label()))];
+            let mut lines = vec![Line::raw(format!(
+                "Delete {} {}?",
+                kind.label(),
+                crate::tui::edits::named_record(&app.workspace, *kind, id)
+            ))];
             if referrers.is_empty() {
                 lines.push(Line::raw("Nothing else refers to it."));
             } else {
@@ -256,13 +266,8 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
                 }));
             }
             lines.push(Line::raw(""));
-            lines.push(Line::from(vec![
-                Span::styled("y", theme.key()),
-                Span::raw(" delete    "),
-                Span::styled("n / Esc", theme.key()),
-                Span::raw(" keep it"),
-            ]));
-            window(app, frame, "Delete?", lines, 64, true, 0);
+            lines.push(hint_line(&theme, Context::ConfirmDelete));
+            window(app, frame, "Delete?", lines, 64, true, None);
         }
         Overlay::OfferTokenPayload { payload_id } => {
             let lines = vec![
@@ -271,18 +276,28 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
                 )),
                 Line::raw("Check the endpoint and the grant it sends before the first run."),
                 Line::raw(""),
-                Line::from(vec![
-                    Span::styled("Enter", theme.key()),
-                    Span::raw(" open it now    "),
-                    Span::styled("Esc", theme.key()),
-                    Span::raw(" later"),
-                ]),
+                hint_line(&theme, Context::OfferTokenPayload),
             ];
-            window(app, frame, "Token Payload created", lines, 64, false, 0);
+            window(app, frame, "Token Payload created", lines, 64, false, None);
         }
         Overlay::Form(form) => super::form::render(app, frame, form),
         Overlay::Login { prompt, .. } => login(app, frame, prompt),
     }
+}
+
+const HELP_WIDTH: u16 = 76;
+
+/// A popup's keys on one line, from the keymap: `y delete    n / Esc keep it`.
+fn hint_line(theme: &Theme, context: Context) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (i, (key, what)) in keys::popup_rows(context).into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("    "));
+        }
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    Line::from(spans)
 }
 
 fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
@@ -292,22 +307,14 @@ fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
             lines.push(Line::raw(""));
         }
         lines.push(Line::styled(title, theme.heading()));
-        for (key, what) in bindings {
+        for binding in bindings {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {key:<22}"), theme.key()),
-                Span::raw(*what),
+                Span::styled(format!("  {:<22}", binding.shown), theme.key()),
+                Span::raw(binding.help),
             ]));
         }
     }
     lines
-}
-
-/// How far the help can scroll on a screen `height` rows high: to its last line, no further.
-pub fn help_max_scroll(height: u16) -> u16 {
-    let lines = help_lines(&Theme::new(false)).len() as u16;
-    // The window keeps a row free above and below, and has a border on each side.
-    let visible = lines.min(height.saturating_sub(4));
-    lines - visible
 }
 
 pub fn render_too_small(frame: &mut Frame) {

@@ -3,6 +3,7 @@
 use super::format::{clock, cols, fit, pad, seconds};
 use super::record_detail;
 use crate::tui::app::{App, Pane};
+use crate::tui::scroll::ScrollState;
 use crate::tui::theme::{Theme, status_symbol};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -157,8 +158,14 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
         .block(block)
         .highlight_style(theme.selected(focused))
         .highlight_symbol(if focused { "▶ " } else { "› " });
-    let mut state = ListState::default().with_selected(app.selected_index(pane));
+    // The window stays where the last draw left it, so moving up a long list does not jump.
+    let view = &app.lists[pane.index()];
+    let mut state = ListState::default()
+        .with_offset(view.offset.get())
+        .with_selected(app.selected_index(pane));
     frame.render_stateful_widget(list, area, &mut state);
+    view.offset.set(state.offset());
+    view.visible.set(area.height.saturating_sub(2) as usize);
 }
 
 /// The Credential type in a few letters, so names keep the room in narrow panes.
@@ -168,6 +175,15 @@ fn short_type(auth: &crate::workspace::CredentialAuth) -> &'static str {
 
 pub fn render_detail_pane(app: &App, frame: &mut Frame, area: Rect) {
     let title = detail_title(app);
+    if app.focus == Pane::Jobs
+        && let Some(job) = app.selected_job()
+    {
+        // The Job's rows come from the cache: a 1 MiB body is not cut again on every frame.
+        let block = pane_block(app, title, false);
+        let rows = super::rows::job_rows(app, job, block.inner(area).width as usize);
+        super::rows::render(frame, area, block, &rows, &ScrollState::default(), None);
+        return;
+    }
     let lines = record_detail::lines(app, app.focus, area.width);
     let paragraph = Paragraph::new(lines)
         .block(pane_block(app, title, false))

@@ -125,6 +125,11 @@ impl TextInput {
         {
             return false;
         }
+        // The shell's Ctrl-U (delete to the start of the line); the text area would undo.
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('u') {
+            self.area.delete_line_by_head();
+            return true;
+        }
         self.area.input(key);
         true
     }

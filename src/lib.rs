@@ -9,6 +9,6 @@ pub mod logging;
 pub mod oauth;
 pub mod ronpatch;
 pub mod sandbox;
-pub(crate) mod template;
+pub mod template;
 pub mod tui;
 pub mod workspace;

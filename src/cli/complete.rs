@@ -160,11 +160,7 @@ pub fn credential_ids(current: &OsStr) -> Vec<CompletionCandidate> {
     )
 }
 
-/// Integration ids (for commands that take an Integration).
-#[expect(
-    dead_code,
-    reason = "kept for the commands that will take any Credential or an Integration"
-)]
+/// Integration ids.
 pub fn integration_ids(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(ws) = workspace(&words()) else {
         return Vec::new();

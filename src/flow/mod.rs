@@ -4,8 +4,8 @@
 pub mod config;
 pub(crate) mod credentials;
 pub mod events;
-pub(crate) mod extract;
-pub(crate) mod http;
+pub mod extract;
+pub mod http;
 pub mod login;
 pub mod refresh;
 pub(crate) mod request;

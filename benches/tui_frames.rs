@@ -1,7 +1,7 @@
 //! How long the TUI takes to draw and to answer keys over 1,000 Jobs and 206 Payloads at 80x24.
 //! Run with `cargo bench --bench tui_frames`; prints milliseconds per step.
 
-#[path = "../tests/tui_support/mod.rs"]
+#[path = "../tests/it/tui_support/mod.rs"]
 mod tui_support;
 
 use crossterm::event::KeyCode;

@@ -84,7 +84,9 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
             },
             tx,
         );
-        Ok::<Job, ExitCode>(follow(handle, rx).await)
+        let job = follow(handle, rx).await;
+        super::jobs::report_import(runner.jobs());
+        Ok::<Job, ExitCode>(job)
     });
     let job = match job {
         Ok(job) => job,
@@ -111,7 +113,6 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
         }
     }
     let _ = stdout.flush();
-    warn_if_unrecorded(workspace, &job);
     exit_for(&job)
 }
 
@@ -206,6 +207,7 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start_refresh(credential, Trigger::ManualRefresh, tx);
         let job = follow(handle, rx).await;
+        super::jobs::report_import(runner.jobs());
         Ok::<(Job, Workspace), ExitCode>((job, runner.store().snapshot()))
     });
     let (job, after) = match outcome {
@@ -227,7 +229,6 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
             None => println!("Credential {credential} refreshed"),
         }
     }
-    warn_if_unrecorded(workspace, &job);
     exit_for(&job)
 }
 
@@ -257,12 +258,15 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
 }
 
 fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
-    Runner::new(
-        Arc::new(store),
-        Arc::new(JobStore::beside(workspace)),
-        RunnerConfig::default(),
-    )
-    .map_err(usage_error)
+    let jobs = JobStore::beside(workspace);
+    jobs.set_limits(crate::jobs::JobLimits::from_settings(
+        &store.snapshot().settings,
+    ));
+    // A history that cannot be written never stops a run: it is said once, with what to do.
+    jobs.on_failure(|message| eprintln!("payloads: {message}; the run goes on"));
+    let runner = Runner::new(Arc::new(store), Arc::new(jobs), RunnerConfig::default())
+        .map_err(usage_error)?;
+    Ok(runner)
 }
 
 /// Prints every event as it happens until the run ends; Ctrl-C cancels the run.
@@ -284,28 +288,6 @@ async fn follow(
     match handle.done.await {
         Ok(job) => job,
         Err(e) => panic!("the run task failed: {e}"),
-    }
-}
-
-/// The runner logs a Job it could not write; a user at a shell should hear of it too, or
-/// `payloads jobs` will puzzle them later.
-fn warn_if_unrecorded(workspace: &Path, job: &Job) {
-    let jobs = JobStore::beside(workspace);
-    for id in std::iter::once(&job.id).chain(job.linked_job.as_ref()) {
-        if matches!(jobs.get(id), Ok(Some(_))) {
-            continue;
-        }
-        let why = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(jobs.path())
-            .err()
-            .map(|e| format!(": {e}"))
-            .unwrap_or_default();
-        eprintln!(
-            "payloads: Job {id} could not be written to {}{why}; `payloads jobs` will not show it",
-            jobs.path().display()
-        );
     }
 }
 

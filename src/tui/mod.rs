@@ -5,6 +5,7 @@ pub mod edits;
 pub mod event_loop;
 pub mod file_watch;
 pub mod forms;
+pub mod jobs_data;
 pub mod keys;
 pub mod lines;
 pub mod message;

@@ -6,7 +6,7 @@ use super::event_loop::Executor;
 use super::file_watch;
 use super::message::{Action, EditorTarget, Message};
 use crate::flow::{RunEvent, RunEventKind, RunRequest};
-use crate::jobs::JobId;
+use crate::jobs::{JobId, JobStore};
 use crate::workspace::WorkspaceStore;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -28,6 +28,10 @@ pub trait StartRuns {
         credential_id: &str,
         events: UnboundedSender<RunEvent>,
     ) -> Result<(JobId, CancellationToken), String>;
+    /// The Jobs history the runs are recorded in, which answers the Jobs pane's reads.
+    fn history(&self) -> Option<Arc<JobStore>> {
+        None
+    }
 }
 
 impl StartRuns for crate::flow::Runner {
@@ -53,6 +57,10 @@ impl StartRuns for crate::flow::Runner {
             events,
         );
         Ok((handle.job_id, handle.cancel))
+    }
+
+    fn history(&self) -> Option<Arc<JobStore>> {
+        Some(self.jobs().clone())
     }
 }
 
@@ -115,6 +123,18 @@ impl<R: StartRuns> LiveExecutor<R> {
         tokio::time::timeout(limit, unfinished.wait_for(|ids| ids.is_empty()))
             .await
             .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Reads the history on a blocking thread and sends the answer as a Message: the UI thread
+    /// never waits on the database.
+    fn read_history(&self, read: impl FnOnce(&JobStore) -> Message + Send + 'static) {
+        let Some(history) = self.runner.history() else {
+            return;
+        };
+        let messages = self.messages.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = messages.send(read(&history));
+        });
     }
 
     fn started(&mut self, result: Result<(JobId, CancellationToken), String>) {
@@ -181,6 +201,49 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                         outcome,
                         after_editor,
                     });
+                });
+            }
+            Action::QueryJobs(query) => {
+                self.read_history(move |history| {
+                    let rows = history.summaries(&query).map(|rows| {
+                        rows.into_iter()
+                            .map(crate::jobs::JobSummary::into_job)
+                            .collect()
+                    });
+                    match rows {
+                        Ok(rows) => Message::JobsQueried {
+                            query,
+                            rows,
+                            size: history.size().ok(),
+                        },
+                        Err(e) => Message::ActionFailed(format!(
+                            "Could not read the Jobs history: {e}\n\n{}",
+                            e.advice()
+                        )),
+                    }
+                });
+            }
+            Action::LoadJob(id) => {
+                self.read_history(move |history| {
+                    let job = history
+                        .get(&id)
+                        .map(|j| j.map(Box::new))
+                        .map_err(|e| e.to_string());
+                    Message::JobLoaded { id, job }
+                });
+            }
+            Action::LoadPayloadStats(payload) => {
+                self.read_history(move |history| {
+                    let query = crate::jobs::JobQuery {
+                        payload: Some(payload.clone()),
+                        ..crate::jobs::JobQuery::default()
+                    };
+                    let stats = history
+                        .stats(&query)
+                        .ok()
+                        .and_then(|s| s.into_iter().next())
+                        .map(Box::new);
+                    Message::PayloadStats { payload, stats }
                 });
             }
             // The event loop hands the terminal over itself; quitting is the loop's too.

@@ -14,6 +14,12 @@ const PAGE: isize = 10;
 
 impl App {
     pub fn update(&mut self, message: Message) -> Vec<Action> {
+        let mut actions = self.handle(message);
+        actions.extend(self.data_requests());
+        actions
+    }
+
+    fn handle(&mut self, message: Message) -> Vec<Action> {
         match message {
             Message::Key(key) => {
                 if key.kind == KeyEventKind::Release {
@@ -78,6 +84,18 @@ impl App {
                 self.overlays.push(Overlay::Error(reason));
                 vec![]
             }
+            Message::JobsQueried { query, rows, size } => {
+                self.on_jobs_queried(query, rows, size);
+                vec![]
+            }
+            Message::JobLoaded { id, job } => {
+                self.on_job_loaded(id, job.map(|j| j.map(|j| *j)));
+                vec![]
+            }
+            Message::PayloadStats { payload, stats } => {
+                self.on_payload_stats(payload, stats.map(|s| *s));
+                vec![]
+            }
             Message::FileChecked {
                 outcome,
                 after_editor,
@@ -91,6 +109,7 @@ impl App {
 
     fn on_run_event(&mut self, event: RunEvent) {
         let job = event.job;
+        self.on_live_job(&job);
         let user_started = matches!(job.trigger, Trigger::Tui | Trigger::ManualRefresh);
         match self.jobs.iter_mut().find(|j| j.id == job.id) {
             Some(slot) => *slot = job.clone(),

@@ -142,6 +142,7 @@ pub fn oauth_workspace(
             callout("list-contacts", Method::GET, "/contacts", Some("oauth")),
         ],
         variables: vec![],
+        settings: Default::default(),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `payloads` (the TUI) and `payloads demo` (the sandbox in-process plus the TUI).
 
+use super::ColorChoice;
 use crate::flow::{Runner, RunnerConfig};
 use crate::jobs::JobStore;
 use crate::sandbox::{self, SandboxConfig};
@@ -20,12 +21,12 @@ const HISTORY: usize = 200;
 /// How long quitting waits for cancelled Jobs to be recorded as cancelled.
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
-pub fn tui(workspace: &Path) -> ExitCode {
-    with_runtime(|runtime| runtime.block_on(open_tui(workspace)))
+pub fn tui(workspace: &Path, color: ColorChoice) -> ExitCode {
+    with_runtime(|runtime| runtime.block_on(open_tui(workspace, color)))
 }
 
 /// The sandbox first (so a taken port is reported before the terminal is touched), then the TUI.
-pub fn demo(workspace: &Path, port: u16) -> ExitCode {
+pub fn demo(workspace: &Path, port: u16, color: ColorChoice) -> ExitCode {
     with_runtime(|runtime| {
         runtime.block_on(async {
             let config = SandboxConfig {
@@ -48,7 +49,7 @@ pub fn demo(workspace: &Path, port: u16) -> ExitCode {
                 }
             };
             tracing::info!(addr = %sandbox.addr, "demo sandbox listening");
-            let code = open_tui(workspace).await;
+            let code = open_tui(workspace, color).await;
             sandbox.shutdown().await;
             code
         })
@@ -68,7 +69,7 @@ fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> Exit
     }
 }
 
-async fn open_tui(path: &Path) -> ExitCode {
+async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
     let store = match WorkspaceStore::open(path) {
         Ok(store) => Arc::new(store),
         Err(e) => {
@@ -93,7 +94,11 @@ async fn open_tui(path: &Path) -> ExitCode {
         history,
         Utc::now(),
     );
-    app.colour = colour_wanted();
+    app.colour = match color {
+        ColorChoice::Auto => colour_wanted(),
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+    };
     app.use_job_history(jobs.limits());
     app.note = history_note.or_else(|| jobs.take_import_report().map(|r| r.to_string()));
     let (messages, receiver) = unbounded_channel();

@@ -1,6 +1,7 @@
 //! `payloads jobs` (a filtered listing, streamed), `jobs show ID`, `jobs stats`, `jobs prune` and
 //! `jobs recover`: the Job history beside the workspace.
 
+use super::output::Paint;
 use crate::jobs::pictures::{format_bytes, sparkline};
 use crate::jobs::render::{format_duration, format_time, job_detail, printable};
 use crate::jobs::{
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 
 /// Lists the Jobs `query` selects, newest first: a table, or one JSON object per line. Rows are
 /// printed as they are read, so a listing of any length holds one row at a time.
-pub fn list(workspace: &Path, query: &JobQuery, json: bool) -> ExitCode {
+pub fn list(workspace: &Path, query: &JobQuery, json: bool, paint: Paint) -> ExitCode {
     let store = open_store(workspace);
     let redactor = redactor_for(workspace);
     let mut stdout = std::io::stdout().lock();
@@ -34,7 +35,7 @@ pub fn list(workspace: &Path, query: &JobQuery, json: bool) -> ExitCode {
             if printed == 0 {
                 text.push_str(&widths.header());
             }
-            text.push_str(&widths.row(&row));
+            text.push_str(&widths.row(&row, paint));
             text
         };
         printed += 1;
@@ -100,14 +101,14 @@ impl Widths {
         ])
     }
 
-    fn row(&self, row: &JobSummary) -> String {
+    fn row(&self, row: &JobSummary, paint: Paint) -> String {
         let http = row
             .http_status
             .map_or_else(|| "-".to_string(), |s| s.to_string());
         let duration = row
             .duration_ms
             .map_or_else(|| "-".to_string(), format_duration);
-        self.line(&[
+        let line = self.line(&[
             &printable(&row.id),
             &format_time(row.created_at),
             &printable(&row.payload),
@@ -115,7 +116,22 @@ impl Widths {
             &http,
             &duration,
             row.linked_job.as_deref().map_or("-", |l| l),
-        ])
+        ]);
+        // The STATUS cell coloured after padding, so escape codes do not count as width.
+        let label = row.status.label();
+        let at = line
+            .char_indices()
+            .nth(self.id + 2 + TIME_WIDTH + 2 + self.payload.max(cols(&row.payload)) + 2)
+            .map(|(i, _)| i);
+        match at {
+            Some(at) if paint.0 && line[at..].starts_with(label) => format!(
+                "{}{}{}",
+                &line[..at],
+                paint.status(row.status, label),
+                &line[at + label.len()..]
+            ),
+            _ => line,
+        }
     }
 
     fn line(&self, cells: &[&str; 7]) -> String {
@@ -140,6 +156,10 @@ impl Widths {
         line.push('\n');
         line
     }
+}
+
+fn cols(text: &str) -> usize {
+    printable(text).chars().count()
 }
 
 /// Shows one Job in full, by id or unique id prefix.

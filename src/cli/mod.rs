@@ -1,30 +1,61 @@
 //! Command-line parsing and dispatch: the TUI by default, and the headless commands.
 
 mod check;
+mod complete;
+mod discover;
+mod inputs;
 mod interactive;
 mod jobs;
+mod output;
 mod run;
 mod sandbox;
 
+pub use discover::{Located, Origin, locate};
+pub use inputs::MAX_INPUT_BYTES;
+pub use output::{ColorChoice, Verbosity};
+
 use clap::{Parser, Subcommand};
+use clap_complete::engine::ArgValueCompleter;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// The exit codes every command shares, shown under each `--help` and in the README.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the run, refresh or check failed (the Job says why)
+  2  usage or workspace errors: a bad flag, an unknown id, a workspace that does not load";
+
+const TUI_EXIT_CODES: &str = "\
+Exit codes:
+  0    quit
+  1    the terminal failed
+  2    the workspace or the terminal could not be opened
+  129  the terminal hung up (SIGHUP); 130 interrupted (SIGINT); 143 terminated (SIGTERM)";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "payloads",
     version,
-    about = "Run API Payloads with refresh-then-call Bearer tokens"
+    about = "Run API Payloads with refresh-then-call Bearer tokens",
+    after_help = TUI_EXIT_CODES,
 )]
 pub struct Cli {
-    /// The workspace file.
-    #[arg(
-        long,
-        global = true,
-        env = "PAYLOADS_WORKSPACE",
-        default_value = "workspace.ron"
-    )]
-    pub workspace: PathBuf,
+    /// The workspace file [default: the nearest workspace.ron in this directory or a parent,
+    /// up to the repository root; else ./workspace.ron].
+    #[arg(long, global = true, env = "PAYLOADS_WORKSPACE", value_hint = clap::ValueHint::FilePath)]
+    pub workspace: Option<PathBuf>,
+    /// Print only the result: the body (or nothing), and one line on stderr on failure.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print which workspace file is used, the whole timeline and the request and
+    /// response headers (secrets redacted).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Colour for stderr events and Jobs tables: auto (only on a terminal, and not with
+    /// NO_COLOR set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -32,24 +63,56 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Validate the workspace file and print a summary, or every error.
-    Check,
+    #[command(after_help = "\
+Exit codes:
+  0  the workspace is valid
+  1  it is missing or has errors (each as path:line:col: message, or JSON with --json)
+  2  usage errors")]
+    Check {
+        /// Print one JSON object per diagnostic, a line each (JSON Lines; docs/cli-json.md);
+        /// nothing when the workspace is valid.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run a Payload headless: events to stderr, the response body to stdout.
+    #[command(after_help = "\
+Inputs: --input NAME=VALUE gives a value; NAME=@PATH reads it from a file and NAME=@- from stdin
+(one input at most), byte for byte, up to 1 MiB; NAME=@@… is a value that starts with @.
+
+Exit codes:
+  0  the run succeeded
+  1  the run failed or was cancelled (Ctrl-C); the Job says why (payloads jobs show ID)
+  2  usage or workspace errors: an unknown Payload, a missing input, a file that does not load")]
     Run {
         /// The Payload's id.
+        #[arg(add = ArgValueCompleter::new(complete::payload_ids))]
         payload: String,
-        /// A dynamic input, as NAME=VALUE; repeat for more.
-        #[arg(long = "input", value_name = "NAME=VALUE")]
+        /// A dynamic input: NAME=VALUE, NAME=@PATH (a file), NAME=@- (stdin); repeat for more.
+        #[arg(long = "input", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::input_names))]
         inputs: Vec<String>,
         /// Print the finished Job as JSON on stdout instead of the response body.
         #[arg(long)]
         json: bool,
     },
     /// Refresh a Bearer Token Credential now.
+    #[command(after_help = "\
+Exit codes:
+  0  the token request succeeded and the new tokens are saved
+  1  the token request failed; the Job says why (payloads jobs show ID)
+  2  usage or workspace errors: an unknown Credential, one that is not a Bearer Token")]
     Refresh {
         /// The Credential's id.
+        #[arg(add = ArgValueCompleter::new(complete::bearer_credential_ids))]
         credential: String,
+        /// Print the finished refresh Job as JSON on stdout (secrets redacted).
+        #[arg(long)]
+        json: bool,
     },
     /// List recent Jobs (newest first, filtered), or show, count or prune them.
+    #[command(after_help = "\
+Exit codes:
+  0  listed, shown, counted or pruned
+  2  no such Job, an ambiguous id prefix, or the Jobs history cannot be read")]
     Jobs {
         #[command(subcommand)]
         action: Option<JobsAction>,
@@ -69,6 +132,10 @@ pub enum Command {
         integration: Option<String>,
     },
     /// Serve the built-in sandbox API on 127.0.0.1.
+    #[command(after_help = "\
+Exit codes:
+  0  stopped by Ctrl-C or SIGTERM
+  2  it could not start (the port is taken, say)")]
     Sandbox {
         /// The port on 127.0.0.1 (the shipped workspace expects 8787).
         #[arg(long, default_value_t = 8787)]
@@ -78,11 +145,31 @@ pub enum Command {
         token_ttl: u64,
     },
     /// Start the sandbox in-process and open the TUI on the workspace.
+    #[command(after_help = TUI_EXIT_CODES)]
     Demo {
         /// The sandbox's port on 127.0.0.1 (the shipped workspace expects 8787).
         #[arg(long, default_value_t = 8787)]
         port: u16,
     },
+    /// Print a shell completion script (Payload, Credential and input names complete from the
+    /// workspace).
+    #[command(after_help = "\
+Install (bash):  payloads completions bash > ~/.local/share/bash-completion/completions/payloads
+         (zsh):  payloads completions zsh > \"${fpath[1]}/_payloads\"
+        (fish):  payloads completions fish > ~/.config/fish/completions/payloads.fish
+The script runs `payloads` from PATH at each <TAB>.
+
+Exit codes:
+  0  printed
+  2  usage errors")]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: complete::Shell,
+    },
+    /// Print the man page (roff); e.g. `payloads man > ~/.local/share/man/man1/payloads.1`.
+    #[command(after_help = EXIT_CODES)]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,21 +231,80 @@ fn parse_status(text: &str) -> Result<crate::jobs::JobStatus, String> {
 /// Exit code for usage and workspace errors (a failed run exits 1).
 pub const EXIT_USAGE: u8 = 2;
 
+/// What every command is given: the workspace and how to talk.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub workspace: Located,
+    pub verbosity: Verbosity,
+    pub color: ColorChoice,
+}
+
+impl Context {
+    pub fn quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+    pub fn verbose(&self) -> bool {
+        self.verbosity == Verbosity::Verbose
+    }
+}
+
+/// Parses the command line; usage errors print as `payloads: …` lines and exit 2.
+fn parse() -> Cli {
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                e.exit();
+            }
+            let text = e.render().to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            output::stderr_line(&format!("payloads: {}", text.trim_end()));
+            std::process::exit(EXIT_USAGE.into());
+        }
+    }
+}
+
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // A <TAB> in a shell runs `payloads` to list completions: answered here, before anything else.
+    complete::answer_if_asked();
+    let cli = parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    let cwd = std::env::current_dir().ok();
+    let ctx = Context {
+        workspace: locate(cli.workspace, cwd.as_deref()),
+        verbosity,
+        color: cli.color,
+    };
     // Logs go to a file under the state directory, never to the terminal; kept until exit.
     let _log_guard = crate::logging::init("payloads");
-    let workspace = cli.workspace;
+    let workspace = ctx.workspace.path.clone();
+    let uses_workspace = !matches!(
+        cli.command,
+        Some(Command::Sandbox { .. } | Command::Completions { .. } | Command::Man)
+    );
+    if ctx.verbose() && uses_workspace {
+        output::note(ctx.workspace.describe());
+    }
     match cli.command {
-        None => interactive::tui(&workspace),
-        Some(Command::Demo { port }) => interactive::demo(&workspace, port),
-        Some(Command::Check) => check::check(&workspace),
+        None => interactive::tui(&workspace, ctx.color),
+        Some(Command::Demo { port }) => interactive::demo(&workspace, port, ctx.color),
+        Some(Command::Check { json }) => check::check(&ctx.workspace, json),
         Some(Command::Run {
             payload,
             inputs,
             json,
-        }) => run::run(&workspace, &payload, &inputs, json),
-        Some(Command::Refresh { credential }) => run::refresh(&workspace, &credential),
+        }) => run::run(&ctx, &payload, &inputs, json),
+        Some(Command::Refresh { credential, json }) => run::refresh(&ctx, &credential, json),
         Some(Command::Jobs {
             action,
             limit,
@@ -174,7 +320,7 @@ pub fn main() -> ExitCode {
                     limit: Some(limit),
                     ..filter.query()
                 };
-                jobs::list(&workspace, &query, json)
+                jobs::list(&workspace, &query, json, ctx.color.for_stdout())
             }
             Some(JobsAction::Show { id, json }) => jobs::show(&workspace, &id, json),
             Some(JobsAction::Stats { filter, json }) => {
@@ -186,5 +332,20 @@ pub fn main() -> ExitCode {
             Some(JobsAction::Recover) => jobs::recover(&workspace),
         },
         Some(Command::Sandbox { port, token_ttl }) => sandbox::serve(port, token_ttl),
+        Some(Command::Completions { shell }) => print_generated(complete::script(shell)),
+        Some(Command::Man) => print_generated(complete::man_page()),
+    }
+}
+
+fn print_generated(generated: Result<Vec<u8>, String>) -> ExitCode {
+    match generated {
+        Ok(bytes) => {
+            let _ = output::stdout(&bytes);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            output::error(format_args!("could not generate it: {e}"));
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }

@@ -1,6 +1,9 @@
 //! `payloads run` and `payloads refresh`: the flow headless, events on stderr, body on stdout.
 
+use super::Context;
+use super::output::{self, Hue, Paint};
 use crate::flow::{RunEvent, RunEventKind, RunHandle, RunRequest, Runner, RunnerConfig};
+use crate::jobs::render::{format_http_status, printable};
 use crate::jobs::{Job, JobStatus, JobStore, Redactor, ResponseRecord, Trigger};
 use crate::workspace::{CredentialAuth, Workspace, WorkspaceStore};
 use chrono::Local;
@@ -14,20 +17,6 @@ const EXIT_FAILED: u8 = 1;
 fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("payloads: {message}");
     ExitCode::from(super::EXIT_USAGE)
-}
-
-/// `NAME=VALUE` pairs; the value may itself hold `=`.
-pub fn parse_inputs(raw: &[String]) -> Result<Vec<(String, String)>, String> {
-    raw.iter()
-        .map(|item| match item.split_once('=') {
-            Some((name, value)) if !name.trim().is_empty() => {
-                Ok((name.trim().to_string(), value.to_string()))
-            }
-            _ => Err(format!(
-                "--input {item:?} is not NAME=VALUE (for example --input contact_id=42)"
-            )),
-        })
-        .collect()
 }
 
 fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
@@ -45,8 +34,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         .map_err(|e| usage_error(format_args!("cannot start the async runtime: {e}")))
 }
 
-pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> ExitCode {
-    let inputs = match parse_inputs(inputs) {
+pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitCode {
+    let workspace = ctx.workspace.path.as_path();
+    // Only an `@-` input reads stdin.
+    let inputs = match super::inputs::resolve(inputs, &mut std::io::stdin().lock()) {
         Ok(inputs) => inputs,
         Err(e) => return usage_error(e),
     };
@@ -84,7 +75,7 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
             },
             tx,
         );
-        let job = follow(handle, rx).await;
+        let job = follow(handle, rx, events_paint(ctx)).await;
         super::jobs::report_import(runner.jobs());
         Ok::<Job, ExitCode>(job)
     });
@@ -92,6 +83,9 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
         Ok(job) => job,
         Err(code) => return code,
     };
+    if ctx.verbose() {
+        print_exchanges(workspace, &job);
+    }
     let mut stdout = std::io::stdout().lock();
     if json {
         let text = serde_json::to_string_pretty(&job).unwrap_or_default();
@@ -101,19 +95,103 @@ pub fn run(workspace: &Path, payload: &str, inputs: &[String], json: bool) -> Ex
         if !response.body.is_empty() && !response.body.ends_with('\n') {
             let _ = stdout.write_all(b"\n");
         }
-        if response.truncated {
+        if response.truncated && !ctx.quiet() {
             eprintln!(
                 "payloads: the body was {} bytes; only the first {} are kept and shown",
                 response.body_bytes,
                 response.body.len()
             );
         }
-        if let Some(note) = body_note(response) {
+        if let Some(note) = body_note(response).filter(|_| !ctx.quiet()) {
             eprintln!("payloads: {note}");
         }
     }
     let _ = stdout.flush();
+    if ctx.quiet() {
+        quiet_failure_line(&job);
+    }
     exit_for(&job)
+}
+
+/// The colours of the event lines on stderr, or `None` when `-q` silences them.
+fn events_paint(ctx: &Context) -> Option<Paint> {
+    (!ctx.quiet()).then(|| ctx.color.for_stderr())
+}
+
+/// With `-q`, a failed run's only word: one line on stderr.
+fn quiet_failure_line(job: &Job) {
+    if job.status == JobStatus::Succeeded {
+        return;
+    }
+    let why = job
+        .error
+        .as_deref()
+        .map(|e| format!(": {}", printable(e)))
+        .unwrap_or_default();
+    output::error(format_args!(
+        "{} {}{why} (`payloads jobs show {}` has the details)",
+        printable(&job.payload),
+        job.status.label(),
+        job.id
+    ));
+}
+
+/// `-v`: each Job of the run (the token request first, when there was one) with its timeline
+/// and the request and response headers, as recorded (so redacted), on stderr.
+fn print_exchanges(workspace: &Path, job: &Job) {
+    let linked = job
+        .linked_job
+        .as_ref()
+        .and_then(|id| JobStore::beside(workspace).get(id).ok().flatten());
+    let mut jobs: Vec<&Job> = linked.iter().collect();
+    jobs.sort_by_key(|j| j.created_at);
+    if linked
+        .as_ref()
+        .is_some_and(|l| l.created_at > job.created_at)
+    {
+        jobs.insert(0, job);
+    } else {
+        jobs.push(job);
+    }
+    for job in jobs {
+        output::stderr_line(&exchange_text(job));
+    }
+}
+
+/// A Job's timeline, then `> ` request and `< ` response lines, as curl -v writes them.
+pub fn exchange_text(job: &Job) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("* Job {} ({})\n", job.id, printable(&job.payload));
+    for step in &job.steps {
+        let _ = writeln!(
+            out,
+            "* {} {}",
+            step.at.with_timezone(&Local).format("%H:%M:%S%.3f"),
+            printable(&step.text)
+        );
+    }
+    if let Some(request) = &job.request {
+        let _ = writeln!(
+            out,
+            "> {} {}",
+            printable(&request.method),
+            printable(&request.url)
+        );
+        for (name, value) in &request.headers {
+            let _ = writeln!(out, "> {}: {}", printable(name), printable(value));
+        }
+        if let Some(body) = &request.body {
+            let _ = writeln!(out, "> ({} bytes of body)", body.len());
+        }
+    }
+    if let Some(response) = &job.response {
+        let _ = writeln!(out, "< {}", format_http_status(response.status));
+        for (name, value) in &response.headers {
+            let _ = writeln!(out, "< {}: {}", printable(name), printable(value));
+        }
+        let _ = writeln!(out, "< ({} bytes of body)", response.body_bytes);
+    }
+    out.trim_end().to_string()
 }
 
 /// The `--input`s must match the Payload's dynamic inputs: a misspelt name or a required input
@@ -160,7 +238,8 @@ fn check_inputs(
     }
 }
 
-pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
+pub fn refresh(ctx: &Context, credential: &str, json: bool) -> ExitCode {
+    let workspace = ctx.workspace.path.as_path();
     let (store, snapshot) = match open(workspace) {
         Ok(opened) => opened,
         Err(code) => return code,
@@ -206,7 +285,7 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
         let runner = new_runner(store, workspace)?;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start_refresh(credential, Trigger::ManualRefresh, tx);
-        let job = follow(handle, rx).await;
+        let job = follow(handle, rx, events_paint(ctx)).await;
         super::jobs::report_import(runner.jobs());
         Ok::<(Job, Workspace), ExitCode>((job, runner.store().snapshot()))
     });
@@ -214,7 +293,13 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
         Ok(done) => done,
         Err(code) => return code,
     };
-    if job.status == JobStatus::Succeeded {
+    if ctx.verbose() {
+        output::stderr_line(&exchange_text(&job));
+    }
+    if json {
+        let text = serde_json::to_string_pretty(&job).unwrap_or_default();
+        let _ = output::stdout(format!("{text}\n").as_bytes());
+    } else if job.status == JobStatus::Succeeded && !ctx.quiet() {
         let expiry = after.credential(credential).and_then(|c| match &c.auth {
             CredentialAuth::BearerToken(b) => b.expires_at(),
             _ => None,
@@ -228,6 +313,9 @@ pub fn refresh(workspace: &Path, credential: &str) -> ExitCode {
             ),
             None => println!("Credential {credential} refreshed"),
         }
+    }
+    if ctx.quiet() {
+        quiet_failure_line(&job);
     }
     exit_for(&job)
 }
@@ -273,6 +361,7 @@ fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCod
 async fn follow(
     handle: RunHandle,
     mut events: tokio::sync::mpsc::UnboundedReceiver<RunEvent>,
+    paint: Option<Paint>,
 ) -> Job {
     let cancel = handle.cancel.clone();
     let ctrl_c = tokio::spawn(async move {
@@ -282,7 +371,9 @@ async fn follow(
     });
     // The channel closes when the run and any refresh it made have dropped their senders.
     while let Some(event) = events.recv().await {
-        eprintln!("{}", event_line(&event));
+        if let Some(paint) = paint {
+            output::stderr_line(&painted(paint, &event));
+        }
     }
     ctrl_c.abort();
     match handle.done.await {
@@ -296,6 +387,35 @@ fn exit_for(job: &Job) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_FAILED)
+    }
+}
+
+/// An event line with its outcome coloured: the status word of a finished Job or refresh.
+fn painted(paint: Paint, event: &RunEvent) -> String {
+    let line = event_line(event);
+    if !paint.0 {
+        return line;
+    }
+    let (word, status) = match &event.kind {
+        RunEventKind::Finished => (event.job.status.label(), event.job.status),
+        RunEventKind::RefreshFinished { ok: true, .. } => ("succeeded", JobStatus::Succeeded),
+        RunEventKind::RefreshFinished { ok: false, .. } => ("failed", JobStatus::Failed),
+        _ => return paint.paint(Hue::Dim, &line),
+    };
+    // The time (`13:45:02.123 `) and the Payload column come first; the status word follows.
+    let from = (13 + event.job.payload.len()).min(line.len());
+    let found = line
+        .get(from..)
+        .and_then(|rest| rest.find(&format!(" {word}")))
+        .map(|at| from + at);
+    match found {
+        Some(at) => format!(
+            "{}{}{}",
+            &line[..=at],
+            paint.status(status, word),
+            &line[at + 1 + word.len()..]
+        ),
+        None => line,
     }
 }
 
@@ -368,23 +488,4 @@ pub fn event_line(event: &RunEvent) -> String {
         event.at.with_timezone(&Local).format("%H:%M:%S%.3f"),
         job.payload
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inputs_are_name_equals_value() {
-        assert_eq!(
-            parse_inputs(&["a=1".into(), "b=x=y".into(), "c=".into()]).unwrap(),
-            vec![
-                ("a".to_string(), "1".to_string()),
-                ("b".to_string(), "x=y".to_string()),
-                ("c".to_string(), String::new())
-            ]
-        );
-        assert!(parse_inputs(&["novalue".into()]).is_err());
-        assert!(parse_inputs(&["=v".into()]).is_err());
-    }
 }

@@ -1,6 +1,7 @@
 //! The integration tests, one binary of modules: each file is one area; the *_support and
-//! common modules are the shared harnesses. (Logging, which sets process-global state, keeps
-//! its own binary in tests/jobs_logging.rs.)
+//! common modules are the shared harnesses. Tests that set process-global state (the log
+//! subscriber, environment variables) keep binaries of their own: tests/jobs_logging.rs and
+//! tests/sandbox_log.rs.
 
 mod common;
 mod jobs_support;
@@ -21,7 +22,6 @@ mod jobs_cli;
 mod jobs_store;
 mod sandbox;
 mod sandbox_cli;
-mod sandbox_log;
 mod sandbox_oauth;
 mod tui_e2e;
 mod tui_event_loop;

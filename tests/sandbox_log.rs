@@ -2,7 +2,8 @@
 //! A file of its own: tracing's per-callsite caching makes a thread-local subscriber unreliable
 //! while other tests in the same binary run on other threads.
 
-use crate::sandbox_support;
+#[path = "it/sandbox_support/mod.rs"]
+mod sandbox_support;
 
 use reqwest::StatusCode;
 use sandbox_support::*;

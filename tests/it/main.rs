@@ -42,3 +42,5 @@ mod workspace_lossless;
 mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
+// sqlite: the Jobs history database.
+mod sqlite_history;

@@ -44,3 +44,4 @@ mod workspace_roundtrip;
 mod workspace_store;
 // sqlite: the Jobs history database.
 mod sqlite_history;
+mod sqlite_tui;

@@ -173,6 +173,26 @@ impl JobStore {
         result
     }
 
+    /// Records many Jobs in one transaction (bodies cut, then the history trimmed): for building
+    /// a history quickly, as the benchmarks do. A run records its Job with `record`.
+    pub fn record_batch(&self, jobs: &[Job]) -> Result<(), StoreError> {
+        self.with_conn(|conn, path| {
+            let limits = self.limits();
+            let sql = |e| StoreError::sql(path, e);
+            let tx = rusqlite::Transaction::new_unchecked(
+                conn,
+                rusqlite::TransactionBehavior::Immediate,
+            )
+            .map_err(sql)?;
+            for job in jobs {
+                row::write_in(&tx, &cut_bodies(job, limits.max_body_bytes)).map_err(sql)?;
+            }
+            tx.commit().map_err(sql)?;
+            query::enforce(conn, limits, false).map_err(sql)?;
+            Ok(())
+        })
+    }
+
     /// The newest `limit` Jobs, newest first, as list rows (no bodies, no timeline).
     pub fn list(&self, limit: usize) -> Result<Vec<Job>, StoreError> {
         let query = JobQuery {

@@ -42,14 +42,12 @@ fn list_title(app: &App, pane: Pane, count: usize, width: u16) -> String {
         && let Some((size, limits)) = app.jobs_data.size
     {
         // How much history there is and how much is kept, where the title has room.
+        let short = format!("{title} · {}/{}", size.jobs, limits.max_jobs);
         let kept = format!(
-            "{title} · {} of {} kept, {} of {}",
-            size.jobs,
-            limits.max_jobs,
+            "{short} · {}/{}",
             format_bytes(size.bytes),
             format_bytes(limits.max_bytes)
         );
-        let short = format!("{title} · max {}", limits.max_jobs);
         if cols(&kept) + 8 <= width as usize {
             title = kept;
         } else if cols(&short) + 8 <= width as usize {

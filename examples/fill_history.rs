@@ -68,10 +68,10 @@ fn body(bytes: usize, seed: &mut u64) -> String {
 
 fn job(at: chrono::DateTime<Utc>, n: usize, body_bytes: usize, seed: &mut u64) -> Job {
     let body = body(body_bytes, seed);
-    let failed = n % 17 == 0;
+    let failed = n.is_multiple_of(17);
     Job {
         id: new_job_id(at),
-        payload: if n % 3 == 0 {
+        payload: if n.is_multiple_of(3) {
             "create-contact"
         } else {
             "list-contacts"

@@ -44,6 +44,8 @@ pub enum Message {
         rows: Vec<crate::jobs::Job>,
         size: Option<crate::jobs::HistorySize>,
     },
+    /// Reading the Jobs history failed: why, and what to do (shown once by the executor).
+    HistoryFailed(String),
     /// A Job read in full from the history (None: no longer kept; Err: why it could not be read).
     JobLoaded {
         id: JobId,

@@ -73,6 +73,9 @@ pub struct LiveExecutor<R> {
     /// Jobs the runner has reported and not yet finished (and so not yet recorded).
     unfinished: watch::Receiver<HashSet<JobId>>,
     last_check: file_watch::LastCheck,
+    /// Set once a read of the Jobs history has failed and been reported: a damaged history is
+    /// said once, not on every key that asks for rows.
+    history_failed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl<R: StartRuns> LiveExecutor<R> {
@@ -113,6 +116,7 @@ impl<R: StartRuns> LiveExecutor<R> {
             cancels: HashMap::new(),
             unfinished,
             last_check,
+            history_failed: Arc::default(),
         }
     }
 
@@ -132,8 +136,17 @@ impl<R: StartRuns> LiveExecutor<R> {
             return;
         };
         let messages = self.messages.clone();
+        let failed = self.history_failed.clone();
         tokio::task::spawn_blocking(move || {
-            let _ = messages.send(read(&history));
+            let message = read(&history);
+            if let Message::HistoryFailed(reason) = message {
+                if !failed.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    let _ = messages.send(Message::ActionFailed(reason));
+                }
+                return;
+            }
+            failed.store(false, std::sync::atomic::Ordering::Relaxed);
+            let _ = messages.send(message);
         });
     }
 
@@ -216,7 +229,7 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                             rows,
                             size: history.size().ok(),
                         },
-                        Err(e) => Message::ActionFailed(format!(
+                        Err(e) => Message::HistoryFailed(format!(
                             "Could not read the Jobs history: {e}\n\n{}",
                             e.advice()
                         )),

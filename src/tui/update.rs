@@ -80,7 +80,7 @@ impl App {
                 self.workspace = workspace;
                 vec![]
             }
-            Message::ActionFailed(reason) => {
+            Message::ActionFailed(reason) | Message::HistoryFailed(reason) => {
                 self.overlays.push(Overlay::Error(reason));
                 vec![]
             }

@@ -80,12 +80,19 @@ impl App {
                 actions.push(Action::QueryJobs(query));
             }
         }
-        if let Screen::JobDetail { job_id, .. } = &self.screen
-            && self.jobs_data.light.contains(job_id)
-            && self.jobs_data.job_requested.as_ref() != Some(job_id)
+        // The Job on screen in full: the one opened, or the one selected (its detail is beside
+        // the list). One at a time, so memory stays flat.
+        let shown = match &self.screen {
+            Screen::JobDetail { job_id, .. } => Some(job_id.clone()),
+            Screen::Main if self.focus == Pane::Jobs => self.selected_id(Pane::Jobs),
+            _ => None,
+        };
+        if let Some(job_id) = shown
+            && self.jobs_data.light.contains(&job_id)
+            && self.jobs_data.job_requested.as_ref() != Some(&job_id)
         {
             self.jobs_data.job_requested = Some(job_id.clone());
-            actions.push(Action::LoadJob(job_id.clone()));
+            actions.push(Action::LoadJob(job_id));
         }
         let payload = (self.focus == Pane::Payloads)
             .then(|| self.selected_id(Pane::Payloads))

@@ -134,16 +134,37 @@ async fn the_jobs_pane_and_payload_detail_are_answered_by_the_database() {
     );
     feed(&mut app, &mut executor, key(KeyCode::Enter));
 
-    // Opening a Job reads it in full.
+    // The selected Job is read in full for the detail beside the list, and kept when opened;
+    // the one read before goes back to a list row.
     let id = app.selected_id(Pane::Jobs).unwrap();
-    assert!(app.job_is_partial(&id));
+    pump_until(
+        &mut app,
+        &mut executor,
+        &mut receiver,
+        "the full Job",
+        |app| !app.job_is_partial(&id),
+    )
+    .await;
+    feed(&mut app, &mut executor, key(KeyCode::Down));
+    let next = app.selected_id(Pane::Jobs).unwrap();
+    assert_ne!(next, id);
+    pump_until(
+        &mut app,
+        &mut executor,
+        &mut receiver,
+        "the next Job",
+        |app| !app.job_is_partial(&next),
+    )
+    .await;
+    assert!(app.job_is_partial(&id), "one full record held at a time");
+    feed(&mut app, &mut executor, key(KeyCode::Up));
     feed(&mut app, &mut executor, key(KeyCode::Enter));
     assert!(matches!(app.screen, Screen::JobDetail { .. }));
     pump_until(
         &mut app,
         &mut executor,
         &mut receiver,
-        "the full Job",
+        "the opened Job",
         |app| !app.job_is_partial(&id),
     )
     .await;

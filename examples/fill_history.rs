@@ -78,6 +78,7 @@ fn job(at: chrono::DateTime<Utc>, n: usize, body_bytes: usize, seed: &mut u64) -
         }
         .into(),
         integration: "sandbox".into(),
+        credential: None,
         linked_job: None,
         trigger: Trigger::Cli,
         status: if failed {

@@ -30,7 +30,7 @@ const TUI_EXIT_CODES: &str = "\
 Exit codes:
   0    quit
   1    the terminal failed
-  2    the workspace or the terminal could not be opened
+  2    the workspace could not be opened (or, for demo, the sandbox could not start)
   129  the terminal hung up (SIGHUP); 130 interrupted (SIGINT); 143 terminated (SIGTERM)";
 
 #[derive(Debug, Parser)]
@@ -215,7 +215,7 @@ pub struct JobsFilter {
 impl JobsFilter {
     fn query(self) -> crate::jobs::JobQuery {
         crate::jobs::JobQuery {
-            payload: self.payload,
+            payload: self.payload.map(crate::workspace::PayloadId::from),
             since: self.since,
             ..crate::jobs::JobQuery::default()
         }
@@ -316,7 +316,7 @@ pub fn main() -> ExitCode {
             None => {
                 let query = crate::jobs::JobQuery {
                     status,
-                    integration,
+                    integration: integration.map(crate::workspace::IntegrationId::from),
                     limit: Some(limit),
                     ..filter.query()
                 };

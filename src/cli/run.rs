@@ -69,7 +69,7 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start(
             RunRequest {
-                payload_id: payload.to_string(),
+                payload_id: payload.into(),
                 inputs,
                 trigger: Trigger::Cli,
             },
@@ -90,7 +90,12 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
     if json {
         let text = serde_json::to_string_pretty(&job).unwrap_or_default();
         let _ = writeln!(stdout, "{text}");
-    } else if let Some(response) = &job.response {
+    } else if let Some(response) = job
+        .response
+        .as_ref()
+        // `-q` prints a body only when the run succeeded; its one line on stderr says the rest.
+        .filter(|_| !ctx.quiet() || job.status == JobStatus::Succeeded)
+    {
         let _ = stdout.write_all(response.body.as_bytes());
         if !response.body.is_empty() && !response.body.ends_with('\n') {
             let _ = stdout.write_all(b"\n");
@@ -139,21 +144,11 @@ fn quiet_failure_line(job: &Job) {
 /// `-v`: each Job of the run (the token request first, when there was one) with its timeline
 /// and the request and response headers, as recorded (so redacted), on stderr.
 fn print_exchanges(workspace: &Path, job: &Job) {
-    let linked = job
+    let refresh = job
         .linked_job
         .as_ref()
         .and_then(|id| JobStore::beside(workspace).get(id).ok().flatten());
-    let mut jobs: Vec<&Job> = linked.iter().collect();
-    jobs.sort_by_key(|j| j.created_at);
-    if linked
-        .as_ref()
-        .is_some_and(|l| l.created_at > job.created_at)
-    {
-        jobs.insert(0, job);
-    } else {
-        jobs.push(job);
-    }
-    for job in jobs {
+    for job in refresh.iter().chain(std::iter::once(job)) {
         output::stderr_line(&exchange_text(job));
     }
 }

@@ -39,7 +39,7 @@ pub enum RunEventKind {
 /// An owned snapshot of what to run: the runner reads the workspace itself when it starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunRequest {
-    pub payload_id: String,
+    pub payload_id: crate::workspace::PayloadId,
     /// Dynamic input values given by the user (missing ones fall back to their defaults).
     pub inputs: Vec<(String, String)>,
     pub trigger: crate::jobs::Trigger,

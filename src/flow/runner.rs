@@ -13,7 +13,8 @@ use super::tracker::{JobTracker, Sink, add_secrets};
 use crate::jobs::{Job, JobId, JobStatus, JobStore, Redactor, Trigger, new_job_id};
 use crate::template;
 use crate::workspace::{
-    CredentialAuth, CredentialField, Payload, PayloadKind, Target, Workspace, WorkspaceStore,
+    CredentialAuth, CredentialField, IntegrationId, Payload, PayloadId, PayloadKind, Target,
+    Workspace, WorkspaceStore,
 };
 use std::sync::{Arc, Mutex};
 use tokio::sync::mpsc::UnboundedSender;
@@ -131,8 +132,8 @@ impl Runner {
             .unwrap_or_default();
         let mut tracker = JobTracker::create(
             self.new_job_id(),
-            &req.payload_id,
-            &integration,
+            req.payload_id.clone(),
+            integration,
             req.trigger.clone(),
             req.inputs.clone(),
             &sink,
@@ -162,27 +163,16 @@ impl Runner {
     ) -> RunHandle {
         let workspace = self.inner.store.snapshot();
         let sink = self.sink(&workspace, events);
-        let (payload, integration) = match workspace.credential(credential_id) {
-            Some(c) => match &c.auth {
-                CredentialAuth::BearerToken(b) => (
-                    b.token_payload.clone(),
-                    workspace
-                        .payload(&b.token_payload)
-                        .map(|p| p.integration.clone())
-                        .unwrap_or_else(|| c.integration.clone()),
-                ),
-                _ => (credential_id.to_string(), c.integration.clone()),
-            },
-            None => (credential_id.to_string(), String::new()),
-        };
+        let (payload, integration) = refresh_job_target(&workspace, credential_id);
         let mut tracker = JobTracker::create(
             self.new_job_id(),
-            &payload,
-            &integration,
+            payload,
+            integration,
             trigger,
             Vec::new(),
             &sink,
         );
+        tracker.job.credential = Some(credential_id.into());
         let job_id = tracker.id();
         let cancel = CancellationToken::new();
         let runner = self.clone();
@@ -481,6 +471,28 @@ impl Runner {
             Some(e) => Err(Failure::Failed(format!("Data Target {e}"))),
             None => Ok(()),
         }
+    }
+}
+
+/// The Token Payload and Integration a refresh Job of `credential_id` runs: the Credential's
+/// Token Payload, or none (an empty id) when the Credential is missing or has no tokens, in which
+/// case the Job fails before sending anything. The Credential itself is recorded in its own field.
+pub(super) fn refresh_job_target(
+    workspace: &Workspace,
+    credential_id: &str,
+) -> (PayloadId, IntegrationId) {
+    match workspace.credential(credential_id) {
+        Some(c) => match &c.auth {
+            CredentialAuth::BearerToken(b) => (
+                b.token_payload.clone(),
+                workspace
+                    .payload(&b.token_payload)
+                    .map(|p| p.integration.clone())
+                    .unwrap_or_else(|| c.integration.clone()),
+            ),
+            _ => (PayloadId::default(), c.integration.clone()),
+        },
+        None => (PayloadId::default(), IntegrationId::default()),
     }
 }
 

@@ -7,7 +7,7 @@ use super::events::RunEventKind;
 use super::extract;
 use super::refresh::{GateError, RefreshGuard, RefreshReason, still_needed};
 use super::request;
-use super::runner::{Failure, Runner, credential_target_values, refusal};
+use super::runner::{Failure, Runner, credential_target_values, refresh_job_target, refusal};
 use super::targets;
 use super::tracker::{JobTracker, Sink, add_secrets};
 use crate::jobs::{JobStatus, Trigger};
@@ -74,23 +74,16 @@ impl Runner {
             t.step("another run (in this or another Payloads process) has just refreshed the token: using it");
             return Ok(false);
         }
-        let (payload_id, integration) = match &credential.auth {
-            CredentialAuth::BearerToken(b) => (
-                b.token_payload.clone(),
-                ws.payload(&b.token_payload)
-                    .map(|p| p.integration.clone())
-                    .unwrap_or_default(),
-            ),
-            _ => (credential_id.to_string(), credential.integration.clone()),
-        };
+        let (payload_id, integration) = refresh_job_target(&ws, credential_id);
         let mut rt = JobTracker::create(
             self.new_job_id(),
-            &payload_id,
-            &integration,
+            payload_id,
+            integration,
             Trigger::RefreshFor(t.id()),
             Vec::new(),
             sink,
         );
+        rt.job.credential = Some(credential.id.clone());
         let refresh_job = rt.id();
         rt.job.linked_job = Some(t.id());
         t.job.linked_job = Some(refresh_job.clone());

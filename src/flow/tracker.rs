@@ -4,7 +4,8 @@
 use super::config::Clock;
 use super::events::{RunEvent, RunEventKind};
 use super::http::HttpResponse;
-use crate::jobs::{Job, JobStatus, JobStore, Redactor, ResponseRecord, Step, Trigger};
+use crate::jobs::{Job, JobId, JobStatus, JobStore, Redactor, ResponseRecord, Step, Trigger};
+use crate::workspace::{IntegrationId, PayloadId};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
@@ -41,9 +42,9 @@ pub struct JobTracker {
 impl JobTracker {
     /// A new Job, `Queued`; announces itself with `JobCreated`.
     pub fn create(
-        id: String,
-        payload: &str,
-        integration: &str,
+        id: JobId,
+        payload: PayloadId,
+        integration: IntegrationId,
         trigger: Trigger,
         inputs: Vec<(String, String)>,
         sink: &Sink,
@@ -51,8 +52,9 @@ impl JobTracker {
         let clock = sink.clock.clone();
         let job = Job {
             id,
-            payload: payload.to_string(),
-            integration: integration.to_string(),
+            payload,
+            integration,
+            credential: None,
             linked_job: None,
             trigger,
             status: JobStatus::Queued,
@@ -80,7 +82,7 @@ impl JobTracker {
         tracker
     }
 
-    pub fn id(&self) -> String {
+    pub fn id(&self) -> JobId {
         self.job.id.clone()
     }
 

@@ -26,11 +26,11 @@ pub fn new_job_id(now: DateTime<Utc>) -> JobId {
     });
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     let suffix = start.wrapping_add(count) & ((1 << (4 * SUFFIX_DIGITS)) - 1);
-    format!(
+    JobId::new(format!(
         "{}-{suffix:0width$x}",
         now.format("%Y%m%d-%H%M%S"),
         width = SUFFIX_DIGITS
-    )
+    ))
 }
 
 #[cfg(test)]

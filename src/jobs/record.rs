@@ -1,17 +1,26 @@
 //! The Job record: one run of one Payload, with everything needed to understand what happened.
 //! Every value in a Job that is shown, printed or written has had its secrets redacted.
 
+use crate::workspace::{CredentialId, IntegrationId, PayloadId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Job ids sort by creation time: `20261128-133745-a1b2c3` style strings, made by `jobs::new_job_id`.
-pub type JobId = String;
+crate::workspace::ids::string_id!(
+    /// Job ids sort by creation time: `20261128-133745-a1b2c3` style strings, made by
+    /// `jobs::new_job_id`.
+    JobId
+);
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Job {
     pub id: JobId,
-    pub payload: String,
-    pub integration: String,
+    /// The Payload run; for a refresh Job, the Credential's Token Payload (empty when the
+    /// Credential has none: the Job then failed before sending anything).
+    pub payload: PayloadId,
+    pub integration: IntegrationId,
+    /// The Credential a refresh Job requested tokens for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<CredentialId>,
     /// The refresh Job of a business Job, or the business Job a refresh ran for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_job: Option<JobId>,

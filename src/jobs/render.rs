@@ -1,7 +1,7 @@
 //! Plain-text rendering of Jobs (no colours): the list table, a one-line summary, and the full
 //! detail view shared by `payloads jobs show` and `payloads run`.
 
-use super::record::{Job, Trigger};
+use super::record::{Job, JobId, Trigger};
 use chrono::{DateTime, Utc};
 use std::fmt::Write as _;
 
@@ -72,7 +72,7 @@ pub fn job_table(jobs: &[Job]) -> String {
         .iter()
         .map(|job| {
             [
-                job.id.clone(),
+                job.id.to_string(),
                 format_time(job.created_at),
                 printable(&job.payload),
                 job.status.label().to_string(),
@@ -83,7 +83,9 @@ pub fn job_table(jobs: &[Job]) -> String {
                 job.duration_ms
                     .map(format_duration)
                     .unwrap_or_else(|| "-".into()),
-                job.linked_job.clone().unwrap_or_else(|| "-".into()),
+                job.linked_job
+                    .as_ref()
+                    .map_or_else(|| "-".into(), JobId::to_string),
             ]
         })
         .collect();
@@ -132,7 +134,7 @@ pub fn job_detail(job: &Job) -> String {
     field("Status", job.status.label().to_string());
     field("Trigger", trigger_label(&job.trigger));
     if let Some(linked) = &job.linked_job {
-        field("Linked job", linked.clone());
+        field("Linked job", linked.to_string());
     }
     field("Created", format_time(job.created_at));
     if let Some(at) = job.started_at {

@@ -244,15 +244,15 @@ impl App {
         let integration = self.current_integration().map(|i| i.id.as_str());
         let texts = |job: &'_ Job| {
             [
-                job.payload.clone(),
+                job.payload.to_string(),
                 job.status.label().to_string(),
-                job.id.clone(),
+                job.id.to_string(),
                 job.error.clone().unwrap_or_default(),
             ]
         };
         for job in self.jobs.iter().filter(|j| parent_of(j, &ids).is_none()) {
             let children = children.remove(job.id.as_str()).unwrap_or_default();
-            if integration.is_some_and(|i| i != job.integration) {
+            if integration.is_some_and(|i| i != job.integration.as_str()) {
                 continue;
             }
             let matches = |job: &Job| {
@@ -274,19 +274,23 @@ impl App {
             Pane::Integrations => self
                 .visible_integrations()
                 .iter()
-                .map(|i| i.id.clone())
+                .map(|i| i.id.to_string())
                 .collect(),
             Pane::Credentials => self
                 .visible_credentials()
                 .iter()
-                .map(|c| c.id.clone())
+                .map(|c| c.id.to_string())
                 .collect(),
             Pane::Payloads => self
                 .visible_payloads()
                 .iter()
-                .map(|p| p.id.clone())
+                .map(|p| p.id.to_string())
                 .collect(),
-            Pane::Jobs => self.job_rows().iter().map(|r| r.job.id.clone()).collect(),
+            Pane::Jobs => self
+                .job_rows()
+                .iter()
+                .map(|r| r.job.id.to_string())
+                .collect(),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Typed workspace edits the TUI commits: each is applied to the App's copy at once and to the
 //! store off the UI thread, so both sides apply exactly the same change.
 
-use crate::workspace::{BearerToken, Credential, CredentialAuth, Payload, Workspace};
+use crate::workspace::{BearerToken, Credential, CredentialAuth, EditError, Payload, Workspace};
 
 /// Which record a key press is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,6 +19,26 @@ impl RecordKind {
             RecordKind::Payload => "Payload",
         }
     }
+
+    /// The indefinite article before [`RecordKind::label`].
+    pub fn article(self) -> &'static str {
+        match self {
+            RecordKind::Integration => "an",
+            RecordKind::Credential | RecordKind::Payload => "a",
+        }
+    }
+}
+
+/// Why an edit no longer fits the workspace it is applied to (another program or an earlier
+/// edit changed it meanwhile); the workspace is left as it was.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditRefused {
+    #[error("{} {} with id {id} already exists", kind.article(), kind.label())]
+    IdTaken { kind: RecordKind, id: String },
+    #[error("the {} {id} no longer exists", kind.label())]
+    Gone { kind: RecordKind, id: String },
+    #[error(transparent)]
+    Workspace(#[from] EditError),
 }
 
 /// One committed change to the workspace.
@@ -87,14 +107,14 @@ impl KeptTokenFields {
 impl Edit {
     /// Applies the edit; refuses (leaving `ws` as it was) when it no longer fits, e.g. the id was
     /// taken in the meantime.
-    pub fn apply(&self, ws: &mut Workspace) -> Result<(), String> {
+    pub fn apply(&self, ws: &mut Workspace) -> Result<(), EditRefused> {
         let mut next = ws.clone();
         self.apply_in_place(&mut next)?;
         *ws = next;
         Ok(())
     }
 
-    fn apply_in_place(&self, ws: &mut Workspace) -> Result<(), String> {
+    fn apply_in_place(&self, ws: &mut Workspace) -> Result<(), EditRefused> {
         match self {
             Edit::Integration {
                 original,
@@ -106,7 +126,7 @@ impl Edit {
                     original.as_deref(),
                     integration.clone(),
                     |i| &i.id,
-                    "Integration",
+                    RecordKind::Integration,
                 )
             }
             Edit::Credential {
@@ -130,7 +150,7 @@ impl Edit {
                     original.as_deref(),
                     credential,
                     |c| &c.id,
-                    "Credential",
+                    RecordKind::Credential,
                 )
             }
             Edit::Payload { original, payload } => upsert(
@@ -138,7 +158,7 @@ impl Edit {
                 original.as_deref(),
                 payload.clone(),
                 |p| &p.id,
-                "Payload",
+                RecordKind::Payload,
             ),
             Edit::Delete { kind, id } => remove(ws, *kind, id),
         }
@@ -149,21 +169,23 @@ fn upsert<T>(
     list: &mut Vec<T>,
     original: Option<&str>,
     record: T,
-    id_of: impl Fn(&T) -> &String,
-    label: &str,
-) -> Result<(), String> {
-    let new_id = id_of(&record).clone();
+    id_of: impl Fn(&T) -> &str,
+    kind: RecordKind,
+) -> Result<(), EditRefused> {
+    let new_id = id_of(&record).to_string();
     match original {
         None => {
-            if list.iter().any(|r| *id_of(r) == new_id) {
-                let article = if label.starts_with('I') { "an" } else { "a" };
-                return Err(format!("{article} {label} with id {new_id} already exists"));
+            if list.iter().any(|r| id_of(r) == new_id) {
+                return Err(EditRefused::IdTaken { kind, id: new_id });
             }
             list.push(record);
         }
         Some(original) => {
             let Some(slot) = list.iter_mut().find(|r| id_of(r) == original) else {
-                return Err(format!("the {label} {original} no longer exists"));
+                return Err(EditRefused::Gone {
+                    kind,
+                    id: original.to_string(),
+                });
             };
             *slot = record;
         }
@@ -178,13 +200,13 @@ pub fn referrers(ws: &Workspace, _kind: RecordKind, id: &str) -> Vec<String> {
 
 /// Deletes a record the way the workspace layer does: owned records go with it, references to it
 /// are cleared, and a Token Payload is refused (it goes with its Credential).
-fn remove(ws: &mut Workspace, kind: RecordKind, id: &str) -> Result<(), String> {
+fn remove(ws: &mut Workspace, kind: RecordKind, id: &str) -> Result<(), EditRefused> {
     match kind {
         RecordKind::Integration => ws.remove_integration(id).map(|_| ()),
         RecordKind::Credential => ws.remove_credential(id).map(|_| ()),
         RecordKind::Payload => ws.remove_payload(id),
     }
-    .map_err(|e| e.to_string())
+    .map_err(EditRefused::from)
 }
 
 /// `base` made into an id no record uses yet: `base`, `base-2`, …
@@ -216,7 +238,7 @@ pub fn empty_bearer(token_payload: &str) -> BearerToken {
         refresh_token: String::new(),
         access_token_duration_minutes: crate::workspace::default_token_minutes(),
         obtained_at: None,
-        token_payload: token_payload.to_string(),
+        token_payload: token_payload.into(),
     }
 }
 
@@ -300,7 +322,14 @@ mod tests {
         }
         .apply(&mut ws)
         .unwrap_err();
-        assert_eq!(err, "an Integration with id api already exists");
+        assert_eq!(
+            err,
+            EditRefused::IdTaken {
+                kind: RecordKind::Integration,
+                id: "api".into()
+            }
+        );
+        assert_eq!(err.to_string(), "an Integration with id api already exists");
         assert_eq!(ws, before);
     }
 
@@ -321,6 +350,12 @@ mod tests {
         }
         .apply(&mut ws)
         .unwrap_err();
-        assert!(err.contains("remove the credential instead"), "{err}");
+        assert!(
+            matches!(
+                err,
+                EditRefused::Workspace(EditError::TokenPayloadInUse { .. })
+            ),
+            "{err}"
+        );
     }
 }

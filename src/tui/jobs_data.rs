@@ -84,7 +84,9 @@ impl App {
         // the list). One at a time, so memory stays flat.
         let shown = match &self.screen {
             Screen::JobDetail { job_id, .. } => Some(job_id.clone()),
-            Screen::Main if self.focus == Pane::Jobs => self.selected_id(Pane::Jobs),
+            Screen::Main if self.focus == Pane::Jobs => {
+                self.selected_id(Pane::Jobs).map(JobId::from)
+            }
             _ => None,
         };
         if let Some(job_id) = shown

@@ -174,7 +174,7 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                 tokio::task::spawn_blocking(move || {
                     // A refused edit is discarded: nothing is written.
                     let result = match store.try_update(|ws| edit.apply(ws)) {
-                        Ok(applied) => applied,
+                        Ok(applied) => applied.map_err(|e| e.to_string()),
                         Err(e) => Err(e.to_string()),
                     };
                     let _ = messages.send(Message::Saved {
@@ -248,7 +248,7 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
             Action::LoadPayloadStats(payload) => {
                 self.read_history(move |history| {
                     let query = crate::jobs::JobQuery {
-                        payload: Some(payload.clone()),
+                        payload: Some(payload.as_str().into()),
                         ..crate::jobs::JobQuery::default()
                     };
                     let stats = history

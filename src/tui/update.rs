@@ -6,7 +6,7 @@ use super::forms::{self, Form};
 use super::message::{Action, Message};
 use super::view::{job_detail, record_detail};
 use crate::flow::{RunEvent, RunEventKind, RunRequest};
-use crate::jobs::{JobStatus, Trigger};
+use crate::jobs::{JobId, JobStatus, Trigger};
 use crate::workspace::{CredentialAuth, PayloadKind};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -223,7 +223,7 @@ impl App {
             Pane::Jobs => {
                 if let Some(id) = self.selected_id(Pane::Jobs) {
                     self.screen = Screen::JobDetail {
-                        job_id: id,
+                        job_id: id.into(),
                         scroll: 0,
                     };
                 }
@@ -328,7 +328,7 @@ impl App {
         })
         .apply(&mut self.workspace.clone())
         {
-            self.overlays.push(Overlay::Error(reason));
+            self.overlays.push(Overlay::Error(reason.to_string()));
             return;
         }
         let referrers = edits::referrers(&self.workspace, kind, &id);
@@ -353,7 +353,7 @@ impl App {
             ));
         }
         let mut next = self.workspace.clone();
-        edit.apply(&mut next)?;
+        edit.apply(&mut next).map_err(|e| e.to_string())?;
         let before = crate::workspace::validate::problems(&self.workspace);
         let new: Vec<String> = crate::workspace::validate::problems(&next)
             .into_iter()
@@ -474,7 +474,9 @@ impl App {
     fn refresh_selection(&mut self) -> Vec<Action> {
         let credential = match self.focus {
             Pane::Credentials => self.selected_id(Pane::Credentials),
-            Pane::Payloads => self.selected_payload().and_then(|p| p.credential.clone()),
+            Pane::Payloads => self
+                .selected_payload()
+                .and_then(|p| p.credential.as_deref().map(str::to_string)),
             _ => None,
         };
         match credential {
@@ -549,7 +551,7 @@ impl App {
         vec![]
     }
 
-    fn on_job_detail_key(&mut self, key: KeyEvent, job_id: String, scroll: u16) -> Vec<Action> {
+    fn on_job_detail_key(&mut self, key: KeyEvent, job_id: JobId, scroll: u16) -> Vec<Action> {
         let lines = self
             .job(&job_id)
             .map(|j| job_detail::lines(j, self).len())

@@ -66,8 +66,10 @@ impl App {
             return vec![Action::OpenEditor(target)];
         }
         let record = match (&self.screen, self.focus) {
-            (Screen::JobDetail { job_id, .. }, _) => self.job(job_id).map(|j| j.payload.clone()),
-            (_, Pane::Jobs) => self.selected_job().map(|j| j.payload.clone()),
+            (Screen::JobDetail { job_id, .. }, _) => {
+                self.job(job_id).map(|j| j.payload.to_string())
+            }
+            (_, Pane::Jobs) => self.selected_job().map(|j| j.payload.to_string()),
             (_, pane) => self.selected_id(pane),
         };
         vec![Action::OpenEditor(

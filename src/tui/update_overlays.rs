@@ -174,7 +174,7 @@ impl App {
                 self.select(Pane::Credentials, credential.id.clone());
                 if let Some(p) = token_payload {
                     self.overlays.push(Overlay::OfferTokenPayload {
-                        payload_id: p.id.clone(),
+                        payload_id: p.id.to_string(),
                     });
                 }
             }

@@ -7,11 +7,11 @@ use super::validate::{is_valid_id, to_id};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
     #[error("no integration \"{0}\"")]
-    NoIntegration(String),
+    NoIntegration(IntegrationId),
     #[error("no credential \"{0}\"")]
-    NoCredential(String),
+    NoCredential(CredentialId),
     #[error("no payload \"{0}\"")]
-    NoPayload(String),
+    NoPayload(PayloadId),
     #[error("\"{0}\" is not a valid id: use lowercase letters, digits, `-` and `_`")]
     InvalidId(String),
     #[error("the id \"{0}\" is already used")]
@@ -19,7 +19,10 @@ pub enum EditError {
     #[error(
         "payload \"{payload}\" is the token payload of credential \"{credential}\"; remove the credential instead"
     )]
-    TokenPayloadInUse { payload: String, credential: String },
+    TokenPayloadInUse {
+        payload: PayloadId,
+        credential: CredentialId,
+    },
 }
 
 impl Workspace {
@@ -65,14 +68,14 @@ impl Workspace {
         name: &str,
     ) -> Result<(String, String), EditError> {
         if self.integration(integration_id).is_none() {
-            return Err(EditError::NoIntegration(integration_id.to_string()));
+            return Err(EditError::NoIntegration(integration_id.into()));
         }
         self.check_new_id(id)?;
         let payload_id = self.unique_id(&format!("{id}-token"));
         self.credentials.push(Credential {
-            id: id.to_string(),
+            id: id.into(),
             name: name.to_string(),
-            integration: integration_id.to_string(),
+            integration: integration_id.into(),
             description: String::new(),
             auth: CredentialAuth::BearerToken(BearerToken {
                 client_id: String::new(),
@@ -81,7 +84,7 @@ impl Workspace {
                 refresh_token: String::new(),
                 access_token_duration_minutes: default_token_minutes(),
                 obtained_at: None,
-                token_payload: payload_id.clone(),
+                token_payload: payload_id.as_str().into(),
             }),
         });
         self.payloads
@@ -136,7 +139,7 @@ impl Workspace {
     /// Removes an Integration with its Credentials and Payloads; returns what was removed.
     pub fn remove_integration(&mut self, id: &str) -> Result<Vec<String>, EditError> {
         if self.integration(id).is_none() {
-            return Err(EditError::NoIntegration(id.to_string()));
+            return Err(EditError::NoIntegration(id.into()));
         }
         let mut removed = vec![format!("integration \"{id}\"")];
         removed.extend(
@@ -162,7 +165,7 @@ impl Workspace {
     pub fn remove_credential(&mut self, id: &str) -> Result<Vec<String>, EditError> {
         let credential = self
             .credential(id)
-            .ok_or_else(|| EditError::NoCredential(id.to_string()))?;
+            .ok_or_else(|| EditError::NoCredential(id.into()))?;
         let token_payload = match &credential.auth {
             CredentialAuth::BearerToken(b) => Some(b.token_payload.clone()),
             _ => None,
@@ -193,14 +196,14 @@ impl Workspace {
     /// Removes a Payload. A Bearer Token's token payload is removed with its Credential instead.
     pub fn remove_payload(&mut self, id: &str) -> Result<(), EditError> {
         if self.payload(id).is_none() {
-            return Err(EditError::NoPayload(id.to_string()));
+            return Err(EditError::NoPayload(id.into()));
         }
         for c in &self.credentials {
             if let CredentialAuth::BearerToken(b) = &c.auth
                 && b.token_payload == id
             {
                 return Err(EditError::TokenPayloadInUse {
-                    payload: id.to_string(),
+                    payload: id.into(),
                     credential: c.id.clone(),
                 });
             }
@@ -216,11 +219,11 @@ impl Workspace {
             .payloads
             .iter()
             .position(|p| p.id == id)
-            .ok_or_else(|| EditError::NoPayload(id.to_string()))?;
+            .ok_or_else(|| EditError::NoPayload(id.into()))?;
         let mut copy = self.payloads[index].clone();
-        copy.id = self.unique_id(&format!("{id}-copy"));
+        copy.id = self.unique_id(&format!("{id}-copy")).into();
         copy.name = format!("{} (copy)", copy.name);
-        let new_id = copy.id.clone();
+        let new_id = copy.id.to_string();
         self.payloads.insert(index + 1, copy);
         Ok(new_id)
     }
@@ -243,14 +246,14 @@ pub fn token_payload(
         target: Target::Credential(field),
     };
     Payload {
-        id: id.to_string(),
+        id: id.into(),
         name: format!("{credential_name} token request"),
-        integration: integration.to_string(),
+        integration: integration.into(),
         kind: PayloadKind::Credential,
         description: String::new(),
         method: Method::POST,
         endpoint: "/oauth/token".to_string(),
-        credential: Some(credential.to_string()),
+        credential: Some(credential.into()),
         client_auth: ClientAuth::InBody,
         headers: Vec::new(),
         parameters: Vec::new(),

@@ -2,6 +2,7 @@
 
 pub mod diagnostics;
 pub mod edit;
+pub(crate) mod ids;
 pub mod load;
 mod locate;
 pub mod model;

@@ -1,6 +1,8 @@
-//! The workspace's model types: the whole vocabulary of DESIGN.md §2, as it is written in the
-//! RON file. Knows nothing of HTTP, terminals or disks.
+//! The workspace's model types: the whole vocabulary of the product (Integrations, Credentials,
+//! Payloads, Variables, as docs/workspace-format.md describes them), as it is written in the RON
+//! file. Knows nothing of HTTP, terminals or disks.
 
+pub use super::ids::{CredentialId, IntegrationId, PayloadId};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +46,7 @@ impl Settings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Integration {
-    pub id: String,
+    pub id: IntegrationId,
     pub name: String,
     pub base_url: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -97,9 +99,9 @@ impl KeyValue {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credential {
-    pub id: String,
+    pub id: CredentialId,
     pub name: String,
-    pub integration: String,
+    pub integration: IntegrationId,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     pub auth: CredentialAuth,
@@ -147,7 +149,7 @@ pub struct BearerToken {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obtained_at: Option<DateTime<Utc>>,
     /// Id of the Credential-kind Payload that requests new tokens.
-    pub token_payload: String,
+    pub token_payload: PayloadId,
 }
 
 pub fn default_token_minutes() -> u32 {
@@ -221,9 +223,9 @@ pub struct CertificateAuth {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Payload {
-    pub id: String,
+    pub id: PayloadId,
     pub name: String,
-    pub integration: String,
+    pub integration: IntegrationId,
     pub kind: PayloadKind,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
@@ -233,7 +235,7 @@ pub struct Payload {
     /// For Callout and Webhook: the Credential that authenticates the request. For a Credential
     /// Payload: the Bearer Token Credential whose tokens it requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential: Option<String>,
+    pub credential: Option<CredentialId>,
     /// Credential Payloads only: where the client id and secret go.
     #[serde(default, skip_serializing_if = "ClientAuth::is_default")]
     pub client_auth: ClientAuth,

@@ -12,7 +12,18 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 /// Why a save was abandoned just before its rename: another program wrote the file meanwhile.
-const CHANGED_MEANWHILE: &str = "the file was changed by another program while saving";
+/// Carried inside the `io::Error` of the write and recognised by type, so the retry never
+/// depends on a message's wording.
+#[derive(Debug, thiserror::Error)]
+#[error("the file was changed by another program while saving")]
+struct ChangedMeanwhile;
+
+impl ChangedMeanwhile {
+    fn is_cause_of(e: &std::io::Error) -> bool {
+        e.get_ref()
+            .is_some_and(|inner| inner.is::<ChangedMeanwhile>())
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -140,7 +151,7 @@ impl WorkspaceStore {
             let read_before = &state.text;
             let written = write_atomic_with(&self.path, &bytes, |_| match read(&self.path) {
                 Ok(on_disk) if on_disk != *read_before => {
-                    Err(std::io::Error::other(CHANGED_MEANWHILE))
+                    Err(std::io::Error::other(ChangedMeanwhile))
                 }
                 _ => Ok(()),
             });
@@ -151,7 +162,7 @@ impl WorkspaceStore {
                     state.stamp = Stamp::of(&self.path);
                     return Ok(Ok(result));
                 }
-                Err(e) if e.to_string() == CHANGED_MEANWHILE && attempt < ATTEMPTS => continue,
+                Err(e) if ChangedMeanwhile::is_cause_of(&e) && attempt < ATTEMPTS => continue,
                 Err(e) => {
                     return Err(StoreError::Save {
                         path: self.path.clone(),

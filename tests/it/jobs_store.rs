@@ -27,7 +27,7 @@ pub fn as_row(job: &Job) -> Job {
 }
 
 fn ids(jobs: &[Job]) -> Vec<String> {
-    jobs.iter().map(|j| j.id.clone()).collect()
+    jobs.iter().map(|j| j.id.to_string()).collect()
 }
 
 #[test]
@@ -226,7 +226,7 @@ fn many_writers_in_two_stores_lose_nothing() {
     }
     let mut expected = HashSet::new();
     for thread in threads {
-        expected.extend(thread.join().unwrap());
+        expected.extend(thread.join().unwrap().into_iter().map(|id| id.to_string()));
     }
     let listed: HashSet<String> = ids(&stores[1].list(1000).unwrap()).into_iter().collect();
     assert_eq!(listed.len(), 400);

@@ -42,6 +42,13 @@ mod workspace_lossless;
 mod workspace_lossless_more;
 mod workspace_roundtrip;
 mod workspace_store;
+
+// cli: completions, man page, JSON, inputs from files, -q/-v/--color, workspace discovery
+mod cli_check_json;
+mod cli_completions;
+mod cli_inputs;
+mod cli_output;
+
 // sqlite: the Jobs history database.
 mod sqlite_history;
 mod sqlite_tui;

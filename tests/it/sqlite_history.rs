@@ -211,7 +211,7 @@ fn ids(store: &JobStore, query: JobQuery) -> Vec<String> {
         .summaries(&query)
         .unwrap()
         .into_iter()
-        .map(|s| s.id)
+        .map(|s| s.id.into_string())
         .collect()
 }
 
@@ -446,7 +446,7 @@ proptest! {
         store.record(&job("20261128-133745-000001", 0)).unwrap();
         let filtered = store.summaries(&JobQuery { text: Some(text.clone()), ..JobQuery::default() }).unwrap();
         prop_assert!(filtered.len() <= 1);
-        let by_payload = store.summaries(&JobQuery { payload: Some(payload), ..JobQuery::default() }).unwrap();
+        let by_payload = store.summaries(&JobQuery { payload: Some(payload.into()), ..JobQuery::default() }).unwrap();
         prop_assert!(by_payload.len() <= 1);
         let _ = status_from_label(&text);
     }

@@ -40,6 +40,11 @@ fn demo_runs_list_contacts_and_gives_the_terminal_back() {
         "the token refresh ran first, shown under its Job:\n{screen}"
     );
 
+    // A Job's row can read "succeeded" a moment before its run has recorded it and let go; on a
+    // loaded machine `q` would then (rightly) ask first. Quit once the title counts none running.
+    tmux.wait_for("no Job running", Duration::from_secs(45), |s| {
+        !s.lines().next().unwrap_or_default().contains(" running")
+    });
     tmux.send(&["q"]);
     let screen = tmux.wait_for("the shell", Duration::from_secs(45), |s| {
         s.contains("EXITED:0")

@@ -190,7 +190,7 @@ fn wide_characters() {
     ws.credentials[0].name = "認証 🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑".into();
     ws.payloads[1].name = "連絡先一覧を取得する 📇📇📇📇📇📇".into();
     for job in &mut app.jobs {
-        job.payload = format!("取得-{}", job.payload);
+        job.payload = format!("取得-{}", job.payload).into();
     }
     both_sizes("wide_characters", &app);
 }

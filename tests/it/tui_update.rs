@@ -384,7 +384,7 @@ fn running_streams_the_job_into_the_jobs_pane() {
     let rows: Vec<(String, bool)> = app
         .job_rows()
         .iter()
-        .map(|r| (r.job.id.clone(), r.nested))
+        .map(|r| (r.job.id.to_string(), r.nested))
         .collect();
     assert_eq!(
         rows,
@@ -513,7 +513,7 @@ fn filter_narrows_the_focused_pane() {
     let ids: Vec<String> = app
         .visible_payloads()
         .iter()
-        .map(|p| p.id.clone())
+        .map(|p| p.id.to_string())
         .collect();
     assert_eq!(ids, ["list-contacts", "get-contact"]);
     press(&mut app, &[key(KeyCode::Esc)]);

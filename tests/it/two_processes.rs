@@ -114,7 +114,7 @@ async fn a_session_and_headless_runs_keep_every_write_and_share_one_refresh() {
             let template = ws.payload("create-contact").unwrap().clone();
             for i in 0..PROCESSES {
                 let mut payload = template.clone();
-                payload.id = format!("create-contact-p{i}");
+                payload.id = format!("create-contact-p{i}").into();
                 payload.name = format!("Create a contact (process {i})");
                 payload.targets = vec![DataTarget {
                     value: "contact_id".into(),

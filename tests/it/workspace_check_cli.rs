@@ -48,7 +48,7 @@ fn a_broken_copy_exits_1_with_every_error_at_path_line_col() {
         format!(
             "{p}:103:64: payload \"create-contact\": body: `{{{{input.mail}}}}` is not a declared input (did you mean `{{{{input.email}}}}`?)\n\
              {p}:140:17: payload \"Ping\": invalid id; ids are lowercase letters, digits, `-` and `_` (try \"ping\")\n\
-             2 errors\n"
+             payloads: 2 errors; fix them and run `payloads check` again\n"
         )
     );
     assert_eq!(
@@ -68,7 +68,8 @@ fn a_syntax_error_exits_1() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "{}:3:29: integration \"a\": expected a comma (is one missing at the end of the previous line?)\n1 error\n",
+            "{}:3:29: integration \"a\": expected a comma (is one missing at the end of the previous line?)\n\
+             payloads: 1 error; fix it and run `payloads check` again\n",
             path.display()
         )
     );
@@ -82,7 +83,10 @@ fn a_missing_file_says_so_and_how_to_create_one() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.starts_with(&format!("{}: no such workspace file\n", path.display())),
+        stderr.starts_with(&format!(
+            "payloads: {}: no such workspace file; to create one",
+            path.display()
+        )),
         "{stderr}"
     );
     assert!(stderr.contains("docs/workspace-format.md"), "{stderr}");
@@ -130,7 +134,8 @@ fn an_empty_file_and_a_directory_say_what_they_are() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "{}: this is a directory; give the path of the workspace file (--workspace PATH)\n1 error\n",
+            "{}: this is a directory; give the path of the workspace file (--workspace PATH)\n\
+             payloads: 1 error; fix it and run `payloads check` again\n",
             dir.path().display()
         )
     );

@@ -6,7 +6,7 @@ use std::path::Path;
 const VALID: &str = include_str!("../fixtures/valid.ron");
 
 /// (what is broken, text to find in the valid file, its replacement, the exact report).
-const CASES: &[(&str, &str, &str, &str)] = &[
+pub(crate) const CASES: &[(&str, &str, &str, &str)] = &[
     (
         "header name with spaces",
         "(name: \"x-sent-at\", value: \"{{now}}\")",

@@ -206,7 +206,7 @@ fn everything() -> Workspace {
                 .into_iter()
                 .enumerate()
                 .map(|(i, method)| Payload {
-                    id: format!("method-{i}"),
+                    id: format!("method-{i}").into(),
                     name: method.as_str().into(),
                     integration: "plain".into(),
                     kind: PayloadKind::Callout,

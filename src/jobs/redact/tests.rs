@@ -204,6 +204,7 @@ fn job_with(request_body: &str, response_body: &str) -> Job {
         id: "j".into(),
         payload: "p".into(),
         integration: "i".into(),
+        credential: None,
         linked_job: None,
         trigger: Trigger::Cli,
         status: JobStatus::Failed,

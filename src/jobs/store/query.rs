@@ -3,6 +3,7 @@
 
 use super::JobLimits;
 use crate::jobs::record::{Job, JobId, JobStatus, ResponseRecord, Trigger};
+use crate::workspace::{IntegrationId, PayloadId};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row, TransactionBehavior, params_from_iter};
@@ -10,8 +11,8 @@ use rusqlite::{Connection, Row, TransactionBehavior, params_from_iter};
 /// Which Jobs to read. Empty fields select everything.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobQuery {
-    pub payload: Option<String>,
-    pub integration: Option<String>,
+    pub payload: Option<PayloadId>,
+    pub integration: Option<IntegrationId>,
     pub status: Option<JobStatus>,
     /// Jobs created at or after this time.
     pub since: Option<DateTime<Utc>>,
@@ -32,8 +33,8 @@ pub struct JobSummary {
     pub started_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finished_at: Option<DateTime<Utc>>,
-    pub payload: String,
-    pub integration: String,
+    pub payload: PayloadId,
+    pub integration: IntegrationId,
     /// `business` or `refresh`.
     pub kind: String,
     pub trigger: Trigger,
@@ -58,6 +59,8 @@ impl JobSummary {
             id: self.id,
             payload: self.payload,
             integration: self.integration,
+            // Not a list column: the full record has it.
+            credential: None,
             linked_job: self.linked_job,
             trigger: self.trigger,
             status: self.status,
@@ -135,11 +138,11 @@ fn filter(query: &JobQuery) -> (String, Vec<Value>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
     if let Some(payload) = &query.payload {
-        values.push(Value::Text(payload.clone()));
+        values.push(Value::Text(payload.to_string()));
         clauses.push(format!("payload = ?{}", values.len()));
     }
     if let Some(integration) = &query.integration {
-        values.push(Value::Text(integration.clone()));
+        values.push(Value::Text(integration.to_string()));
         clauses.push(format!("integration = ?{}", values.len()));
     }
     if let Some(status) = query.status {
@@ -203,12 +206,12 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
     let trigger: String = row.get(7)?;
     let status: String = row.get(8)?;
     Ok(JobSummary {
-        id: row.get(0)?,
+        id: JobId::from(row.get::<_, String>(0)?),
         created_at: time(row.get(1)?),
         started_at: row.get::<_, Option<i64>>(2)?.map(time),
         finished_at: row.get::<_, Option<i64>>(3)?.map(time),
-        payload: row.get(4)?,
-        integration: row.get(5)?,
+        payload: PayloadId::from(row.get::<_, String>(4)?),
+        integration: IntegrationId::from(row.get::<_, String>(5)?),
         kind: row.get(6)?,
         trigger: serde_json::from_str(&trigger).map_err(|e| bad(7, Box::new(e)))?,
         status: status_from_label(&status)
@@ -216,7 +219,7 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         http_status: row.get(9)?,
         duration_ms: row.get::<_, Option<i64>>(10)?.map(unsigned),
         callout_ms: row.get::<_, Option<i64>>(11)?.map(unsigned),
-        linked_job: row.get(12)?,
+        linked_job: row.get::<_, Option<String>>(12)?.map(JobId::from),
         error: row.get(13)?,
     })
 }
@@ -299,7 +302,7 @@ pub(crate) fn stats(conn: &Connection, query: &JobQuery) -> rusqlite::Result<Vec
             _ if failed => {
                 stats.failed += 1;
                 stats.last_failure = Some(LastFailure {
-                    id: row.get(3)?,
+                    id: JobId::from(row.get::<_, String>(3)?),
                     at: time(row.get(4)?),
                     reason: row.get::<_, Option<String>>(5)?.unwrap_or_default(),
                 });

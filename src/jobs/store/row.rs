@@ -2,7 +2,7 @@
 //! writing one in a transaction and reading one back in full.
 
 use super::Lookup;
-use crate::jobs::record::{Job, Trigger};
+use crate::jobs::record::{Job, JobId, Trigger};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 /// zstd level 3: the library's default, fast enough that a 1 MiB body costs a few milliseconds.
@@ -51,19 +51,19 @@ pub(crate) fn write_in(tx: &Connection, job: &Job) -> rusqlite::Result<()> {
              stored_bytes = excluded.stored_bytes
          RETURNING seq",
         params![
-            job.id,
+            job.id.as_str(),
             job.created_at.timestamp_millis(),
             job.started_at.map(|t| t.timestamp_millis()),
             job.finished_at.map(|t| t.timestamp_millis()),
-            job.payload,
-            job.integration,
+            job.payload.as_str(),
+            job.integration.as_str(),
             kind_of(&job.trigger),
             trigger,
             job.status.label(),
             job.response.as_ref().map(|r| r.status),
             job.duration_ms.map(clamp_i64),
             job.callout_ms.map(clamp_i64),
-            job.linked_job,
+            job.linked_job.as_deref(),
             error,
             (record.len() + ROW_OVERHEAD) as i64,
         ],
@@ -102,7 +102,9 @@ pub(crate) fn find(conn: &Connection, id: &str) -> rusqlite::Result<Lookup> {
         [] => Ok(Lookup::NotFound),
         [(seq, _)] => read(conn, *seq),
         many => Ok(Lookup::Ambiguous(
-            many.iter().map(|(_, id)| id.clone()).collect(),
+            many.iter()
+                .map(|(_, id)| JobId::from(id.as_str()))
+                .collect(),
         )),
     }
 }

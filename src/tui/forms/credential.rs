@@ -4,8 +4,8 @@
 use super::{Field, Form, FormPurpose, validate};
 use crate::tui::edits::{self, Edit, KeptTokenFields};
 use crate::workspace::{
-    ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CustomAuth,
-    PayloadKind, Placement, Workspace,
+    ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CredentialId,
+    CustomAuth, PayloadId, PayloadKind, Placement, Workspace,
 };
 
 const BEARER: &[&str] = &["Bearer Token"];
@@ -19,9 +19,9 @@ pub const NEW_TOKEN_PAYLOAD: &str = "(create a standard one)";
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Credential {
-        id: String::new(),
+        id: CredentialId::default(),
         name: String::new(),
-        integration: integration.to_string(),
+        integration: integration.into(),
         description: String::new(),
         auth: CredentialAuth::BearerToken(edits::empty_bearer("")),
     };
@@ -32,18 +32,18 @@ pub fn edit_form(ws: &Workspace, c: &Credential) -> Form {
     build(
         ws,
         format!("Edit Credential {}", c.id),
-        Some(c.id.clone()),
+        Some(c.id.to_string()),
         c,
     )
 }
 
 pub fn duplicate_form(ws: &Workspace, c: &Credential) -> Form {
     let mut copy = c.clone();
-    copy.id = edits::unique_id(ws, &format!("{}-copy", c.id));
+    copy.id = edits::unique_id(ws, &format!("{}-copy", c.id)).into();
     copy.name = format!("{} (copy)", c.name);
     if let CredentialAuth::BearerToken(b) = &mut copy.auth {
         // A copy gets a Token Payload of its own: two Credentials never share one.
-        b.token_payload.clear();
+        b.token_payload = PayloadId::default();
         b.access_token.clear();
         b.refresh_token.clear();
         b.obtained_at = None;
@@ -57,7 +57,7 @@ fn build(
     original: Option<String>,
     c: &Credential,
 ) -> Form {
-    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.clone()).collect();
+    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
     let id_field = Field::line("id", "Id", &c.id)
         .validated(validate::id)
         .hint("lowercase letters, digits, - and _; blank: made from the name");
@@ -70,9 +70,9 @@ fn build(
         .iter()
         .filter(|p| p.kind == PayloadKind::Credential);
     let mut token_payloads = vec![NEW_TOKEN_PAYLOAD.to_string()];
-    token_payloads.extend(token_requests.clone().map(|p| p.id.clone()));
+    token_payloads.extend(token_requests.clone().map(|p| p.id.to_string()));
     let mut token_payload_owners = vec![String::new()];
-    token_payload_owners.extend(token_requests.map(|p| p.integration.clone()));
+    token_payload_owners.extend(token_requests.map(|p| p.integration.to_string()));
     let (basic_user, basic_password) = match &c.auth {
         CredentialAuth::Basic(b) => (b.username.clone(), b.password.clone()),
         _ => Default::default(),
@@ -218,9 +218,9 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
             if chosen == NEW_TOKEN_PAYLOAD {
                 chosen = edits::unique_id(ws, &format!("{id}-token"));
                 let owner = Credential {
-                    id: id.clone(),
+                    id: id.as_str().into(),
                     name: name.clone(),
-                    integration: form.value("integration"),
+                    integration: form.value("integration").into(),
                     description: String::new(),
                     auth: CredentialAuth::BearerToken(edits::empty_bearer(&chosen)),
                 };
@@ -233,7 +233,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 refresh_token,
                 access_token_duration_minutes: duration.parse().unwrap_or(60),
                 obtained_at,
-                token_payload: chosen,
+                token_payload: chosen.into(),
             })
         }
         "Basic" => CredentialAuth::Basic(BasicAuth {
@@ -263,9 +263,9 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
         }),
     };
     let credential = Credential {
-        id,
+        id: id.into(),
         name,
-        integration: form.value("integration"),
+        integration: form.value("integration").into(),
         description: form.value("description"),
         auth,
     };

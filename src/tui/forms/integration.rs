@@ -7,7 +7,7 @@ use crate::workspace::{Integration, TlsOptions, Workspace};
 
 pub fn new_form() -> Form {
     let blank = Integration {
-        id: String::new(),
+        id: Default::default(),
         name: String::new(),
         base_url: String::new(),
         description: String::new(),
@@ -21,14 +21,14 @@ pub fn new_form() -> Form {
 pub fn edit_form(integration: &Integration) -> Form {
     build(
         format!("Edit Integration {}", integration.id),
-        Some(integration.id.clone()),
+        Some(integration.id.to_string()),
         integration,
     )
 }
 
 pub fn duplicate_form(ws: &Workspace, integration: &Integration) -> Form {
     let mut copy = integration.clone();
-    copy.id = edits::unique_id(ws, &format!("{}-copy", integration.id));
+    copy.id = edits::unique_id(ws, &format!("{}-copy", integration.id)).into();
     copy.name = format!("{} (copy)", integration.name);
     build(
         format!("Duplicate Integration {}", integration.id),
@@ -97,7 +97,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let ca_cert = form.value("ca_cert");
     let integration = Integration {
-        id,
+        id: id.into(),
         name,
         base_url: form.value("base_url"),
         description: form.value("description"),

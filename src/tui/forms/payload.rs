@@ -12,9 +12,9 @@ const CLIENT_AUTH: [&str; 2] = ["in body", "Basic header"];
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Payload {
-        id: String::new(),
+        id: Default::default(),
         name: String::new(),
-        integration: integration.to_string(),
+        integration: integration.into(),
         kind: PayloadKind::Callout,
         description: String::new(),
         method: Method::GET,
@@ -33,12 +33,17 @@ pub fn new_form(ws: &Workspace, integration: &str) -> Form {
 }
 
 pub fn edit_form(ws: &Workspace, p: &Payload) -> Form {
-    build(ws, format!("Edit Payload {}", p.id), Some(p.id.clone()), p)
+    build(
+        ws,
+        format!("Edit Payload {}", p.id),
+        Some(p.id.to_string()),
+        p,
+    )
 }
 
 pub fn duplicate_form(ws: &Workspace, p: &Payload) -> Form {
     let mut copy = p.clone();
-    copy.id = edits::unique_id(ws, &format!("{}-copy", p.id));
+    copy.id = edits::unique_id(ws, &format!("{}-copy", p.id)).into();
     copy.name = format!("{} (copy)", p.name);
     build(ws, format!("Duplicate Payload {}", p.id), None, &copy)
 }
@@ -52,11 +57,11 @@ fn kind_name(kind: PayloadKind) -> &'static str {
 }
 
 fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: &Payload) -> Form {
-    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.clone()).collect();
+    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
     let mut credentials = vec![NO_CREDENTIAL.to_string()];
-    credentials.extend(ws.credentials.iter().map(|c| c.id.clone()));
+    credentials.extend(ws.credentials.iter().map(|c| c.id.to_string()));
     let mut credential_owners = vec![String::new()];
-    credential_owners.extend(ws.credentials.iter().map(|c| c.integration.clone()));
+    credential_owners.extend(ws.credentials.iter().map(|c| c.integration.to_string()));
     let id_field = Field::line("id", "Id", &p.id)
         .validated(validate::id)
         .hint("lowercase letters, digits, - and _; blank: made from the name");
@@ -194,14 +199,14 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
         .find(|m| m.as_str() == form.value("method"))
         .unwrap_or(Method::GET);
     let payload = Payload {
-        id,
+        id: id.into(),
         name,
-        integration: form.value("integration"),
+        integration: form.value("integration").into(),
         kind,
         description: form.value("description"),
         method,
         endpoint: form.value("endpoint"),
-        credential,
+        credential: credential.map(Into::into),
         client_auth: if kind == PayloadKind::Credential
             && form.value("client_auth") == "Basic header"
         {

@@ -28,7 +28,7 @@ pub fn form(payload: &Payload) -> Form {
     let mut form = Form::new(
         format!("Run {}", payload.id),
         FormPurpose::RunInputs {
-            payload_id: payload.id.clone(),
+            payload_id: payload.id.to_string(),
         },
         fields,
     );
@@ -45,7 +45,7 @@ pub fn submit(form: &mut Form) -> Option<RunRequest> {
         return None;
     };
     Some(RunRequest {
-        payload_id: payload_id.clone(),
+        payload_id: payload_id.as_str().into(),
         inputs: form
             .fields
             .iter()

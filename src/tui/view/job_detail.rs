@@ -55,7 +55,7 @@ pub fn lines(job: &Job, app: &App) -> Vec<Line<'static>> {
     if let Some(linked) = &job.linked_job {
         let what = match app.job(linked) {
             Some(l) => format!("{linked} ({} {})", l.payload, l.status.label()),
-            None => linked.clone(),
+            None => linked.to_string(),
         };
         out.push(Line::from(vec![
             label("Linked Job"),

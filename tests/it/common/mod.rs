@@ -85,7 +85,7 @@ pub fn callout(id: &str, method: Method, endpoint: &str, credential: Option<&str
         description: String::new(),
         method,
         endpoint: endpoint.into(),
-        credential: credential.map(str::to_string),
+        credential: credential.map(Into::into),
         client_auth: ClientAuth::InBody,
         headers: vec![],
         parameters: vec![],

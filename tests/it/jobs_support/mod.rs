@@ -13,7 +13,8 @@ pub fn base_time() -> DateTime<Utc> {
 pub fn job(id: &str, offset_ms: i64) -> Job {
     let created = base_time() + Duration::milliseconds(offset_ms);
     Job {
-        id: id.to_string(),
+        id: id.into(),
+        credential: None,
         payload: "list-contacts".into(),
         integration: "sandbox".into(),
         linked_job: Some("20261128-133744-000001".into()),

@@ -126,6 +126,7 @@ pub fn workspace() -> Workspace {
 pub fn job(id: &str, payload: &str, status: JobStatus, trigger: Trigger) -> Job {
     let created = now() - Duration::seconds(30);
     Job {
+        credential: None,
         id: id.into(),
         payload: payload.into(),
         integration: "sandbox".into(),

@@ -11,7 +11,7 @@ pub fn big_app() -> App {
     let template = ws.payloads[1].clone();
     for n in 0..200 {
         ws.payloads.push(Payload {
-            id: format!("bulk-{n:03}"),
+            id: format!("bulk-{n:03}").into(),
             name: format!("Bulk payload {n:03}"),
             ..template.clone()
         });
@@ -23,9 +23,9 @@ pub fn big_app() -> App {
             &format!("job-{n:04}-r"),
             "sandbox-oauth-token",
             JobStatus::Succeeded,
-            Trigger::RefreshFor(business.clone()),
+            Trigger::RefreshFor(business.as_str().into()),
         );
-        refresh.linked_job = Some(business.clone());
+        refresh.linked_job = Some(business.as_str().into());
         jobs.push(refresh);
         jobs.push(job(
             &business,

@@ -1,5 +1,6 @@
 //! How long the TUI takes to draw and to answer keys over 1,000 Jobs and 206 Payloads at 80x24.
 //! Run with `cargo bench --bench tui_frames`; prints milliseconds per step.
+#![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 #[path = "../tests/it/tui_support/mod.rs"]
 mod tui_support;

@@ -6,6 +6,7 @@ pub mod editor;
 pub mod flow;
 pub mod jobs;
 pub mod logging;
+pub mod oauth;
 pub mod ronpatch;
 pub mod sandbox;
 pub mod template;

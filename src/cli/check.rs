@@ -211,7 +211,7 @@ mod tests {
         let ws: Workspace = crate::workspace::load::ron_options()
             .from_str(crate::workspace::DEMO_WORKSPACE)
             .unwrap();
-        assert_eq!(summary(&ws), "1 integration, 2 credentials, 6 payloads");
+        assert_eq!(summary(&ws), "1 integration, 3 credentials, 8 payloads");
         assert_eq!(
             summary(&Workspace::default()),
             "0 integrations, 0 credentials, 0 payloads"

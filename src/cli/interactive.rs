@@ -22,6 +22,10 @@ const HISTORY: usize = 200;
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub fn tui(workspace: &Path, color: ColorChoice) -> ExitCode {
+    // A missing file is offered to be created (asked before the terminal is taken over).
+    if !workspace.exists() && !super::init::offer_to_create(workspace) {
+        return ExitCode::from(super::EXIT_USAGE);
+    }
     with_runtime(|runtime| runtime.block_on(open_tui(workspace, color)))
 }
 
@@ -36,19 +40,32 @@ pub fn demo(workspace: &Path, port: u16, color: ColorChoice) -> ExitCode {
             let sandbox = match sandbox::start(config).await {
                 Ok(handle) => handle,
                 Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
-                    eprintln!(
-                        "payloads: port {port} on 127.0.0.1 is taken, so the demo sandbox cannot start.\n\
+                    super::output::error(format_args!(
+                        "port {port} on 127.0.0.1 is taken, so the demo sandbox cannot start.\n\
                          Is another `payloads demo` or `payloads sandbox` running? Stop it, or pick another port\n\
                          with --port (the workspace's base URLs must then use that port)."
-                    );
+                    ));
                     return ExitCode::from(super::EXIT_USAGE);
                 }
                 Err(e) => {
-                    eprintln!("payloads: cannot start the demo sandbox on port {port}: {e}");
+                    super::output::error(format_args!("cannot start the demo sandbox on port {port}: {e}"));
                     return ExitCode::from(super::EXIT_USAGE);
                 }
             };
             tracing::info!(addr = %sandbox.addr, "demo sandbox listening");
+            if !workspace.exists() {
+                if let Err(e) = super::init::create(
+                    workspace,
+                    &super::init::DEMO.replace("http://127.0.0.1:8787", &format!("http://127.0.0.1:{port}")),
+                ) {
+                    super::output::error(format_args!(
+                        "cannot write the demo workspace to {}: {e}",
+                        workspace.display()
+                    ));
+                    return ExitCode::from(super::EXIT_USAGE);
+                }
+                tracing::info!(path = %workspace.display(), "demo workspace written");
+            }
             let code = open_tui(workspace, color).await;
             sandbox.shutdown().await;
             code
@@ -63,7 +80,7 @@ fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> Exit
     {
         Ok(runtime) => body(&runtime),
         Err(e) => {
-            eprintln!("payloads: cannot start the async runtime: {e}");
+            super::output::error(format_args!("cannot start the async runtime: {e}"));
             ExitCode::from(super::EXIT_USAGE)
         }
     }
@@ -73,7 +90,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
     let store = match WorkspaceStore::open(path) {
         Ok(store) => Arc::new(store),
         Err(e) => {
-            eprintln!("payloads: {e}");
+            super::output::error(format_args!("{e}"));
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
@@ -112,10 +129,19 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
     let runner = match Runner::new(store.clone(), jobs, RunnerConfig::default()) {
         Ok(runner) => runner,
         Err(e) => {
-            eprintln!("payloads: cannot start the runner: {e}");
+            super::output::error(format_args!("cannot start the runner: {e}"));
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
+    // Tokens an interrupted refresh left in its journal are applied before anything runs.
+    let recovered = runner.recover_tokens().await;
+    for note in &recovered {
+        tracing::warn!("{note}");
+    }
+    if !recovered.is_empty() {
+        app.workspace = store.snapshot();
+        app.note = Some(recovered.join("; "));
+    }
     let mut executor = LiveExecutor::new(store, runner, messages);
     let exit = async {
         let mut guard = TerminalGuard::take_over()?;
@@ -140,7 +166,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
         Ok(Exit::Quit | Exit::InputClosed) => ExitCode::SUCCESS,
         Ok(Exit::Stopped(stop)) => ExitCode::from(stop.exit_code()),
         Err(e) => {
-            eprintln!("payloads: the terminal failed: {e}");
+            super::output::error(format_args!("the terminal failed: {e}"));
             ExitCode::FAILURE
         }
     }

@@ -49,15 +49,15 @@ pub fn list(workspace: &Path, query: &JobQuery, json: bool, paint: Paint) -> Exi
         return read_failed(&e);
     }
     if printed == 0 && !json && query.limit != Some(0) {
-        eprintln!(
-            "payloads: no Jobs{} (they are kept in {})",
+        super::output::error(format_args!(
+            "no Jobs{} (they are kept in {})",
             if *query == JobQuery::default() || only_limit(query) {
                 " yet"
             } else {
                 " match"
             },
             store.path().display()
-        );
+        ));
     }
     ExitCode::SUCCESS
 }
@@ -170,19 +170,19 @@ pub fn show(workspace: &Path, id: &str, json: bool) -> ExitCode {
     let mut job: Job = match found {
         Ok(Lookup::Found(job)) => *job,
         Ok(Lookup::NotFound) => {
-            eprintln!(
-                "payloads: no Job with id {id:?} in {} (`payloads jobs` lists them)",
+            super::output::error(format_args!(
+                "no Job with id {id:?} in {} (`payloads jobs` lists them)",
                 store.path().display()
-            );
+            ));
             return ExitCode::from(super::EXIT_USAGE);
         }
         Ok(Lookup::Ambiguous(ids)) => {
-            eprintln!(
-                "payloads: {id:?} matches {} Jobs; give more of the id:",
+            super::output::error(format_args!(
+                "{id:?} matches {} Jobs; give more of the id:",
                 ids.len()
-            );
+            ));
             for id in ids.iter().take(20) {
-                eprintln!("  {id}");
+                super::output::stderr_line(&format!("  {id}"));
             }
             return ExitCode::from(super::EXIT_USAGE);
         }
@@ -223,10 +223,10 @@ pub fn stats(workspace: &Path, query: &JobQuery, json: bool) -> ExitCode {
         }
         print(&text);
     } else if stats.is_empty() {
-        eprintln!(
-            "payloads: no Jobs to count (they are kept in {})",
+        super::output::error(format_args!(
+            "no Jobs to count (they are kept in {})",
             store.path().display()
-        );
+        ));
     } else {
         print(&stats_table(&stats));
     }
@@ -360,7 +360,7 @@ fn open_store(workspace: &Path) -> JobStore {
 /// Says what importing an old history found, once.
 pub fn report_import(store: &JobStore) {
     if let Some(report) = store.take_import_report() {
-        eprintln!("payloads: {report}");
+        super::output::error(format_args!("{report}"));
     }
 }
 
@@ -376,8 +376,8 @@ fn redactor_for(workspace: &Path) -> Redactor {
 }
 
 fn read_failed(error: &StoreError) -> ExitCode {
-    eprintln!("payloads: could not read the Jobs history: {error}");
-    eprintln!("payloads: {}", error.advice());
+    super::output::error(format_args!("could not read the Jobs history: {error}"));
+    super::output::error(format_args!("{}", error.advice()));
     ExitCode::from(super::EXIT_USAGE)
 }
 

@@ -3,9 +3,11 @@
 mod check;
 mod complete;
 mod discover;
+mod init;
 mod inputs;
 mod interactive;
 mod jobs;
+mod login;
 mod output;
 mod run;
 mod sandbox;
@@ -62,6 +64,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a short commented starter workspace (mode 0600); never over an existing file.
+    Init,
     /// Validate the workspace file and print a summary, or every error.
     #[command(after_help = "\
 Exit codes:
@@ -107,6 +111,19 @@ Exit codes:
         /// Print the finished refresh Job as JSON on stdout (secrets redacted).
         #[arg(long)]
         json: bool,
+    },
+    /// Get a Bearer Token Credential's first tokens by its login: a device code (enter it on
+    /// any device) or a browser on this machine (authorization code with PKCE).
+    Login {
+        /// The Credential's id.
+        #[arg(add = ArgValueCompleter::new(complete::bearer_credential_ids))]
+        credential: String,
+        /// Read the endpoints from this issuer's discovery metadata (RFC 8414 / OpenID).
+        #[arg(long, value_name = "URL")]
+        issuer: Option<String>,
+        /// Print the browser login's URL without opening a browser.
+        #[arg(long)]
+        no_browser: bool,
     },
     /// List recent Jobs (newest first, filtered), or show, count or prune them.
     #[command(after_help = "\
@@ -298,6 +315,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         None => interactive::tui(&workspace, ctx.color),
         Some(Command::Demo { port }) => interactive::demo(&workspace, port, ctx.color),
+        Some(Command::Init) => init::init(&workspace),
         Some(Command::Check { json }) => check::check(&ctx.workspace, json),
         Some(Command::Run {
             payload,
@@ -305,6 +323,11 @@ pub fn main() -> ExitCode {
             json,
         }) => run::run(&ctx, &payload, &inputs, json),
         Some(Command::Refresh { credential, json }) => run::refresh(&ctx, &credential, json),
+        Some(Command::Login {
+            credential,
+            issuer,
+            no_browser,
+        }) => login::login(&workspace, &credential, issuer, no_browser),
         Some(Command::Jobs {
             action,
             limit,

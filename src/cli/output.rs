@@ -99,6 +99,22 @@ pub fn stdout(bytes: &[u8]) -> std::io::Result<()> {
     out.flush()
 }
 
+/// One line to stdout, for messages of ours; a closed stdout is ignored (nothing is lost: the
+/// work it reports is done and saved).
+pub fn stdout_line(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(line.as_bytes());
+    let _ = out.write_all(b"\n");
+    let _ = out.flush();
+}
+
+/// Text to stderr without a newline (a prompt); a closed stderr is ignored.
+pub fn stderr_text(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+    let _ = err.flush();
+}
+
 /// One line to stderr; a closed stderr is not a reason to stop.
 pub fn stderr_line(line: &str) {
     let mut err = std::io::stderr().lock();
@@ -106,9 +122,23 @@ pub fn stderr_line(line: &str) {
     let _ = err.write_all(b"\n");
 }
 
-/// One error line: `payloads: …` (the message should say what to do next).
+/// Text from outside (a server, the workspace) for stdout: byte-exact when stdout is a pipe or
+/// a file (`payloads run x | jq`), control characters and bidi overrides made visible when it
+/// is a terminal. `Err` as for [`stdout`].
+pub fn stdout_text(text: &str) -> std::io::Result<()> {
+    if std::io::stdout().is_terminal() {
+        stdout(crate::jobs::render::printable(text).as_bytes())
+    } else {
+        stdout(text.as_bytes())
+    }
+}
+
+/// One error line: `payloads: …` (the message should say what to do next). Messages quote
+/// servers and the workspace, so control characters and bidi overrides are made visible.
 pub fn error(message: impl std::fmt::Display) {
-    stderr_line(&format!("payloads: {message}"));
+    stderr_line(&crate::jobs::render::printable(&format!(
+        "payloads: {message}"
+    )));
 }
 
 /// One line of information on stderr, marked as ours like an error line.

@@ -7,19 +7,18 @@ use crate::jobs::render::{format_http_status, printable};
 use crate::jobs::{Job, JobStatus, JobStore, Redactor, ResponseRecord, Trigger};
 use crate::workspace::{CredentialAuth, Workspace, WorkspaceStore};
 use chrono::Local;
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 const EXIT_FAILED: u8 = 1;
 
-fn usage_error(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("payloads: {message}");
+pub(super) fn usage_error(message: impl std::fmt::Display) -> ExitCode {
+    output::error(message);
     ExitCode::from(super::EXIT_USAGE)
 }
 
-fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
+pub(super) fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     // Load errors already read `path:line:col: what is wrong`.
     let store = WorkspaceStore::open(workspace).map_err(usage_error)?;
     let snapshot = store.snapshot();
@@ -27,7 +26,7 @@ fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
     Ok((store, snapshot))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -66,6 +65,7 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
     };
     let job = runtime.block_on(async {
         let runner = new_runner(store, workspace)?;
+        recover_tokens(&runner).await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start(
             RunRequest {
@@ -75,7 +75,7 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
             },
             tx,
         );
-        let job = follow(handle, rx, events_paint(ctx)).await;
+        let job = follow(handle, rx, events_paint(ctx)).await?;
         super::jobs::report_import(runner.jobs());
         Ok::<Job, ExitCode>(job)
     });
@@ -86,32 +86,33 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
     if ctx.verbose() {
         print_exchanges(workspace, &job);
     }
-    let mut stdout = std::io::stdout().lock();
+    // The run is saved and recorded by now: a reader that went away (`| head -1`) only means
+    // the rest of the output is dropped, and the exit code is still the run's.
     if json {
         let text = serde_json::to_string_pretty(&job).unwrap_or_default();
-        let _ = writeln!(stdout, "{text}");
+        let _ = output::stdout_text(&format!("{text}\n"));
     } else if let Some(response) = job
         .response
         .as_ref()
         // `-q` prints a body only when the run succeeded; its one line on stderr says the rest.
         .filter(|_| !ctx.quiet() || job.status == JobStatus::Succeeded)
     {
-        let _ = stdout.write_all(response.body.as_bytes());
-        if !response.body.is_empty() && !response.body.ends_with('\n') {
-            let _ = stdout.write_all(b"\n");
+        let mut body = response.body.clone();
+        if !body.is_empty() && !body.ends_with('\n') {
+            body.push('\n');
         }
+        let _ = output::stdout_text(&body);
         if response.truncated && !ctx.quiet() {
-            eprintln!(
-                "payloads: the body was {} bytes; only the first {} are kept and shown",
+            output::error(format_args!(
+                "the body was {} bytes; only the first {} are kept and shown",
                 response.body_bytes,
                 response.body.len()
-            );
+            ));
         }
         if let Some(note) = body_note(response).filter(|_| !ctx.quiet()) {
-            eprintln!("payloads: {note}");
+            output::error(note);
         }
     }
-    let _ = stdout.flush();
     if ctx.quiet() {
         quiet_failure_line(&job);
     }
@@ -278,9 +279,10 @@ pub fn refresh(ctx: &Context, credential: &str, json: bool) -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         let runner = new_runner(store, workspace)?;
+        recover_tokens(&runner).await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start_refresh(credential, Trigger::ManualRefresh, tx);
-        let job = follow(handle, rx, events_paint(ctx)).await;
+        let job = follow(handle, rx, events_paint(ctx)).await?;
         super::jobs::report_import(runner.jobs());
         Ok::<(Job, Workspace), ExitCode>((job, runner.store().snapshot()))
     });
@@ -299,15 +301,16 @@ pub fn refresh(ctx: &Context, credential: &str, json: bool) -> ExitCode {
             CredentialAuth::BearerToken(b) => b.expires_at(),
             _ => None,
         });
-        match expiry {
-            Some(at) => println!(
-                "Credential {credential} refreshed; the new access token expires at {} (in {} min)",
+        let line = match expiry {
+            Some(at) => format!(
+                "Credential {credential} refreshed; the new access token expires at {} (in {} min)\n",
                 at.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %Z"),
                 // Rounded: a 300 s token just obtained is "in 5 min", not "in 4 min".
                 ((at - chrono::Utc::now()).num_seconds().max(0) + 30) / 60
             ),
-            None => println!("Credential {credential} refreshed"),
-        }
+            None => format!("Credential {credential} refreshed\n"),
+        };
+        let _ = output::stdout(printable(&line).as_bytes());
     }
     if ctx.quiet() {
         quiet_failure_line(&job);
@@ -332,7 +335,7 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
             "the body is {encoding}-compressed and is shown as received, not decompressed"
         ));
     }
-    response.body.contains('\u{FFFD}').then(|| {
+    response.not_utf8.then(|| {
         let kind = header("content-type").unwrap_or_else(|| "no content type".to_string());
         format!(
             "the body ({kind}) is not UTF-8 text; bytes that are not UTF-8 are shown as \u{FFFD}"
@@ -340,13 +343,13 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
     })
 }
 
-fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
+pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
     let jobs = JobStore::beside(workspace);
     jobs.set_limits(crate::jobs::JobLimits::from_settings(
         &store.snapshot().settings,
     ));
     // A history that cannot be written never stops a run: it is said once, with what to do.
-    jobs.on_failure(|message| eprintln!("payloads: {message}; the run goes on"));
+    jobs.on_failure(|message| output::error(format_args!("{message}; the run goes on")));
     let runner = Runner::new(Arc::new(store), Arc::new(jobs), RunnerConfig::default())
         .map_err(usage_error)?;
     Ok(runner)
@@ -357,7 +360,7 @@ async fn follow(
     handle: RunHandle,
     mut events: tokio::sync::mpsc::UnboundedReceiver<RunEvent>,
     paint: Option<Paint>,
-) -> Job {
+) -> Result<Job, ExitCode> {
     let cancel = handle.cancel.clone();
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -371,13 +374,21 @@ async fn follow(
         }
     }
     ctrl_c.abort();
-    match handle.done.await {
-        Ok(job) => job,
-        Err(e) => panic!("the run task failed: {e}"),
+    handle.done.await.map_err(|e| {
+        usage_error(format_args!(
+            "the run stopped unexpectedly ({e}); `payloads jobs` shows what was recorded"
+        ))
+    })
+}
+
+/// Applies the token journals an interrupted refresh left (saying so) before anything runs.
+async fn recover_tokens(runner: &Runner) {
+    for note in runner.recover_tokens().await {
+        output::error(note);
     }
 }
 
-fn exit_for(job: &Job) -> ExitCode {
+pub(super) fn exit_for(job: &Job) -> ExitCode {
     if job.status == JobStatus::Succeeded {
         ExitCode::SUCCESS
     } else {
@@ -471,16 +482,32 @@ pub fn event_line(event: &RunEvent) -> String {
                 .duration_ms
                 .map(|ms| format!(" in {ms} ms"))
                 .unwrap_or_default();
+            // Values the response model expected and did not find are said, not hidden.
+            let missing = job
+                .response
+                .as_ref()
+                .map(|r| &r.missing_values)
+                .filter(|m| !m.is_empty())
+                .map(|m| {
+                    let names: Vec<&str> = m.iter().map(|(name, _)| name.as_str()).collect();
+                    format!(
+                        "; response value{} not found: {}",
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", ")
+                    )
+                })
+                .unwrap_or_default();
             match (&job.status, &job.error) {
-                (JobStatus::Succeeded, _) => format!("succeeded{took}"),
+                (JobStatus::Succeeded, _) => format!("succeeded{took}{missing}"),
                 (status, Some(error)) => format!("{}{took}: {error}", status.label()),
                 (status, None) => format!("{}{took}", status.label()),
             }
         }
     };
-    format!(
+    // Server text (reasons, error descriptions) and workspace names are shown, never obeyed.
+    printable(&format!(
         "{} {:<16} {text}",
         event.at.with_timezone(&Local).format("%H:%M:%S%.3f"),
         job.payload
-    )
+    ))
 }

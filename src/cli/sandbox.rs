@@ -1,5 +1,6 @@
 //! `payloads sandbox`: serve the built-in sandbox API until interrupted.
 
+use super::output;
 use crate::sandbox::{self, SandboxConfig};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -11,7 +12,7 @@ pub fn serve(port: u16, token_ttl: u64) -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("payloads: cannot start the async runtime: {e}");
+            output::error(format_args!("cannot start the async runtime: {e}"));
             return ExitCode::from(super::EXIT_USAGE);
         }
     };
@@ -24,21 +25,21 @@ pub fn serve(port: u16, token_ttl: u64) -> ExitCode {
         let handle = match sandbox::start(config.clone()).await {
             Ok(handle) => handle,
             Err(e) => {
-                eprintln!("payloads: cannot start the sandbox: {e}");
+                output::error(format_args!("cannot start the sandbox: {e}"));
                 return ExitCode::from(super::EXIT_USAGE);
             }
         };
         // The demo client and key are public demo data (they are in the shipped workspace).
-        eprintln!(
+        output::stderr_line(&format!(
             "sandbox listening on {} (client_id {}, client_secret {}, api key {}, access tokens live {} s); Ctrl-C stops it",
             handle.base_url(),
             config.client_id,
             config.client_secret,
             config.api_key,
             config.token_ttl.as_secs(),
-        );
+        ));
         wait_for_stop_signal().await;
-        eprintln!("sandbox stopping");
+        output::stderr_line("sandbox stopping");
         handle.shutdown().await;
         ExitCode::SUCCESS
     })

@@ -11,6 +11,9 @@ use serde_json_path::JsonPath;
 pub struct Extracted {
     pub values: Vec<(String, String)>,
     pub missing: Vec<(String, String)>,
+    /// Values read by JSONPath that were not JSON strings, with their JSON type ("number"…):
+    /// their text is kept in `values`, but a token must be a string.
+    pub not_strings: Vec<(String, &'static str)>,
 }
 
 impl Extracted {
@@ -19,6 +22,13 @@ impl Extracted {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+    /// The JSON type of a value that was read from a non-string JSON value.
+    pub fn json_type(&self, name: &str) -> Option<&'static str> {
+        self.not_strings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, kind)| *kind)
     }
     pub fn why_missing(&self, name: &str) -> Option<&str> {
         self.missing
@@ -54,9 +64,41 @@ pub fn extract(model: &[ResponseValue], response: &HttpResponse) -> Extracted {
         json: None,
     };
     let mut out = Extracted::default();
+    // Encodings reqwest decodes (gzip, deflate, br, zstd) are gone from the headers by now; one
+    // still named is one nobody decoded, and the body cannot be read.
+    let undecoded = response
+        .header("content-encoding")
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty() && e != "identity");
+    if let Some(encoding) = undecoded {
+        for value in model {
+            if !matches!(value.source, ValueSource::Header(_)) {
+                out.missing.push((
+                    value.name.clone(),
+                    format!("the body is {encoding}-encoded, which Payloads cannot decode"),
+                ));
+                continue;
+            }
+            if let ValueSource::Header(name) = &value.source {
+                match response.header(name) {
+                    Some(v) => out.values.push((value.name.clone(), v.to_string())),
+                    None => out.missing.push((
+                        value.name.clone(),
+                        format!("no {name} header in the response"),
+                    )),
+                }
+            }
+        }
+        return out;
+    }
     for value in model {
         let found = match &value.source {
-            ValueSource::JsonPath(path) => json_path_value(&mut body, path),
+            ValueSource::JsonPath(path) => json_path_value(&mut body, path).map(|(text, kind)| {
+                if let Some(kind) = kind {
+                    out.not_strings.push((value.name.clone(), kind));
+                }
+                text
+            }),
             ValueSource::FormKey(key) => form_value(response.body.as_slice(), key),
             ValueSource::Header(name) => response
                 .header(name)
@@ -71,15 +113,54 @@ pub fn extract(model: &[ResponseValue], response: &HttpResponse) -> Extracted {
     out
 }
 
-fn json_path_value(body: &mut Body, path: &str) -> Result<String, String> {
+/// The value's text, and its JSON type when it is not a string.
+fn json_path_value(body: &mut Body, path: &str) -> Result<(String, Option<&'static str>), String> {
+    if let Some(problem) = crate::workspace::validate::jsonpath_problem(path) {
+        return Err(format!("JSONPath cannot be used: {problem}"));
+    }
     let parsed = JsonPath::parse(path).map_err(|e| format!("JSONPath {path} is not valid: {e}"))?;
     let json = body.json()?;
     let nodes = parsed.query(json).all();
     match nodes.first() {
-        None => Err(format!("nothing at {path} in the body")),
+        None => Err(format!("nothing at {path} in the body{}", keys_there(json))),
         Some(Value::Null) => Err(format!("{path} is null in the body")),
-        Some(v) => Ok(json_text(v)),
+        Some(v) => Ok((json_text(v), json_type(v))),
     }
+}
+
+fn json_type(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::String(_) => None,
+        Value::Null => Some("null"),
+        Value::Bool(_) => Some("boolean"),
+        Value::Number(_) => Some("number"),
+        Value::Array(_) => Some("array"),
+        Value::Object(_) => Some("object"),
+    }
+}
+
+/// What the body holds instead, so a JSONPath that found nothing can be corrected: its top-level
+/// keys (at most 12, each shown only if it is plain text).
+fn keys_there(json: &Value) -> String {
+    let Value::Object(map) = json else {
+        return String::new();
+    };
+    if map.is_empty() {
+        return "; the body is an empty object".to_string();
+    }
+    let keys: Vec<&str> = map
+        .keys()
+        .take(12)
+        .map(|k| {
+            if k.chars().all(|c| c.is_ascii_graphic()) && k.len() <= 60 {
+                k.as_str()
+            } else {
+                "(unprintable key)"
+            }
+        })
+        .collect();
+    let more = if map.len() > keys.len() { ", …" } else { "" };
+    format!("; its keys are: {}{more}", keys.join(", "))
 }
 
 /// Strings as they are, everything else as compact JSON text.

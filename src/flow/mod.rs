@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod events;
 pub mod extract;
 pub mod http;
+pub mod login;
 pub mod refresh;
 pub mod request;
 pub mod runner;
@@ -16,4 +17,5 @@ pub mod tracker;
 
 pub use config::{Clock, RunnerConfig};
 pub use events::*;
+pub use login::{LoginOptions, LoginPrompt};
 pub use runner::{FlowError, RunHandle, Runner};

@@ -196,7 +196,9 @@ mod tests {
                 refresh_token: "r".into(),
                 access_token_duration_minutes: 60,
                 obtained_at: obtained,
+                expires_at: None,
                 token_payload: "p".into(),
+                login: None,
             }),
         }
     }

@@ -110,7 +110,7 @@ impl Runner {
         &self.inner.config
     }
 
-    fn sink(&self, workspace: &Workspace, events: UnboundedSender<RunEvent>) -> Sink {
+    pub(super) fn sink(&self, workspace: &Workspace, events: UnboundedSender<RunEvent>) -> Sink {
         Sink {
             events,
             clock: self.inner.config.clock.clone(),
@@ -199,7 +199,7 @@ impl Runner {
         handle.done.await.expect("the run task does not panic")
     }
 
-    fn finish(&self, tracker: JobTracker, outcome: Result<(), Failure>) -> Job {
+    pub(super) fn finish(&self, tracker: JobTracker, outcome: Result<(), Failure>) -> Job {
         let jobs = &self.inner.jobs;
         match outcome {
             Ok(()) => tracker.finish(JobStatus::Succeeded, None, jobs),
@@ -336,6 +336,9 @@ impl Runner {
                 .map(credentials::for_business)
                 .unwrap_or_default();
             add_secrets(&t.redactor, &auth.secrets);
+            if let Some(CredentialAuth::BearerToken(b)) = credential.as_ref().map(|c| &c.auth) {
+                t.job.token_fingerprint = Some(crate::jobs::token_fingerprint(&b.access_token));
+            }
             let response = self
                 .send(
                     t,
@@ -448,6 +451,7 @@ impl Runner {
     ) -> Result<(), Failure> {
         let extracted = extract::extract(&payload.response, response);
         t.job.extracted = extracted.values.clone();
+        t.note_missing(&extracted.missing);
         for (name, why) in &extracted.missing {
             t.step(format!("response value {name} not read: {why}"));
         }

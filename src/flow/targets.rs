@@ -31,15 +31,54 @@ pub fn field_name(field: CredentialField) -> &'static str {
     }
 }
 
-/// Minutes of Access Token Duration for an `expires_in` in seconds: floor, at least 1.
-pub fn minutes_from_expires_in(text: &str) -> Result<u32, String> {
+/// Why `token` cannot be a token (`Err` reads after "the access token …"): empty, or holding a
+/// character outside the visible ASCII a header carries (CR, LF, NUL, ESC, spaces, non-ASCII).
+pub fn check_token(token: &str) -> Result<(), String> {
+    if token.is_empty() {
+        return Err("is empty".into());
+    }
+    match token.chars().find(|c| !c.is_ascii_graphic()) {
+        Some(c) => Err(format!(
+            "holds {}, which a token cannot (only visible ASCII)",
+            match c {
+                '\r' => "a carriage return (CR)".to_string(),
+                '\n' => "a line feed (LF)".to_string(),
+                '\0' => "a NUL byte".to_string(),
+                '\u{1b}' => "an escape character (ESC)".to_string(),
+                ' ' => "a space".to_string(),
+                c => format!("the character U+{:04X}", u32::from(c)),
+            }
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The longest `expires_in` believed: beyond ten years it is a server's mistake, not a lifetime.
+pub const MAX_EXPIRES_IN_SECS: f64 = 10.0 * 365.25 * 24.0 * 3600.0;
+
+/// Seconds of an `expires_in`: a number of seconds from 0 to ten years (fractions allowed).
+pub fn seconds_from_expires_in(text: &str) -> Result<f64, String> {
+    let shown: String = text.chars().take(40).collect();
     let seconds: f64 = text
         .trim()
         .parse()
-        .map_err(|_| format!("expires_in {text:?} is not a number of seconds"))?;
+        .map_err(|_| format!("expires_in {shown:?} is not a number of seconds"))?;
     if !seconds.is_finite() || seconds < 0.0 {
-        return Err(format!("expires_in {text:?} is not a number of seconds"));
+        return Err(format!(
+            "expires_in {shown:?} is not a number of seconds (0 or more)"
+        ));
     }
+    if seconds > MAX_EXPIRES_IN_SECS {
+        return Err(format!(
+            "expires_in {shown:?} is more than ten years; the server's answer cannot be right"
+        ));
+    }
+    Ok(seconds)
+}
+
+/// Minutes of Access Token Duration for an `expires_in` in seconds: floor, at least 1.
+pub fn minutes_from_expires_in(text: &str) -> Result<u32, String> {
+    let seconds = seconds_from_expires_in(text)?;
     let minutes = (seconds / 60.0).floor();
     Ok(minutes.clamp(1.0, f64::from(u32::MAX)) as u32)
 }
@@ -55,6 +94,8 @@ pub fn apply(
     now: DateTime<Utc>,
 ) -> Applied {
     let mut applied = Applied::default();
+    // An access token written without an `expires_in` in the same answer gets no server expiry.
+    let mut expiry_written = false;
     for target in targets {
         let label = match &target.target {
             Target::Credential(field) => format!(
@@ -82,7 +123,7 @@ pub fn apply(
         };
         match &target.target {
             Target::Credential(field) => {
-                match write_credential(ws, credential_id, *field, value, now) {
+                match write_credential(ws, credential_id, *field, value, now, &mut expiry_written) {
                     Ok(written) => {
                         if *field != CredentialField::ExpiresIn {
                             applied.secrets.push(value.to_string());
@@ -122,6 +163,7 @@ fn write_credential(
     field: CredentialField,
     value: &str,
     now: DateTime<Utc>,
+    expiry_written: &mut bool,
 ) -> Result<String, String> {
     let id = credential_id.ok_or("the Payload has no Credential to write to")?;
     let credential = ws
@@ -135,22 +177,39 @@ fn write_credential(
             if value.trim().is_empty() {
                 return Err("the access token in the response is empty".into());
             }
+            check_token(value).map_err(|why| format!("the access token in the response {why}"))?;
             bearer.access_token = value.to_string();
             // Whole seconds keep the file readable; rounding down only makes the expiry earlier.
             bearer.obtained_at = Some(chrono::SubsecRound::trunc_subsecs(now, 0));
+            if !*expiry_written {
+                bearer.expires_at = None;
+            }
             Ok(value.to_string())
         }
         CredentialField::RefreshToken => {
             if value.trim().is_empty() {
                 return Err("the refresh token in the response is empty; kept the old one".into());
             }
+            check_token(value).map_err(|why| {
+                format!("the refresh token in the response {why}; kept the old one")
+            })?;
             bearer.refresh_token = value.to_string();
             Ok(value.to_string())
         }
         CredentialField::ExpiresIn => {
+            let seconds = seconds_from_expires_in(value)?;
             let minutes = minutes_from_expires_in(value)?;
             bearer.access_token_duration_minutes = minutes;
-            Ok(format!("{minutes} min"))
+            // Whole seconds, rounded down from the truncated `now`: the expiry is never late.
+            let at = chrono::SubsecRound::trunc_subsecs(now, 0)
+                + chrono::Duration::seconds(seconds.floor() as i64);
+            bearer.expires_at = Some(at);
+            *expiry_written = true;
+            Ok(format!(
+                "{} s (expires {})",
+                seconds.floor(),
+                at.format("%Y-%m-%d %H:%M:%S UTC")
+            ))
         }
     }
 }
@@ -167,5 +226,8 @@ mod tests {
         assert_eq!(minutes_from_expires_in("90.5"), Ok(1));
         assert!(minutes_from_expires_in("soon").is_err());
         assert!(minutes_from_expires_in("-5").is_err());
+        assert!(seconds_from_expires_in("NaN").is_err());
+        assert!(seconds_from_expires_in("1e12").is_err());
+        assert_eq!(seconds_from_expires_in("2"), Ok(2.0));
     }
 }

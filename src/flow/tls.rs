@@ -171,8 +171,26 @@ pub fn file_version(path: &str) -> Option<(std::time::SystemTime, u64)> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
+/// The largest PEM file read: a CA bundle is well under it.
+pub const MAX_PEM_BYTES: u64 = 1024 * 1024;
+
+/// Reads a PEM file: a regular file of at most 1 MiB, never blocking on a FIFO or a device.
 fn read(what: &str, path: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {what}: {e}"))
+    crate::workspace::load::read_bounded(std::path::Path::new(path), MAX_PEM_BYTES)
+        .map_err(|e| format!("cannot read {what}: {e}"))
+}
+
+/// Why the file at `path` cannot be a PEM file, found without reading it: it is not a regular
+/// file or is larger than 1 MiB. `None` when it is fine or does not exist (that is said when the
+/// request is made).
+pub fn file_problem(path: &str) -> Option<String> {
+    if path.contains("{{") {
+        return None;
+    }
+    match crate::workspace::load::read_bounded_check(std::path::Path::new(path), MAX_PEM_BYTES) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Some(e.to_string()),
+        _ => None,
+    }
 }
 
 fn certificates(what: &str, bytes: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {

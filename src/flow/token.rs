@@ -5,6 +5,7 @@
 use super::credentials;
 use super::events::RunEventKind;
 use super::extract;
+use super::http::HttpResponse;
 use super::refresh::{GateError, RefreshGuard, RefreshReason, still_needed};
 use super::request;
 use super::runner::{Failure, Runner, credential_target_values, refresh_job_target, refusal};
@@ -12,7 +13,8 @@ use super::targets;
 use super::tracker::{JobTracker, Sink, add_secrets};
 use crate::jobs::{JobStatus, Trigger};
 use crate::template;
-use crate::workspace::{CredentialAuth, CredentialField, Target};
+use crate::workspace::journal::{self, JournalEntry};
+use crate::workspace::{CredentialAuth, CredentialField, Payload, Target};
 use tokio_util::sync::CancellationToken;
 
 impl Runner {
@@ -51,7 +53,120 @@ impl Runner {
                 t.emit(RunEventKind::WorkspaceReloaded);
             }
         }
+        // A refresh that died before its save left its tokens in the journal: they are newer
+        // than the file's (the refresh token in the file may already be spent), so they go first.
+        match self.apply_journal(credential_id) {
+            Ok(Some(note)) => t.step(note),
+            Ok(None) => {}
+            Err(e) => return Err(Failure::Failed(e)),
+        }
         Ok(guard)
+    }
+
+    /// Applies the journal an unfinished refresh of `credential_id` left, then clears it.
+    /// `Ok(Some(note))` says what was applied. Called with the Credential's refresh lock held, so
+    /// no other refresh of it is between its answer and its save.
+    pub(super) fn apply_journal(&self, credential_id: &str) -> Result<Option<String>, String> {
+        let store = &self.inner.store;
+        let path = journal::path_for(store.path(), credential_id);
+        let entry = journal::read(store.path(), credential_id).map_err(|e| {
+            format!("could not read the token journal of Credential {credential_id}: {e}")
+        })?;
+        let Some(entry) = entry else {
+            return Ok(None);
+        };
+        let ws = store.snapshot();
+        let bearer = ws.credential(credential_id).and_then(|c| match &c.auth {
+            CredentialAuth::BearerToken(b) => Some(b.clone()),
+            _ => None,
+        });
+        let Some(bearer) = bearer.filter(|_| entry.credential == credential_id) else {
+            return Ok(None);
+        };
+        // Tokens obtained after the journal's are already in the file: the journal is spent.
+        if bearer.obtained_at.is_some_and(|at| at > entry.obtained_at) {
+            journal::clear(store.path(), credential_id).map_err(|e| {
+                format!(
+                    "could not remove the spent token journal {}: {e}",
+                    path.display()
+                )
+            })?;
+            return Ok(None);
+        }
+        let targets = ws
+            .payload(&bearer.token_payload)
+            .map(|p| p.targets.clone())
+            .unwrap_or_default();
+        let extracted = extract::Extracted {
+            values: entry.values.clone(),
+            ..Default::default()
+        };
+        let applied = store
+            .update(|ws| targets::apply(ws, &targets, &extracted, Some(credential_id), entry.obtained_at))
+            .map_err(|e| {
+                format!(
+                    "the tokens of an unfinished refresh of Credential {credential_id} are in {} but could not be saved: {e}",
+                    path.display()
+                )
+            })?;
+        if let Some(e) = applied.first_error() {
+            return Err(format!(
+                "the token journal {} could not be applied ({e}); it is kept",
+                path.display()
+            ));
+        }
+        journal::clear(store.path(), credential_id).map_err(|e| {
+            format!(
+                "could not remove the applied token journal {}: {e}",
+                path.display()
+            )
+        })?;
+        Ok(Some(format!(
+            "applied the tokens of an unfinished refresh of Credential {credential_id} (obtained {}), kept in {}",
+            entry.obtained_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            path.display()
+        )))
+    }
+
+    /// Applies every token journal beside the workspace, each under its Credential's refresh
+    /// lock: what the next command (or the TUI at start) does first. One line per journal found.
+    pub async fn recover_tokens(&self) -> Vec<String> {
+        let path = self.inner.store.path().to_path_buf();
+        let mut notes = Vec::new();
+        for file_id in journal::pending(&path) {
+            let ws = self.inner.store.snapshot();
+            let Some(credential) = ws
+                .credentials
+                .iter()
+                .find(|c| journal::same_file(&c.id, &file_id))
+            else {
+                notes.push(format!(
+                    "a token journal for a Credential not in the workspace is left in {}",
+                    path.with_file_name(format!("…tokens-{file_id}.journal"))
+                        .display()
+                ));
+                continue;
+            };
+            let id = credential.id.clone();
+            let never = CancellationToken::new();
+            let outcome = match self.inner.gate.acquire(&id, &never, || {}).await {
+                Ok(_guard) => match self.inner.store.reload() {
+                    Ok(_) => self.apply_journal(&id),
+                    Err(d) => Err(format!(
+                        "{} does not load, so the tokens in the journal of Credential {id} cannot be saved yet:\n{d}",
+                        path.display()
+                    )),
+                },
+                Err(GateError::Cancelled) => continue,
+                Err(GateError::Failed(e)) => Err(e),
+            };
+            match outcome {
+                Ok(Some(note)) => notes.push(note),
+                Ok(None) => {}
+                Err(e) => notes.push(e),
+            }
+        }
+        notes
     }
 
     /// Makes sure the Credential has a usable token, refreshing it under its single-flight lock
@@ -139,6 +254,12 @@ impl Runner {
         let resolved = template::resolve_credential(credential)
             .map_err(|e| format!("Credential {credential_id}: {e}"))?;
         add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
+        if let CredentialAuth::BearerToken(resolved_bearer) = &resolved.auth
+            && let Some(why) =
+                crate::oauth::grant::blank_refresh_token(credential_id, payload, resolved_bearer)
+        {
+            return Err(why);
+        }
         let inputs = request::resolve_inputs(payload, &[])?;
         let auth = credentials::for_token_request(&resolved, payload.client_auth);
         add_secrets(&t.redactor, &auth.secrets);
@@ -162,13 +283,29 @@ impl Runner {
             Err(Failure::Failed(e)) => return Err(e),
             Err(Failure::Cancelled) => return Err("cancelled".into()),
         };
+        self.save_token_answer(t, credential_id, payload, &response)
+            .await
+    }
+
+    /// Reads a token endpoint's answer with the Token Payload's response model and, when it holds
+    /// an access token, writes its Data Targets and saves the workspace: the one way new tokens
+    /// reach the file, for a refresh and for `payloads login` alike. Called with the Credential's
+    /// refresh lock held; on any failure the Credential is left untouched.
+    pub(super) async fn save_token_answer(
+        &self,
+        t: &mut JobTracker,
+        credential_id: &str,
+        payload: &Payload,
+        response: &HttpResponse,
+    ) -> Result<(), String> {
         if !response.status.is_success() {
-            return Err(refusal("the token endpoint", &response));
+            return Err(self.token_refusal(credential_id, payload, response));
         }
-        let extracted = extract::extract(&payload.response, &response);
+        let extracted = extract::extract(&payload.response, response);
         let secret_values = credential_target_values(payload, &extracted);
         add_secrets(&t.redactor, &secret_values);
         t.job.extracted = extracted.values.clone();
+        t.note_missing(&extracted.missing);
         let access = payload
             .targets
             .iter()
@@ -179,8 +316,8 @@ impl Runner {
         let has_access = extracted
             .get(&access.value)
             .is_some_and(|v| !v.trim().is_empty());
-        if !has_access && extract::oauth_error_code(&response).is_some() {
-            return Err(refusal("the token endpoint", &response));
+        if !has_access && extract::oauth_error_code(response).is_some() {
+            return Err(self.token_refusal(credential_id, payload, response));
         }
         match extracted.get(&access.value) {
             Some(v) if !v.trim().is_empty() => {}
@@ -192,13 +329,78 @@ impl Runner {
                 return Err(format!("no access token in the token response: {why}"));
             }
         }
-        let now = self.inner.config.clock.now();
-        let applied = self
-            .inner
-            .store
-            .update(|ws| targets::apply(ws, &payload.targets, &extracted, Some(credential_id), now))
-            .map_err(|e| format!("the new tokens could not be saved: {e}"))?;
+        // Nothing is written unless every token the answer brings is one a header can carry.
+        for target in &payload.targets {
+            if let Target::Credential(
+                field @ (CredentialField::AccessToken | CredentialField::RefreshToken),
+            ) = target.target
+                && let Some(value) = extracted.get(&target.value)
+            {
+                let name = targets::field_name(field);
+                if let Some(kind) = extracted.json_type(&target.value) {
+                    return Err(format!(
+                        "the {name} in the token response is a JSON {kind}, not a string; nothing was saved"
+                    ));
+                }
+                if let Err(why) = targets::check_token(value) {
+                    return Err(format!(
+                        "the {name} in the token response {why}; nothing was saved"
+                    ));
+                }
+            }
+            if target.target == Target::Credential(CredentialField::ExpiresIn)
+                && let Some(value) = extracted.get(&target.value)
+            {
+                targets::seconds_from_expires_in(value)
+                    .map_err(|e| format!("Data Target expires_in: {e}; nothing was saved"))?;
+            }
+        }
+        // Whole seconds keep the file readable; rounding down only makes the expiry earlier.
+        let now = chrono::SubsecRound::trunc_subsecs(self.inner.config.clock.now(), 0);
+        // Journal first: from here on a kill or a failed save cannot lose the new tokens.
+        let journaled = journal::write(
+            self.inner.store.path(),
+            &JournalEntry {
+                credential: credential_id.to_string(),
+                obtained_at: now,
+                values: extracted.values.clone(),
+            },
+        );
+        if let Err(e) = &journaled {
+            t.step(format!(
+                "could not write the token journal ({e}); saving the tokens straight to the file"
+            ));
+        }
+        debug_hook_after_journal();
+        let saved = if debug_hook_fail_save() {
+            Err("No space left on device (os error 28) [PAYLOADS_DEBUG_FAIL_SAVE]".to_string())
+        } else {
+            self.inner
+                .store
+                .update(|ws| {
+                    targets::apply(ws, &payload.targets, &extracted, Some(credential_id), now)
+                })
+                .map_err(|e| e.to_string())
+        };
+        let applied = match (saved, &journaled) {
+            (Ok(applied), _) => applied,
+            (Err(e), Ok(path)) => {
+                return Err(format!(
+                    "the new tokens could not be saved: {e}; they are kept in {} and the next `payloads` command applies them",
+                    path.display()
+                ));
+            }
+            (Err(e), Err(_)) => return Err(format!("the new tokens could not be saved: {e}")),
+        };
+        if journaled.is_ok()
+            && let Err(e) = journal::clear(self.inner.store.path(), credential_id)
+        {
+            t.step(format!("could not remove the token journal: {e}"));
+        }
         add_secrets(&t.redactor, &applied.secrets);
+        t.job.token_fingerprint = extracted
+            .get(&access.value)
+            .map(crate::jobs::token_fingerprint);
         t.job.targets = applied.results;
         t.emit(RunEventKind::TargetsApplied);
         let expiry = self
@@ -223,4 +425,52 @@ impl Runner {
         t.emit(RunEventKind::WorkspaceSaved);
         Ok(())
     }
+
+    /// The token endpoint's refusal, with what to do about it (the grant it refused, another
+    /// client authentication to try, the ways to new tokens).
+    fn token_refusal(
+        &self,
+        credential_id: &str,
+        payload: &Payload,
+        response: &HttpResponse,
+    ) -> String {
+        let ws = self.inner.store.snapshot();
+        let hint = ws.credential(credential_id).and_then(|c| match &c.auth {
+            CredentialAuth::BearerToken(b) => crate::oauth::grant::refusal_hint(
+                credential_id,
+                payload,
+                b,
+                extract::oauth_error_code(response).as_deref(),
+            ),
+            _ => None,
+        });
+        let Some(hint) = hint else {
+            return refusal("the token endpoint", response);
+        };
+        let mut text = format!(
+            "the token endpoint answered {}",
+            super::runner::status_text(response.status)
+        );
+        if let Some(reason) = extract::server_reason(response) {
+            text.push_str(&format!(" ({reason})"));
+        }
+        text.push_str(": ");
+        text.push_str(&hint);
+        text
+    }
+}
+
+/// Debug builds only: `PAYLOADS_DEBUG_ABORT_AFTER_JOURNAL=1` kills the process right after the
+/// token journal is written, as a SIGKILL between the answer and the save would.
+fn debug_hook_after_journal() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("PAYLOADS_DEBUG_ABORT_AFTER_JOURNAL").is_some() {
+        std::process::abort();
+    }
+}
+
+/// Debug builds only: `PAYLOADS_DEBUG_FAIL_SAVE=1` makes the save of new tokens fail, as a full
+/// disk would.
+fn debug_hook_fail_save() -> bool {
+    cfg!(debug_assertions) && std::env::var_os("PAYLOADS_DEBUG_FAIL_SAVE").is_some()
 }

@@ -56,6 +56,7 @@ impl JobTracker {
             integration,
             credential: None,
             linked_job: None,
+            token_fingerprint: None,
             trigger,
             status: JobStatus::Queued,
             created_at: clock.now(),
@@ -121,6 +122,14 @@ impl JobTracker {
         });
     }
 
+    /// Notes on the recorded response the values its model expected and did not find, so the
+    /// Job's status line can say so even when it succeeds.
+    pub fn note_missing(&mut self, missing: &[(String, String)]) {
+        if let Some(response) = &mut self.job.response {
+            response.missing_values = missing.to_vec();
+        }
+    }
+
     pub fn add_callout_ms(&mut self, ms: u64) {
         self.job.callout_ms = Some(self.job.callout_ms.unwrap_or(0) + ms);
     }
@@ -132,6 +141,8 @@ impl JobTracker {
             body: String::from_utf8_lossy(&response.body).into_owned(),
             body_bytes: response.body_bytes,
             truncated: response.truncated,
+            not_utf8: std::str::from_utf8(&response.body).is_err(),
+            missing_values: Vec::new(),
         });
     }
 

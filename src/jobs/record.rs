@@ -24,6 +24,10 @@ pub struct Job {
     /// The refresh Job of a business Job, or the business Job a refresh ran for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linked_job: Option<JobId>,
+    /// Which access token the Job used (a business call) or obtained (a refresh or login), as a
+    /// fingerprint that cannot be turned back into it: see [`token_fingerprint`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_fingerprint: Option<String>,
     pub trigger: Trigger,
     pub status: JobStatus,
     pub created_at: DateTime<Utc>,
@@ -92,6 +96,8 @@ pub enum Trigger {
     RefreshFor(JobId),
     /// A refresh asked for directly (`R` in the TUI, `payloads refresh`).
     ManualRefresh,
+    /// A login for a Credential's first tokens (`payloads login`, `L` in the TUI).
+    Login,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +120,13 @@ pub struct ResponseRecord {
     /// True when only the first part of the body was kept.
     #[serde(default)]
     pub truncated: bool,
+    /// True when the body's bytes were not UTF-8 (so `body` shows U+FFFD for them); a body
+    /// that is valid UTF-8 holding U+FFFD itself is not this.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_utf8: bool,
+    /// Response values the Payload expects that this response did not hold, with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_values: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,4 +145,43 @@ pub struct TargetResult {
 pub struct Step {
     pub at: DateTime<Utc>,
     pub text: String,
+}
+
+/// A short fingerprint of an access token, so a refresh's new token and the token a business call
+/// sent can be compared at a glance: `…WXYZ sha256:1a2b3c4d` (its last 4 characters and the start
+/// of its SHA-256). A token shorter than 16 characters shows the hash part only, since 4 of its
+/// characters would be too much of it.
+pub fn token_fingerprint(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(token.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let chars: Vec<char> = token.chars().collect();
+    if chars.len() < 16 {
+        return format!("sha256:{hash}");
+    }
+    let tail: String = chars[chars.len() - 4..]
+        .iter()
+        .map(|c| if c.is_ascii_graphic() { *c } else { '?' })
+        .collect();
+    format!("…{tail} sha256:{hash}")
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::token_fingerprint;
+
+    #[test]
+    fn a_fingerprint_shows_the_end_and_a_hash_never_the_token() {
+        let token = "sbx_at.1764460800.0123456789abcdef.feedface";
+        let print = token_fingerprint(token);
+        assert!(print.starts_with("…face sha256:"), "{print}");
+        assert_eq!(print.chars().count(), "…face sha256:".chars().count() + 8);
+        assert!(!print.contains(token));
+        assert_ne!(
+            print,
+            token_fingerprint("sbx_at.1764460800.0123456789abcdef.feedfacf")
+        );
+        assert_eq!(print, token_fingerprint(token));
+        assert!(token_fingerprint("short").starts_with("sha256:"));
+    }
 }

@@ -39,6 +39,7 @@ pub fn trigger_label(trigger: &Trigger) -> String {
         Trigger::Cli => "command line".to_string(),
         Trigger::RefreshFor(job) => format!("token refresh for job {job}"),
         Trigger::ManualRefresh => "manual refresh".to_string(),
+        Trigger::Login => "login".to_string(),
     }
 }
 
@@ -135,6 +136,9 @@ pub fn job_detail(job: &Job) -> String {
     field("Trigger", trigger_label(&job.trigger));
     if let Some(linked) = &job.linked_job {
         field("Linked job", linked.to_string());
+    }
+    if let Some(print) = &job.token_fingerprint {
+        field("Token", printable(print));
     }
     field("Created", format_time(job.created_at));
     if let Some(at) = job.started_at {
@@ -311,18 +315,25 @@ fn reindent_json(json: &str) -> String {
     out
 }
 
-/// `text` safe to print on a terminal: control characters (escape sequences above all) shown as
-/// `\u{1b}` and the like, newlines and tabs kept.
+/// `text` safe to print on a terminal: control characters (escape sequences above all) and the
+/// bidi overrides that make text read differently from its bytes shown as `\u{1b}`, `\u{202e}`
+/// and the like; newlines and tabs kept.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// The bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, they
+/// reorder the text around them (a "Trojan Source" trick), so they are never shown raw.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn section(out: &mut String, title: &str) {

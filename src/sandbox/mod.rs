@@ -1,9 +1,18 @@
-//! The built-in sandbox API: an OAuth 2 token endpoint and protected JSON endpoints on loopback,
-//! so the product can be tried offline and tested end to end over real HTTP.
+//! The built-in sandbox API: an OAuth 2 authorization server (token endpoint for every grant,
+//! device authorization and its `/device` page, PKCE authorization endpoint, discovery metadata)
+//! and protected JSON endpoints on loopback, so the product can be tried offline and tested end to
+//! end over real HTTP.
 
 mod api;
+mod authorize;
+mod device;
+mod discovery;
 mod oauth;
 pub mod token;
+
+pub use authorize::s256_challenge;
+pub use device::SLOW_DOWN_STEP;
+pub use oauth::DEVICE_CODE_GRANT;
 
 pub use api::{LARGE_MAX_BYTES, SLOW_MAX};
 pub use token::{DEMO_REFRESH_TOKEN, REFRESH_TOKEN_TTL, issue_access_token, issue_refresh_token};
@@ -40,6 +49,10 @@ pub struct SandboxConfig {
     pub client_secret: String,
     /// The value `GET /api/ping` expects in `x-api-key`.
     pub api_key: String,
+    /// The polling interval the device authorization endpoint asks for (RFC 8628 `interval`).
+    pub device_interval: Duration,
+    /// How long a device code stays valid (`expires_in` of the device authorization answer).
+    pub device_code_ttl: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -50,6 +63,8 @@ impl Default for SandboxConfig {
             client_id: "demo-client".into(),
             client_secret: "demo-secret".into(),
             api_key: "demo-api-key".into(),
+            device_interval: Duration::from_secs(5),
+            device_code_ttl: Duration::from_secs(600),
         }
     }
 }
@@ -68,10 +83,28 @@ struct SandboxState {
     /// Nonce → expiry (unix seconds) of each refresh token already exchanged.
     used_refresh_tokens: Mutex<HashMap<String, u64>>,
     contacts: Mutex<Vec<api::Contact>>,
+    /// Device codes handed out and not yet redeemed, by device code.
+    devices: Mutex<HashMap<String, device::DeviceGrant>>,
+    /// Authorization codes handed out and not yet exchanged, by code.
+    codes: Mutex<HashMap<String, authorize::IssuedCode>>,
+    addr: SocketAddr,
     shutdown: CancellationToken,
 }
 
 impl SandboxState {
+    /// `http://127.0.0.1:PORT`: where the sandbox's own pages and endpoints are.
+    fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn devices(&self) -> MutexGuard<'_, HashMap<String, device::DeviceGrant>> {
+        self.devices.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn codes(&self) -> MutexGuard<'_, HashMap<String, authorize::IssuedCode>> {
+        self.codes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn contacts(&self) -> MutexGuard<'_, Vec<api::Contact>> {
         self.contacts.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -165,6 +198,9 @@ pub async fn start(mut config: SandboxConfig) -> io::Result<SandboxHandle> {
         counters: Counters::default(),
         used_refresh_tokens: Mutex::new(HashMap::new()),
         contacts: Mutex::new(api::seed_contacts()),
+        devices: Mutex::default(),
+        codes: Mutex::default(),
+        addr,
         shutdown: CancellationToken::new(),
     });
     let app = router(state.clone());
@@ -186,6 +222,17 @@ fn router(state: Arc<SandboxState>) -> Router {
     Router::new()
         .route("/", get(api::index))
         .route("/oauth/token", post(oauth::token))
+        .route("/oauth/device_authorization", post(device::authorize))
+        .route("/device", get(device::page).post(device::decide))
+        .route("/oauth/authorize", get(authorize::authorize))
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(discovery::metadata),
+        )
+        .route(
+            "/.well-known/openid-configuration",
+            get(discovery::metadata),
+        )
         .route(
             "/api/contacts",
             get(api::list_contacts).post(api::create_contact),

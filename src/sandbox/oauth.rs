@@ -1,6 +1,8 @@
-//! `POST /oauth/token`: the OAuth 2 token endpoint (RFC 6749), with the `client_credentials` and
-//! `refresh_token` grants, client authentication in the body or a Basic header, and rotation.
-//! Answers JSON, or a form-encoded body to `Accept: application/x-www-form-urlencoded`.
+//! `POST /oauth/token`: the OAuth 2 token endpoint (RFC 6749), with the `client_credentials`,
+//! `refresh_token`, `authorization_code` (PKCE) and device code grants, client authentication in
+//! the body or a Basic header (public clients, by `client_id` alone, for the two interactive
+//! grants), and rotation. Answers JSON, or a form-encoded body to
+//! `Accept: application/x-www-form-urlencoded`.
 
 use super::SandboxState;
 use super::token::{self, DEMO_REFRESH_TOKEN, TokenError, TokenKind};
@@ -15,8 +17,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+/// The grant type of RFC 8628 §3.4.
+pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
 /// An RFC 6749 §5.2 error answer.
-struct OAuthError {
+pub(super) struct OAuthError {
     status: StatusCode,
     code: &'static str,
     description: String,
@@ -25,11 +30,15 @@ struct OAuthError {
 }
 
 impl OAuthError {
-    fn invalid_request(description: impl Into<String>) -> Self {
+    pub(super) fn invalid_request(description: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
     }
-    fn invalid_grant(description: impl Into<String>) -> Self {
+    pub(super) fn invalid_grant(description: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_grant", description)
+    }
+    /// The device grant's answers while it is not (or no longer) approved (RFC 8628 §3.5).
+    pub(super) fn device(code: &'static str, description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, description)
     }
     fn invalid_client(description: impl Into<String>, basic_challenge: bool) -> Self {
         OAuthError {
@@ -85,23 +94,29 @@ fn issue_tokens(
     body: &[u8],
 ) -> Result<Response, OAuthError> {
     let params = parse_form(headers, body)?;
-    authenticate_client(state, headers, &params)?;
     let grant_type = non_empty(&params, "grant_type").ok_or_else(|| {
-        OAuthError::invalid_request(
-            "grant_type is missing: use client_credentials or refresh_token",
-        )
+        OAuthError::invalid_request(format!("grant_type is missing: use {SUPPORTED_GRANTS}"))
     })?;
     match grant_type {
-        "client_credentials" => {}
-        "refresh_token" => redeem_refresh_token(state, &params)?,
+        "client_credentials" => authenticate_client(state, headers, &params)?,
+        "refresh_token" => {
+            authenticate_client(state, headers, &params)?;
+            redeem_refresh_token(state, &params)?
+        }
+        DEVICE_CODE_GRANT => {
+            authenticate_public_or_confidential(state, headers, &params)?;
+            super::device::redeem(state, &params)?
+        }
+        "authorization_code" => {
+            authenticate_public_or_confidential(state, headers, &params)?;
+            super::authorize::redeem(state, &params)?
+        }
         other => {
             let shown: String = other.chars().take(60).collect();
             return Err(OAuthError::new(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
-                format!(
-                    "grant_type {shown:?} is not supported: use client_credentials or refresh_token"
-                ),
+                format!("grant_type {shown:?} is not supported: use {SUPPORTED_GRANTS}"),
             ));
         }
     }
@@ -134,6 +149,8 @@ fn issue_tokens(
     });
     Ok((StatusCode::OK, no_store_headers(), Json(body)).into_response())
 }
+
+const SUPPORTED_GRANTS: &str = "client_credentials, refresh_token, authorization_code or urn:ietf:params:oauth:grant-type:device_code";
 
 /// True when the client asks for a form-encoded answer and does not also accept JSON.
 fn wants_form_answer(headers: &HeaderMap) -> bool {
@@ -175,7 +192,10 @@ fn redeem_refresh_token(
     Ok(())
 }
 
-fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
+pub(super) fn parse_form(
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<HashMap<String, String>, OAuthError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -204,7 +224,7 @@ fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String
     Ok(params)
 }
 
-fn non_empty<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
+pub(super) fn non_empty<'a>(params: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
     params
         .get(name)
         .map(String::as_str)
@@ -257,6 +277,28 @@ fn authenticate_client(
             "client authentication failed: unknown client_id or wrong client_secret",
             via_basic,
         ))
+    }
+}
+
+/// The interactive grants also serve public clients (RFC 8628 §3.1, RFC 8252 §8.4): a bare
+/// `client_id` in the body is enough; a client that does send a secret or Basic header is checked.
+pub(super) fn authenticate_public_or_confidential(
+    state: &SandboxState,
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> Result<(), OAuthError> {
+    if headers.contains_key(header::AUTHORIZATION) || params.contains_key("client_secret") {
+        return authenticate_client(state, headers, params);
+    }
+    match non_empty(params, "client_id") {
+        Some(id) if token::constant_time_eq(id.as_bytes(), state.config.client_id.as_bytes()) => {
+            Ok(())
+        }
+        Some(_) => Err(OAuthError::invalid_client("unknown client_id", false)),
+        None => Err(OAuthError::invalid_client(
+            "client_id is missing: send it in the body",
+            false,
+        )),
     }
 }
 

@@ -119,7 +119,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// 128 unpredictable-enough bits: std's per-process random hasher keys over a counter.
-fn fresh_nonce() -> String {
+pub(super) fn fresh_nonce() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     let state = RandomState::new();

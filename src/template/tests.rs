@@ -15,7 +15,9 @@ fn bearer(secret: &str) -> Credential {
             refresh_token: "r1".into(),
             access_token_duration_minutes: 5,
             obtained_at: None,
+            expires_at: None,
             token_payload: "oauth-token".into(),
+            login: None,
         }),
     }
 }

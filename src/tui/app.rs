@@ -94,6 +94,12 @@ pub enum Overlay {
     ConfirmQuit {
         running: usize,
     },
+    /// A login waiting for the user: the code to enter and where (with a QR code), or the URL to
+    /// open. Closes by itself when the login Job ends.
+    Login {
+        job_id: JobId,
+        prompt: crate::flow::LoginPrompt,
+    },
 }
 
 /// The workspace file on disk no longer loads. The last good state stays on view, read-only,

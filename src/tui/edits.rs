@@ -94,6 +94,7 @@ impl KeptTokenFields {
             edited.access_token = saved.access_token.clone();
             // The time a token was obtained belongs to that token.
             edited.obtained_at = saved.obtained_at;
+            edited.expires_at = saved.expires_at;
         }
         if self.refresh_token {
             edited.refresh_token = saved.refresh_token.clone();
@@ -238,7 +239,9 @@ pub fn empty_bearer(token_payload: &str) -> BearerToken {
         refresh_token: String::new(),
         access_token_duration_minutes: crate::workspace::default_token_minutes(),
         obtained_at: None,
+        expires_at: None,
         token_payload: token_payload.into(),
+        login: None,
     }
 }
 

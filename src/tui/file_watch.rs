@@ -14,8 +14,26 @@ pub const POLL: Duration = Duration::from_millis(400);
 
 /// Whether the file was broken when last checked, shared by the watcher and the check after the
 /// editor: an unchanged file is news only when it was broken before (put back as it was).
+/// Also holds the watcher back while the user's editor has the file: the check after the editor
+/// reports those edits as the user's ("loaded your edits"), not as a change from outside.
 #[derive(Debug, Clone, Default)]
-pub struct LastCheck(Arc<AtomicBool>);
+pub struct LastCheck(Arc<AtomicBool>, Arc<AtomicBool>);
+
+impl LastCheck {
+    /// The editor is about to open: the watcher stays quiet until `resume`.
+    pub fn pause(&self) {
+        self.1.store(true, Ordering::SeqCst);
+    }
+
+    /// The check after the editor is done: the watcher looks again.
+    pub fn resume(&self) {
+        self.1.store(false, Ordering::SeqCst);
+    }
+
+    fn paused(&self) -> bool {
+        self.1.load(Ordering::SeqCst)
+    }
+}
 
 /// Reads the file again (blocking): what it holds now, as the UI needs to hear it.
 pub fn check(store: &WorkspaceStore, last: &LastCheck) -> FileCheck {
@@ -48,7 +66,7 @@ pub fn spawn_watcher(
             let store = store.clone();
             let last = last.clone();
             let outcome = tokio::task::spawn_blocking(move || {
-                if !store.is_stale() {
+                if last.paused() || !store.is_stale() {
                     return None;
                 }
                 let was_broken = last.0.load(Ordering::SeqCst);

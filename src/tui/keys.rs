@@ -34,6 +34,7 @@ pub const RECORDS: &[Binding] = &[
 pub const RUNS: &[Binding] = &[
     ("r", "run the selected Payload (on a Job: run again)"),
     ("R", "refresh the selected Credential's token now"),
+    ("L", "log in for the selected Credential's tokens"),
     ("x", "cancel the selected running Job"),
 ];
 
@@ -72,6 +73,7 @@ pub fn footer(app: &App) -> Vec<Binding> {
             }
             Overlay::ConfirmQuit { .. } => vec![("y", "quit, cancel Jobs"), ("n/Esc", "stay")],
             Overlay::Error(_) => vec![("Enter/Esc", "dismiss")],
+            Overlay::Login { .. } => vec![("x", "cancel the login"), ("Esc", "hide, keep waiting")],
             Overlay::ConfirmDelete { .. } => vec![("y", "delete"), ("n/Esc", "keep it")],
             Overlay::OfferTokenPayload { .. } => vec![("Enter", "open it"), ("Esc", "later")],
             Overlay::Form(form) => {

@@ -3,7 +3,7 @@
 
 use super::app::BrokenFile;
 use super::edits::Edit;
-use crate::flow::{RunEvent, RunRequest};
+use crate::flow::{LoginPrompt, RunEvent, RunRequest};
 use crate::jobs::JobId;
 use crate::workspace::Workspace;
 use chrono::{DateTime, Utc};
@@ -31,6 +31,11 @@ pub enum Message {
     Reloaded(Workspace),
     /// An action could not be carried out, e.g. a run could not start.
     ActionFailed(String),
+    /// A login (Job `job_id`) needs the user: where to go and what code to enter.
+    LoginPrompt {
+        job_id: JobId,
+        prompt: LoginPrompt,
+    },
     /// The workspace file was checked after it changed on disk (or after the editor closed).
     FileChecked {
         outcome: FileCheck,
@@ -85,6 +90,8 @@ pub enum Action {
     Run(RunRequest),
     /// Refresh this Bearer Token Credential now.
     Refresh(String),
+    /// Log in for this Bearer Token Credential's first tokens (its device code or browser login).
+    Login(String),
     Cancel(JobId),
     /// Cancel every Job this program started that is still running (before quitting).
     CancelAll,

@@ -5,7 +5,7 @@
 use super::event_loop::Executor;
 use super::file_watch;
 use super::message::{Action, EditorTarget, Message};
-use crate::flow::{RunEvent, RunEventKind, RunRequest};
+use crate::flow::{LoginPrompt, RunEvent, RunEventKind, RunRequest};
 use crate::jobs::{JobId, JobStore};
 use crate::workspace::WorkspaceStore;
 use std::collections::{HashMap, HashSet};
@@ -28,6 +28,16 @@ pub trait StartRuns {
         credential_id: &str,
         events: UnboundedSender<RunEvent>,
     ) -> Result<(JobId, CancellationToken), String>;
+    /// Starts a login; its prompt goes to `prompts`.
+    fn start_login(
+        &self,
+        credential_id: &str,
+        prompts: UnboundedSender<LoginPrompt>,
+        events: UnboundedSender<RunEvent>,
+    ) -> Result<(JobId, CancellationToken), String> {
+        let _ = (credential_id, prompts, events);
+        Err("logins cannot be started here".into())
+    }
     /// The Jobs history the runs are recorded in, which answers the Jobs pane's reads.
     fn history(&self) -> Option<Arc<JobStore>> {
         None
@@ -56,6 +66,20 @@ impl StartRuns for crate::flow::Runner {
             crate::jobs::Trigger::ManualRefresh,
             events,
         );
+        Ok((handle.job_id, handle.cancel))
+    }
+
+    fn start_login(
+        &self,
+        credential_id: &str,
+        prompts: UnboundedSender<LoginPrompt>,
+        events: UnboundedSender<RunEvent>,
+    ) -> Result<(JobId, CancellationToken), String> {
+        // The TUI never starts the desktop's browser: it shows the URL (the terminal may be
+        // an SSH session).
+        let options = crate::flow::LoginOptions::default();
+        let handle =
+            crate::flow::Runner::start_login(self, credential_id, options, prompts, events);
         Ok((handle.job_id, handle.cancel))
     }
 
@@ -191,6 +215,23 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                 let result = self.runner.start_refresh(&credential, self.events.clone());
                 self.started(result);
             }
+            Action::Login(credential) => {
+                let (prompts, mut prompt_rx) = unbounded_channel();
+                let result = self
+                    .runner
+                    .start_login(&credential, prompts, self.events.clone());
+                if let Ok((job_id, _)) = &result {
+                    let job_id = job_id.clone();
+                    let messages = self.messages.clone();
+                    tokio::spawn(async move {
+                        while let Some(prompt) = prompt_rx.recv().await {
+                            let job_id = job_id.clone();
+                            let _ = messages.send(Message::LoginPrompt { job_id, prompt });
+                        }
+                    });
+                }
+                self.started(result);
+            }
             Action::Cancel(job_id) => match self.cancels.get(&job_id) {
                 Some(token) => token.cancel(),
                 None => {
@@ -210,6 +251,7 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                 let last = self.last_check.clone();
                 tokio::task::spawn_blocking(move || {
                     let outcome = file_watch::check(&store, &last);
+                    last.resume();
                     let _ = messages.send(Message::FileChecked {
                         outcome,
                         after_editor,
@@ -274,6 +316,7 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                 .and_then(|text| crate::editor::record_line(&text, id)),
             EditorTarget::File => None,
         };
+        self.last_check.pause();
         Ok(crate::editor::command_at_line(
             &crate::editor::editor_from_env(),
             path,

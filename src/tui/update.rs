@@ -58,6 +58,11 @@ impl App {
                 vec![]
             }
             Message::Run(event) => {
+                if event.job.status.is_finished() {
+                    let id = event.job.id.clone();
+                    self.overlays
+                        .retain(|o| !matches!(o, Overlay::Login { job_id, .. } if *job_id == id));
+                }
                 self.on_run_event(*event);
                 vec![]
             }
@@ -78,6 +83,13 @@ impl App {
                     self.note = Some("the file loads again: editable".into());
                 }
                 self.workspace = workspace;
+                vec![]
+            }
+            Message::LoginPrompt { job_id, prompt } => {
+                // Shown only while its login still runs (the prompt may come after a cancel).
+                if self.job(&job_id).is_none_or(|j| !j.status.is_finished()) {
+                    self.overlays.push(Overlay::Login { job_id, prompt });
+                }
                 vec![]
             }
             Message::ActionFailed(reason) | Message::HistoryFailed(reason) => {
@@ -110,7 +122,10 @@ impl App {
     fn on_run_event(&mut self, event: RunEvent) {
         let job = event.job;
         self.on_live_job(&job);
-        let user_started = matches!(job.trigger, Trigger::Tui | Trigger::ManualRefresh);
+        let user_started = matches!(
+            job.trigger,
+            Trigger::Tui | Trigger::ManualRefresh | Trigger::Login
+        );
         match self.jobs.iter_mut().find(|j| j.id == job.id) {
             Some(slot) => *slot = job.clone(),
             None => {
@@ -212,6 +227,7 @@ impl App {
             KeyCode::Char('d') => self.ask_delete(),
             KeyCode::Char('r') => return self.run_selection(),
             KeyCode::Char('R') => return self.refresh_selection(),
+            KeyCode::Char('L') => return self.login_selection(),
             KeyCode::Char('x') => return self.cancel_selection(),
             _ => {}
         }
@@ -380,11 +396,13 @@ impl App {
                 let Some(job) = self.selected_job().cloned() else {
                     return vec![];
                 };
-                if matches!(job.trigger, Trigger::RefreshFor(_) | Trigger::ManualRefresh)
-                    && let Some(credential) = self
-                        .workspace
-                        .payload(&job.payload)
-                        .and_then(|p| p.credential.clone())
+                if matches!(
+                    job.trigger,
+                    Trigger::RefreshFor(_) | Trigger::ManualRefresh | Trigger::Login
+                ) && let Some(credential) = self
+                    .workspace
+                    .payload(&job.payload)
+                    .and_then(|p| p.credential.clone())
                 {
                     return self.refresh(&credential);
                 }
@@ -489,6 +507,48 @@ impl App {
         }
     }
 
+    /// `L`: a login for the selected Credential (or the selected Payload's), when it has one.
+    fn login_selection(&mut self) -> Vec<Action> {
+        let credential = match self.focus {
+            Pane::Credentials => self.selected_id(Pane::Credentials),
+            Pane::Payloads => self
+                .selected_payload()
+                .and_then(|p| p.credential.as_deref().map(str::to_string)),
+            _ => None,
+        };
+        let Some(id) = credential else {
+            self.note =
+                Some("L logs in for the selected Credential (or the selected Payload's)".into());
+            return vec![];
+        };
+        match self.workspace.credential(&id).map(|c| &c.auth) {
+            Some(CredentialAuth::BearerToken(b)) if b.login.is_some() => {
+                if self.refuse_if_read_only(&format!(
+                    "log in for {id}: its tokens are saved to the file"
+                )) {
+                    return vec![];
+                }
+                self.select_next_job = true;
+                self.note = Some(format!("logging in for {id}"));
+                vec![Action::Login(id.to_string())]
+            }
+            Some(CredentialAuth::BearerToken(_)) => {
+                self.note = Some(format!(
+                    "{id} has no login (a device code or browser login): see docs/workspace-format.md"
+                ));
+                vec![]
+            }
+            Some(_) => {
+                self.note = Some(format!("{id} is not a Bearer Token Credential: no login"));
+                vec![]
+            }
+            None => {
+                self.note = Some(format!("no Credential {id}"));
+                vec![]
+            }
+        }
+    }
+
     fn cancel_selection(&mut self) -> Vec<Action> {
         let job = match (&self.screen, self.focus) {
             (Screen::JobDetail { job_id, .. }, _) => self.job(job_id),
@@ -546,6 +606,7 @@ impl App {
             KeyCode::Char('E') => return self.open_editor(),
             KeyCode::Char('r') => return self.run_selection(),
             KeyCode::Char('R') => return self.refresh_selection(),
+            KeyCode::Char('L') => return self.login_selection(),
             _ => {}
         }
         vec![]

@@ -57,6 +57,18 @@ impl App {
                 }
                 _ => self.overlays.push(Overlay::ConfirmQuit { running }),
             },
+            Overlay::Login { job_id, prompt } => match key.code {
+                KeyCode::Char('x') => {
+                    self.note = Some(format!("cancelling the login (job {job_id})"));
+                    return vec![Action::Cancel(job_id)];
+                }
+                KeyCode::Esc | KeyCode::Char('q') => {
+                    self.note = Some(format!(
+                        "the login goes on in the Jobs pane (job {job_id}); x there cancels it"
+                    ));
+                }
+                _ => self.overlays.push(Overlay::Login { job_id, prompt }),
+            },
             Overlay::Error(text) => {
                 if !matches!(
                     key.code,

@@ -20,7 +20,7 @@ impl Diagnostic {
             path: path.to_path_buf(),
             line,
             col,
-            message: message.into(),
+            message: cut_long_words(message.into()),
         }
     }
 
@@ -28,6 +28,34 @@ impl Diagnostic {
     pub fn file(path: &Path, message: impl Into<String>) -> Diagnostic {
         Diagnostic::at(path, 0, 0, message)
     }
+}
+
+/// How much of one identifier, path or value a message quotes: a 1 MB id is named by its start.
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// The message with every run of more than [`MAX_QUOTED_CHARS`] characters without a space cut
+/// to that many and `…`: a message names what is wrong, it does not repeat it in full.
+fn cut_long_words(message: String) -> String {
+    if message.len() <= MAX_QUOTED_CHARS {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len().min(4096));
+    let mut run = 0;
+    for c in message.chars() {
+        if c.is_whitespace() {
+            run = 0;
+        } else {
+            run += 1;
+            if run == MAX_QUOTED_CHARS + 1 {
+                out.push('…');
+            }
+            if run > MAX_QUOTED_CHARS {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl fmt::Display for Diagnostic {

@@ -84,7 +84,9 @@ impl Workspace {
                 refresh_token: String::new(),
                 access_token_duration_minutes: default_token_minutes(),
                 obtained_at: None,
+                expires_at: None,
                 token_payload: payload_id.as_str().into(),
+                login: None,
             }),
         });
         self.payloads

@@ -43,9 +43,69 @@ pub fn starts_with_bom(path: &Path) -> bool {
         .is_ok_and(|()| head == UTF8_BOM)
 }
 
+/// The largest workspace file read: far above any real one, far below what hurts memory.
+pub const MAX_WORKSPACE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a regular file of at most `max` bytes without ever blocking on it: it is opened with
+/// O_NONBLOCK (a FIFO does not hang the open), then refused unless it is a regular file (a FIFO,
+/// a device such as /dev/zero, a directory) or when it is larger than `max`; the read itself
+/// stops at `max` bytes even if the file grows meanwhile.
+pub fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let (file, len) = open_bounded(path, max)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!(
+            "it grew past the {max} bytes read while being read"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The checks of [`read_bounded`] without the read: `Ok` when the file would be read.
+pub fn read_bounded_check(path: &Path, max: u64) -> std::io::Result<()> {
+    open_bounded(path, max).map(|_| ())
+}
+
+fn open_bounded(path: &Path, max: u64) -> std::io::Result<(std::fs::File, u64)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, O_NONBLOCK);
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::IsADirectory,
+            "it is a directory, not a file",
+        ));
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a FIFO, a socket or a device); give the path of a file",
+        ));
+    }
+    if meta.len() > max {
+        return Err(std::io::Error::other(format!(
+            "it is {} bytes, more than the {max} read",
+            meta.len()
+        )));
+    }
+    Ok((file, meta.len()))
+}
+
+/// O_NONBLOCK, without a libc dependency for one constant.
+#[cfg(unix)]
+const O_NONBLOCK: i32 = if cfg!(any(target_os = "linux", target_os = "android")) {
+    0o4000
+} else {
+    0x0004
+};
+
 /// Reads the file's text; a missing or unreadable file is one file-level diagnostic.
 pub fn read(path: &Path) -> Result<String, Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = read_bounded(path, MAX_WORKSPACE_BYTES).map_err(|e| {
         let message = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
@@ -84,6 +144,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
 
 /// Parses workspace text without validating references and rules.
 pub fn parse_syntax(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
+    // An empty file (a `touch`ed one, say) is an empty workspace, ready to be filled.
+    if text.trim().is_empty() {
+        return Ok(Workspace::default());
+    }
     ron_options()
         .from_str::<Workspace>(text)
         .map_err(|e| Diagnostics::single(describe(path, text, &e)))

@@ -3,6 +3,7 @@
 pub mod diagnostics;
 pub mod edit;
 pub(crate) mod ids;
+pub mod journal;
 pub mod load;
 mod locate;
 pub mod model;

@@ -145,11 +145,56 @@ pub struct BearerToken {
     /// Access Token Duration in Minutes.
     #[serde(default = "default_token_minutes")]
     pub access_token_duration_minutes: u32,
-    /// When the current access token was obtained; expiry = this + duration.
+    /// When the current access token was obtained; expiry = this + duration, unless the
+    /// server said otherwise (`expires_at`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obtained_at: Option<DateTime<Utc>>,
+    /// When the current access token expires, to the second, as the token endpoint's
+    /// `expires_in` said; written with the token, cleared when a token without one arrives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
     /// Id of the Credential-kind Payload that requests new tokens.
     pub token_payload: PayloadId,
+    /// How `payloads login` gets the first tokens interactively; none when they are pasted in or
+    /// the Token Payload needs no earlier token (client credentials).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login: Option<Login>,
+}
+
+/// An interactive way to get a Bearer Token Credential's first tokens. The code it ends with is
+/// exchanged at the Token Payload's endpoint and the answer is read by its response model and
+/// Data Targets, like a refresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Login {
+    /// RFC 8628: a user code entered (or a QR code scanned) on another device; made for SSH.
+    DeviceCode(LoginEndpoint),
+    /// RFC 6749 §4.1 with PKCE (RFC 7636, S256): a browser on this machine, redirected back to a
+    /// listener on 127.0.0.1.
+    AuthorizationCode(LoginEndpoint),
+}
+
+impl Login {
+    pub fn endpoint(&self) -> &LoginEndpoint {
+        match self {
+            Login::DeviceCode(e) | Login::AuthorizationCode(e) => e,
+        }
+    }
+}
+
+/// Where a [`Login`] starts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginEndpoint {
+    /// The device authorization or authorization endpoint: relative to the Integration's base URL,
+    /// or absolute. Blank: read from the `issuer`'s discovery metadata.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub endpoint: String,
+    /// The scopes asked for, space-separated; blank asks for none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub scope: String,
+    /// An issuer URL whose RFC 8414 / OpenID discovery metadata names the endpoints.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub issuer: String,
 }
 
 pub fn default_token_minutes() -> u32 {
@@ -157,21 +202,35 @@ pub fn default_token_minutes() -> u32 {
 }
 
 impl BearerToken {
-    /// When the access token expires, if it is known when it was obtained.
+    /// When the access token expires: the server's `expires_at` when it gave one, else the time
+    /// it was obtained plus the Access Token Duration; `None` when neither is known.
     pub fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.obtained_at
-            .map(|at| at + Duration::minutes(i64::from(self.access_token_duration_minutes)))
+        self.expires_at.or_else(|| {
+            self.obtained_at
+                .map(|at| at + Duration::minutes(i64::from(self.access_token_duration_minutes)))
+        })
     }
 
-    /// A refresh is needed when the token is blank, or `now` is within `margin` of the expiry.
-    pub fn needs_refresh(&self, now: DateTime<Utc>, margin: Duration) -> bool {
+    /// A refresh is needed when the token is blank, or `now` is within the refresh margin of
+    /// the expiry. The margin is 10% of the token's lifetime, at most `max_margin` (30 s by
+    /// default): a 60 s token is renewed in its last 6 s, a 2 s token in its last 0.2 s.
+    pub fn needs_refresh(&self, now: DateTime<Utc>, max_margin: Duration) -> bool {
         if self.access_token.trim().is_empty() {
             return true;
         }
         match self.expires_at() {
-            Some(expiry) => now + margin >= expiry,
+            Some(expiry) => now + self.refresh_margin(max_margin) >= expiry,
             // A token entered by hand with no time it was obtained is trusted until a 401 says otherwise.
             None => false,
+        }
+    }
+
+    /// 10% of the token's lifetime (from `obtained_at` to its expiry), at most `max_margin`;
+    /// `max_margin` when the lifetime is not known.
+    pub fn refresh_margin(&self, max_margin: Duration) -> Duration {
+        match (self.obtained_at, self.expires_at()) {
+            (Some(from), Some(to)) if to > from => ((to - from) / 10).min(max_margin),
+            _ => max_margin,
         }
     }
 }

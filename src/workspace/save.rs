@@ -10,13 +10,30 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The canonical text of a workspace: the same workspace always gives the same bytes.
 pub fn to_text(workspace: &Workspace) -> String {
+    let text = to_text_escaping(workspace, false);
+    // A value holding a control character or a bidi override (a server's answer written by a
+    // Data Target, say) would be written raw, and `cat` or `git diff` of the file would replay
+    // it: then every string is written escaped (`"\u{1b}"`), which reads back the same.
+    if text.chars().any(needs_escape) {
+        to_text_escaping(workspace, true)
+    } else {
+        text
+    }
+}
+
+/// Characters never written raw into the file (newlines and tabs are fine in a string).
+fn needs_escape(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || crate::jobs::render::is_bidi_control(c)
+}
+
+fn to_text_escaping(workspace: &Workspace, escape: bool) -> String {
     let config = ron::ser::PrettyConfig::new()
         .indentor("    ".to_string())
         .new_line("\n".to_string())
         .struct_names(false)
         .separate_tuple_members(false)
         // Raw strings keep JSON bodies readable: r#"{"name": "x"}"# rather than "{\"name\": \"x\"}".
-        .escape_strings(false);
+        .escape_strings(escape);
     let mut text = ron_options()
         .to_string_pretty(workspace, config)
         .expect("a workspace always serializes: it holds only strings, numbers and lists");
@@ -153,6 +170,31 @@ fn temp_path(target: &Path) -> PathBuf {
         .unwrap_or_else(|| "workspace".to_string());
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
+}
+
+/// Removes the temp files (`.<name>.tmp-*`) that saves of `path` killed before their rename left
+/// beside it: they hold tokens. Only call it with the workspace's file lock held, when no save
+/// of that file can be under way.
+pub fn remove_stale_temp_files(path: &Path) {
+    let target = real_path(path);
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp-");
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let stale = entry.file_name().to_string_lossy().starts_with(&prefix)
+            && entry.file_type().is_ok_and(|t| t.is_file());
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn create_new(path: &Path) -> io::Result<File> {

@@ -130,6 +130,8 @@ impl WorkspaceStore {
         const ATTEMPTS: usize = 5;
         let mut state = self.lock_state();
         let _file_lock = self.lock_file()?;
+        // Every save takes this lock, so a temp file seen now is one a killed save left behind.
+        super::save::remove_stale_temp_files(&self.path);
         for attempt in 1.. {
             self.catch_up(&mut state)?;
             let mut next = state.workspace.clone();

@@ -1,5 +1,6 @@
 //! Shell completion, the man page and `--help` exit codes, as a user installs and uses them: the
 //! bash script sourced in a real bash, completing from the workspace found above the directory.
+#![expect(clippy::print_stderr, reason = "says why a check was skipped")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -86,7 +87,9 @@ fn bash_completes_payload_ids_from_the_workspace_found_above() {
             "create-contact",
             "get-contact",
             "notify-webhook",
-            "ping"
+            "ping",
+            "list-contacts-device",
+            "sandbox-device-token"
         ],
         "{got:?}"
     );
@@ -111,7 +114,7 @@ fn bash_completes_input_names_and_bearer_credentials() {
         .filter(|c| !c.starts_with('-'))
         .collect();
     // The API Key Credential has no tokens to refresh.
-    assert_eq!(ids, ["sandbox-oauth"], "{got:?}");
+    assert_eq!(ids, ["sandbox-oauth", "sandbox-device"], "{got:?}");
 }
 
 #[test]

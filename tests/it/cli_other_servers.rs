@@ -93,7 +93,7 @@ async fn an_answer_without_a_refresh_token_keeps_the_old_one() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(
         stderr.contains(
-            "credential oauth refresh_token (not written: nothing at $.refresh_token in the body)"
+            "credential oauth refresh_token (not written: nothing at $.refresh_token in the body; its keys are: "
         ),
         "{stderr}"
     );

@@ -98,7 +98,7 @@ async fn refresh_on_the_shipped_workspace_says_when_the_token_expires_in_plain_w
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "payloads: Credential \"sandbox-api-key\" is an API Key Credential, which has no tokens \
-         to refresh; Bearer Token Credentials: sandbox-oauth\n"
+         to refresh; Bearer Token Credentials: sandbox-oauth, sandbox-device\n"
     );
     sandbox.shutdown().await;
 }

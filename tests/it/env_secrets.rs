@@ -92,9 +92,14 @@ fn without_token_state(text: &str) -> Vec<&str> {
     text.lines()
         .filter(|line| {
             let line = line.trim_start();
-            !["access_token:", "refresh_token:", "obtained_at:"]
-                .iter()
-                .any(|field| line.starts_with(field))
+            ![
+                "access_token:",
+                "refresh_token:",
+                "obtained_at:",
+                "expires_at:",
+            ]
+            .iter()
+            .any(|field| line.starts_with(field))
         })
         .collect()
 }

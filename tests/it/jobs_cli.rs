@@ -68,7 +68,9 @@ fn workspace() -> Workspace {
                     refresh_token: REFRESH_TOKEN.into(),
                     access_token_duration_minutes: 5,
                     obtained_at: None,
+                    expires_at: None,
                     token_payload: "refresh-token".into(),
+                    login: None,
                 }),
             ),
             credential(

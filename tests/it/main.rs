@@ -48,6 +48,19 @@ mod cli_check_json;
 mod cli_completions;
 mod cli_inputs;
 mod cli_output;
+// edges (issue 9): the edges of the refresh-then-call flow
+mod edges_bodies;
+mod edges_journal;
+mod edges_limits;
+mod edges_output;
+mod edges_tokens;
+
+// oauth: first tokens (issue 11)
+mod oauth_cli;
+mod oauth_hints;
+mod oauth_login;
+mod oauth_sandbox;
+mod oauth_tui;
 
 // sqlite: the Jobs history database.
 mod sqlite_history;

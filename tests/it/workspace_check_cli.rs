@@ -25,7 +25,7 @@ fn the_shipped_workspace_passes() {
     let out = check(&["--workspace", shipped.to_str().unwrap()], None);
     assert_eq!(
         text(&out.stdout),
-        "ok: 1 integration, 2 credentials, 6 payloads\n"
+        "ok: 1 integration, 3 credentials, 8 payloads\n"
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }

@@ -140,7 +140,7 @@ fn referrers_describe_what_points_at_a_record() {
         ws.referrers("sandbox-oauth-token"),
         vec!["credential \"sandbox-oauth\" uses it as its token payload"]
     );
-    assert_eq!(ws.referrers("sandbox").len(), 2 + 6);
+    assert_eq!(ws.referrers("sandbox").len(), 3 + 8);
     assert!(ws.referrers("ping").is_empty());
 }
 
@@ -181,7 +181,7 @@ fn a_token_payload_is_removed_with_its_credential_only() {
 fn removing_an_integration_removes_everything_of_it() {
     let mut ws = demo();
     let removed = ws.remove_integration("sandbox").unwrap();
-    assert_eq!(removed.len(), 1 + 2 + 6);
+    assert_eq!(removed.len(), 1 + 3 + 8);
     assert!(ws.integrations.is_empty() && ws.credentials.is_empty() && ws.payloads.is_empty());
     assert_eq!(
         ws.variables.len(),

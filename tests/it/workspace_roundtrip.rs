@@ -63,7 +63,9 @@ fn everything() -> Workspace {
                         refresh_token: "rt-456".into(),
                         access_token_duration_minutes: 15,
                         obtained_at: Some(Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()),
+                        expires_at: None,
                         token_payload: "oauth-token".into(),
+                        login: None,
                     }),
                 )
             },

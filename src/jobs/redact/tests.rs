@@ -24,7 +24,9 @@ fn bearer(secret: &str, access: &str, refresh: &str) -> CredentialAuth {
         refresh_token: refresh.into(),
         access_token_duration_minutes: 60,
         obtained_at: None,
+        expires_at: None,
         token_payload: "token".into(),
+        login: None,
     })
 }
 
@@ -206,6 +208,7 @@ fn job_with(request_body: &str, response_body: &str) -> Job {
         integration: "i".into(),
         credential: None,
         linked_job: None,
+        token_fingerprint: None,
         trigger: Trigger::Cli,
         status: JobStatus::Failed,
         created_at: now,
@@ -232,6 +235,8 @@ fn job_with(request_body: &str, response_body: &str) -> Job {
             body: response_body.into(),
             body_bytes: response_body.len() as u64,
             truncated: false,
+            not_utf8: false,
+            missing_values: Vec::new(),
         }),
         extracted: vec![("access_token".into(), "fresh-access-99".into())],
         targets: vec![TargetResult {

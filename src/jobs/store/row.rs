@@ -14,7 +14,8 @@ const ROW_OVERHEAD: usize = 256;
 /// Business Jobs call a Payload; refresh Jobs fetch a token for one.
 pub(crate) fn kind_of(trigger: &Trigger) -> &'static str {
     match trigger {
-        Trigger::RefreshFor(_) | Trigger::ManualRefresh => "refresh",
+        // A login fetches first tokens, as a refresh fetches new ones.
+        Trigger::RefreshFor(_) | Trigger::ManualRefresh | Trigger::Login => "refresh",
         Trigger::Tui | Trigger::Cli => "business",
     }
 }

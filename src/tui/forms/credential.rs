@@ -2,6 +2,7 @@
 //! Edit it makes, creating the Token Payload of a new Bearer Token Credential.
 
 use super::{Field, Form, FormPurpose, validate};
+use crate::oauth::grant::Grant;
 use crate::tui::edits::{self, Edit, KeptTokenFields};
 use crate::workspace::{
     ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CredentialId,
@@ -16,6 +17,7 @@ const CERTIFICATE: &[&str] = &["Certificate"];
 const TYPES: [&str; 5] = ["Bearer Token", "Basic", "API Key", "Custom", "Certificate"];
 /// The Token Payload choice of a Bearer Token Credential that has none yet.
 pub const NEW_TOKEN_PAYLOAD: &str = "(create a standard one)";
+const NEW_TOKEN: &[&str] = &[NEW_TOKEN_PAYLOAD];
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Credential {
@@ -47,6 +49,7 @@ pub fn duplicate_form(ws: &Workspace, c: &Credential) -> Form {
         b.access_token.clear();
         b.refresh_token.clear();
         b.obtained_at = None;
+        b.expires_at = None;
     }
     build(ws, format!("Duplicate Credential {}", c.id), None, &copy)
 }
@@ -127,6 +130,17 @@ fn build(
         .narrowed_by("integration", token_payload_owners)
         .hint("the Credential Payload that requests new tokens")
         .shown_when("type", BEARER),
+        Field::choice(
+            "grant",
+            "Tokens by",
+            Grant::ALL
+                .iter()
+                .map(|g| g.short_label().to_string())
+                .collect(),
+            Grant::RefreshToken.short_label(),
+        )
+        .hint("how tokens are obtained: device code and browser log in with L; ←/→ to choose")
+        .shown_when("token_payload", NEW_TOKEN),
         Field::line("username", "Username", &basic_user).shown_when("type", BASIC),
         Field::secret("password", "Password", &basic_password).shown_when("type", BASIC),
         Field::line("key_header", "Header", &key_header)
@@ -210,11 +224,11 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 duration: !form.field("duration").changed(),
             };
             // The time a token was obtained only stays true for the same token.
-            let obtained_at = before
-                .as_ref()
-                .filter(|b| b.access_token == access_token)
-                .and_then(|b| b.obtained_at);
+            let same_token = before.as_ref().filter(|b| b.access_token == access_token);
+            let obtained_at = same_token.and_then(|b| b.obtained_at);
+            let expires_at = same_token.and_then(|b| b.expires_at);
             let mut chosen = form.value("token_payload");
+            let mut new_login = None;
             if chosen == NEW_TOKEN_PAYLOAD {
                 chosen = edits::unique_id(ws, &format!("{id}-token"));
                 let owner = Credential {
@@ -224,7 +238,13 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                     description: String::new(),
                     auth: CredentialAuth::BearerToken(edits::empty_bearer(&chosen)),
                 };
-                token_payload = Some(edits::standard_token_payload(&chosen, &owner));
+                let mut payload = edits::standard_token_payload(&chosen, &owner);
+                let grant =
+                    Grant::from_short_label(&form.value("grant")).unwrap_or(Grant::RefreshToken);
+                let mut shaped = edits::empty_bearer(&chosen);
+                grant.shape(&mut shaped, &mut payload, "");
+                new_login = shaped.login;
+                token_payload = Some(payload);
             }
             CredentialAuth::BearerToken(BearerToken {
                 client_id: form.value("client_id"),
@@ -233,7 +253,11 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 refresh_token,
                 access_token_duration_minutes: duration.parse().unwrap_or(60),
                 obtained_at,
+                expires_at,
                 token_payload: chosen.into(),
+                // The grant chosen for a new Token Payload brings its login; otherwise an edit
+                // keeps what the file says (the form has no login fields).
+                login: new_login.or_else(|| before.as_ref().and_then(|b| b.login.clone())),
             })
         }
         "Basic" => CredentialAuth::Basic(BasicAuth {

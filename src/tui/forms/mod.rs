@@ -223,7 +223,15 @@ impl Form {
     pub fn is_visible(&self, index: usize) -> bool {
         match self.fields[index].shown_when {
             None => true,
-            Some((key, values)) => values.contains(&self.value(key).as_str()),
+            // Hidden with the field it depends on, so a choice under a hidden one stays hidden.
+            Some((key, values)) => {
+                values.contains(&self.value(key).as_str())
+                    && self
+                        .fields
+                        .iter()
+                        .position(|f| f.key == key)
+                        .is_none_or(|i| i != index && self.is_visible(i))
+            }
         }
     }
 

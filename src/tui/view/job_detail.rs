@@ -34,6 +34,7 @@ pub fn lines(job: &Job, app: &App) -> Vec<Line<'static>> {
         Trigger::Cli => "run from the command line".to_string(),
         Trigger::RefreshFor(id) => format!("token refresh for Job {id}"),
         Trigger::ManualRefresh => "token refresh asked for directly".to_string(),
+        Trigger::Login => "login for the first tokens".to_string(),
     };
     out.push(Line::from(vec![label("Trigger"), Span::raw(trigger)]));
     let mut timing = format!("created {}", clock(job.created_at));
@@ -62,6 +63,10 @@ pub fn lines(job: &Job, app: &App) -> Vec<Line<'static>> {
             Span::raw(what),
             Span::styled("  l opens it", theme.dim()),
         ]));
+    }
+    if let Some(print) = &job.token_fingerprint {
+        // Compare with the linked Job's: a refresh's new token is the one its business call sent.
+        out.push(Line::from(vec![label("Token"), Span::raw(print.clone())]));
     }
     for (name, value) in &job.inputs {
         out.push(Line::from(vec![

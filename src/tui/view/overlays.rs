@@ -59,6 +59,86 @@ fn window(
     );
 }
 
+/// A login's prompt: the code and where to enter it, and a QR code of the URL that carries the
+/// code when the screen has room for it (a phone scans it off the terminal, over SSH too). The
+/// prompt's text was checked when it was read (a plain user code, http(s) URLs).
+fn login(app: &App, frame: &mut Frame, prompt: &crate::flow::LoginPrompt) {
+    use crate::flow::LoginPrompt;
+    use ratatui::style::{Color, Style};
+    let theme = Theme::new(app.colour);
+    let mut lines = vec![];
+    let title;
+    let mut width = 64u16;
+    match prompt {
+        LoginPrompt::Device {
+            verification_uri,
+            verification_uri_complete,
+            user_code,
+            expires_in,
+        } => {
+            title = "Log in on any device";
+            lines.push(Line::from(vec![
+                Span::raw("Open  "),
+                Span::styled(verification_uri.clone(), theme.key()),
+            ]));
+            lines.push(Line::from(vec![
+                Span::raw("and enter the code  "),
+                Span::styled(user_code.clone(), theme.key()),
+            ]));
+            let qr = verification_uri_complete
+                .as_deref()
+                .and_then(crate::oauth::qr::half_block_lines);
+            let area = frame.area();
+            let fits = |qr: &Vec<String>| {
+                let qr_width = qr.first().map_or(0, |l| l.chars().count()) as u16;
+                (qr.len() as u16) + 8 <= area.height && qr_width + 4 <= area.width
+            };
+            match qr {
+                Some(qr) if fits(&qr) => {
+                    lines.push(Line::raw("or scan this with a phone:"));
+                    let qr_width = qr.first().map_or(0, |l| l.chars().count()) as u16;
+                    width = width.max(qr_width + 4);
+                    // Light modules on a dark ground, whatever the terminal's own colours.
+                    let style = if app.colour {
+                        Style::default().fg(Color::White).bg(Color::Black)
+                    } else {
+                        Style::default()
+                    };
+                    for row in qr {
+                        lines.push(Line::styled(row, style));
+                    }
+                }
+                Some(_) => lines.push(Line::styled(
+                    "(a taller terminal shows a QR code of the address here)",
+                    theme.dim(),
+                )),
+                None => {}
+            }
+            lines.push(Line::styled(
+                format!(
+                    "Waiting for approval; the code expires in {} min.",
+                    expires_in.as_secs().div_ceil(60)
+                ),
+                theme.dim(),
+            ));
+        }
+        LoginPrompt::Browser { url, .. } => {
+            title = "Log in with a browser on this machine";
+            lines.push(Line::raw("Open this address in a browser here:"));
+            lines.push(Line::styled(url.clone(), theme.key()));
+            lines.push(Line::styled(
+                "Waiting for the browser to come back.",
+                theme.dim(),
+            ));
+        }
+    }
+    lines.push(Line::styled(
+        "x cancels the login; Esc hides this",
+        theme.dim(),
+    ));
+    window(app, frame, title, lines, width, false, 0);
+}
+
 pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
     let theme = Theme::new(app.colour);
     match overlay {
@@ -201,6 +281,7 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
             window(app, frame, "Token Payload created", lines, 64, false, 0);
         }
         Overlay::Form(form) => super::form::render(app, frame, form),
+        Overlay::Login { prompt, .. } => login(app, frame, prompt),
     }
 }
 

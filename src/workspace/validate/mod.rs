@@ -159,6 +159,69 @@ fn a_type(auth: &CredentialAuth) -> String {
     format!("{article} {name}")
 }
 
+/// The longest timeout a Payload may set: a day. Beyond it a deadline could overflow the clock.
+pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+
+/// The longest Access Token Duration believed: ten years, in minutes.
+pub const MAX_TOKEN_MINUTES: u32 = 10 * 366 * 24 * 60;
+
+/// Nesting of brackets and parentheses a JSONPath may have: deeper ones are refused before they
+/// are parsed (the parser recurses, and a 2,000-deep filter overflows the stack).
+pub const MAX_JSONPATH_DEPTH: usize = 32;
+
+/// Why a `timeout_secs` is out of range, if it is.
+pub(crate) fn timeout_problem(timeout: Option<u64>) -> Option<String> {
+    match timeout {
+        Some(t) if !(1..=MAX_TIMEOUT_SECS).contains(&t) => Some(format!(
+            "timeout_secs must be from 1 to {MAX_TIMEOUT_SECS} (a day); it is {t}"
+        )),
+        _ => None,
+    }
+}
+
+/// Why a JSONPath cannot be used, checked before parsing it: too long or nested too deep.
+pub fn jsonpath_problem(path: &str) -> Option<String> {
+    let mut depth: usize = 0;
+    let mut deepest = 0;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in path.chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' => quote = Some(c),
+            '[' | '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ']' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    (deepest > MAX_JSONPATH_DEPTH).then(|| {
+        format!(
+            "it is nested {deepest} deep; at most {MAX_JSONPATH_DEPTH} levels of brackets are read"
+        )
+    })
+}
+
+/// Why a stored time cannot be right: before 1970 or after 9999 (arithmetic on it could
+/// overflow).
+fn time_problem(at: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
+    use chrono::Datelike;
+    let at = at?;
+    (!(1970..=9999).contains(&at.year()))
+        .then(|| format!("the year {} is not believable (1970 to 9999)", at.year()))
+}
+
 fn label(kind: &str, id: &str, index: usize) -> String {
     if id.is_empty() {
         format!("{kind} #{}", index + 1)
@@ -286,12 +349,22 @@ impl<'w> Checker<'w> {
                     &[],
                 );
             }
-            if integration.timeout_secs == Some(0) {
+            if let Some(ca) = &integration.tls.ca_cert
+                && let Some(problem) = crate::flow::tls::file_problem(ca)
+            {
+                self.push(
+                    "integrations",
+                    index,
+                    Anchor::Field("ca_cert"),
+                    format!("{who}: tls.ca_cert {ca:?}: {problem}"),
+                );
+            }
+            if let Some(message) = timeout_problem(integration.timeout_secs) {
                 self.push(
                     "integrations",
                     index,
                     Anchor::Field("timeout_secs"),
-                    format!("{who}: timeout_secs must be at least 1"),
+                    format!("{who}: {message}"),
                 );
             }
         }
@@ -320,9 +393,45 @@ impl<'w> Checker<'w> {
                     );
                 }
             }
+            if let CredentialAuth::Certificate(c) = &credential.auth {
+                for (field, path) in [("cert_path", &c.cert_path), ("key_path", &c.key_path)] {
+                    if let Some(problem) = crate::flow::tls::file_problem(path) {
+                        self.push(
+                            "credentials",
+                            index,
+                            Anchor::Field(field),
+                            format!("{who}: {field} {path:?}: {problem}"),
+                        );
+                    }
+                }
+            }
             let CredentialAuth::BearerToken(bearer) = &credential.auth else {
                 continue;
             };
+            if !(1..=MAX_TOKEN_MINUTES).contains(&bearer.access_token_duration_minutes) {
+                self.push(
+                    "credentials",
+                    index,
+                    Anchor::Field("access_token_duration_minutes"),
+                    format!(
+                        "{who}: access_token_duration_minutes must be from 1 to {MAX_TOKEN_MINUTES} (ten years); it is {}",
+                        bearer.access_token_duration_minutes
+                    ),
+                );
+            }
+            for (field, at) in [
+                ("obtained_at", bearer.obtained_at),
+                ("expires_at", bearer.expires_at),
+            ] {
+                if let Some(problem) = time_problem(at) {
+                    self.push(
+                        "credentials",
+                        index,
+                        Anchor::Field(field),
+                        format!("{who}: {field}: {problem}"),
+                    );
+                }
+            }
             let token_payload = &bearer.token_payload;
             let anchor = Anchor::Field("token_payload");
             match ws.payload(token_payload) {

@@ -94,6 +94,15 @@ impl<'w> Checker<'w> {
                 }
                 seen_values.push(name);
                 if let ValueSource::JsonPath(path) = &value.source
+                    && let Some(problem) = super::jsonpath_problem(path)
+                {
+                    self.push(
+                        "payloads",
+                        index,
+                        Anchor::Text(path.clone()),
+                        format!("{who}: response value \"{name}\": JSONPath \"{path}\": {problem}"),
+                    );
+                } else if let ValueSource::JsonPath(path) = &value.source
                     && let Err(e) = serde_json_path::JsonPath::parse(path)
                 {
                     self.push(
@@ -117,12 +126,12 @@ impl<'w> Checker<'w> {
                 );
             }
             self.targets(index, &who, payload, credential, &seen_values);
-            if payload.timeout_secs == Some(0) {
+            if let Some(message) = super::timeout_problem(payload.timeout_secs) {
                 self.push(
                     "payloads",
                     index,
                     Anchor::Field("timeout_secs"),
-                    format!("{who}: timeout_secs must be at least 1"),
+                    format!("{who}: {message}"),
                 );
             }
         }

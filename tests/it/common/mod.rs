@@ -134,7 +134,9 @@ pub fn oauth_workspace(
                 refresh_token: OLD_REFRESH.into(),
                 access_token_duration_minutes: 60,
                 obtained_at,
+                expires_at: None,
                 token_payload: "oauth-token".into(),
+                login: None,
             }),
         }],
         payloads: vec![

@@ -18,6 +18,7 @@ pub fn job(id: &str, offset_ms: i64) -> Job {
         payload: "list-contacts".into(),
         integration: "sandbox".into(),
         linked_job: Some("20261128-133744-000001".into()),
+        token_fingerprint: None,
         trigger: Trigger::Cli,
         status: JobStatus::Succeeded,
         created_at: created,
@@ -41,6 +42,8 @@ pub fn job(id: &str, offset_ms: i64) -> Job {
             body: r#"{"contacts":[{"id":42,"name":"Ada"}]}"#.into(),
             body_bytes: 37,
             truncated: false,
+            not_utf8: false,
+            missing_values: Vec::new(),
         }),
         extracted: vec![("first_name".into(), "Ada".into())],
         targets: vec![TargetResult {

@@ -131,6 +131,7 @@ pub fn job(id: &str, payload: &str, status: JobStatus, trigger: Trigger) -> Job 
         payload: payload.into(),
         integration: "sandbox".into(),
         linked_job: None,
+        token_fingerprint: None,
         trigger,
         status,
         created_at: created,
@@ -178,6 +179,8 @@ pub fn finished_pair() -> Vec<Job> {
             .into(),
         body_bytes: 75,
         truncated: false,
+            not_utf8: false,
+            missing_values: Vec::new(),
     });
     business.extracted = vec![("first".into(), "1".into())];
     business.targets = vec![TargetResult {

@@ -2,6 +2,9 @@
 //! writes COUNT finished Jobs of one Payload, each with a JSON response body of about BODY_BYTES,
 //! through the store's API (no HTTP), a minute apart and ending now.
 
+// A development tool, not the program: its own usage errors go straight to stderr.
+#![allow(clippy::print_stderr)]
+
 use chrono::{Duration, Utc};
 use payloads::jobs::{
     Job, JobStatus, JobStore, RequestRecord, ResponseRecord, Step, Trigger, new_job_id,
@@ -80,6 +83,7 @@ fn job(at: chrono::DateTime<Utc>, n: usize, body_bytes: usize, seed: &mut u64) -
         integration: "sandbox".into(),
         credential: None,
         linked_job: None,
+        token_fingerprint: None,
         trigger: Trigger::Cli,
         status: if failed {
             JobStatus::Failed
@@ -104,6 +108,8 @@ fn job(at: chrono::DateTime<Utc>, n: usize, body_bytes: usize, seed: &mut u64) -
             body_bytes: body.len() as u64,
             body,
             truncated: false,
+            not_utf8: false,
+            missing_values: Vec::new(),
         }),
         extracted: Vec::new(),
         targets: Vec::new(),

@@ -303,13 +303,13 @@ pub fn prune(
     report_import(&store);
     match result {
         Ok(report) => {
-            println!(
+            super::output::stdout_line(&format!(
                 "removed {} Jobs; {} kept ({}) in {}",
                 report.removed,
                 report.kept.jobs,
                 format_bytes(report.kept.bytes),
                 store.path().display()
-            );
+            ));
             ExitCode::SUCCESS
         }
         Err(e) => read_failed(&e),
@@ -320,25 +320,28 @@ pub fn prune(
 pub fn recover(workspace: &Path) -> ExitCode {
     let store = JobStore::beside(workspace);
     if !store.path().exists() {
-        println!("There is no Jobs history at {}.", store.path().display());
+        super::output::stdout_line(&format!(
+            "There is no Jobs history at {}.",
+            store.path().display()
+        ));
         return ExitCode::SUCCESS;
     }
     match store.check() {
         Ok(()) => {
-            println!(
+            super::output::stdout_line(&format!(
                 "The Jobs history {} opens fine; nothing to recover.",
                 store.path().display()
-            );
+            ));
             ExitCode::SUCCESS
         }
         Err(e) if matches!(e.kind(), StoreErrorKind::Damaged | StoreErrorKind::Newer) => {
             match store.move_aside() {
                 Ok(aside) => {
-                    println!(
+                    super::output::stdout_line(&format!(
                         "Moved the damaged Jobs history to {} (kept, not deleted); the next run starts a new one at {}.",
                         aside.display(),
                         store.path().display()
-                    );
+                    ));
                     ExitCode::SUCCESS
                 }
                 Err(e) => read_failed(&e),

@@ -243,6 +243,8 @@ fn light_copy(job: &Job) -> Job {
             body: String::new(),
             body_bytes: 0,
             truncated: false,
+            not_utf8: false,
+            missing_values: Vec::new(),
         }),
         extracted: Vec::new(),
         targets: Vec::new(),

@@ -16,12 +16,12 @@ const GZIP: &[u8] = &[
     204, 77, 5, 178, 29, 83, 18, 149, 106, 1, 85, 250, 18, 217, 24, 0, 0, 0,
 ];
 const DEFLATE: &[u8] = &[
-    120, 156, 171, 86, 202, 76, 81, 178, 82, 74, 54, 84, 210, 81, 202, 75, 204, 77, 5, 178, 29,
-    83, 18, 149, 106, 1, 82, 82, 6, 177,
+    120, 156, 171, 86, 202, 76, 81, 178, 82, 74, 54, 84, 210, 81, 202, 75, 204, 77, 5, 178, 29, 83,
+    18, 149, 106, 1, 82, 82, 6, 177,
 ];
 const ZSTD: &[u8] = &[
-    40, 181, 47, 253, 4, 88, 193, 0, 0, 123, 34, 105, 100, 34, 58, 34, 99, 49, 34, 44, 34, 110,
-    97, 109, 101, 34, 58, 34, 65, 100, 97, 34, 125, 71, 58, 222, 253,
+    40, 181, 47, 253, 4, 88, 193, 0, 0, 123, 34, 105, 100, 34, 58, 34, 99, 49, 34, 44, 34, 110, 97,
+    109, 101, 34, 58, 34, 65, 100, 97, 34, 125, 71, 58, 222, 253,
 ];
 
 fn reading_name(base_url: &str) -> Workspace {
@@ -61,7 +61,12 @@ async fn values_are_read_from_compressed_bodies() {
         let server = serving(encoding, body).await;
         let h = Harness::new(&reading_name(&server.uri()));
         let job = h.run("list-contacts").await;
-        assert_eq!(job.status, JobStatus::Succeeded, "{encoding}: {:?}", job.error);
+        assert_eq!(
+            job.status,
+            JobStatus::Succeeded,
+            "{encoding}: {:?}",
+            job.error
+        );
         assert_eq!(
             job.extracted,
             vec![("name".to_string(), "Ada".to_string())],
@@ -91,7 +96,10 @@ async fn an_undecodable_body_fails_its_values_by_name_and_the_status_line_says_s
         .unwrap();
     let missing = &jobs[0].response.as_ref().unwrap().missing_values;
     assert_eq!(missing.len(), 1);
-    assert!(missing[0].1.contains("x-unknown-squeeze-encoded"), "{missing:?}");
+    assert!(
+        missing[0].1.contains("x-unknown-squeeze-encoded"),
+        "{missing:?}"
+    );
 }
 
 /// Valid UTF-8 that holds U+FFFD is text: no "not UTF-8" note. Bytes that are not UTF-8 get it.

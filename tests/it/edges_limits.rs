@@ -127,12 +127,18 @@ fn numbers_and_times_out_of_range_are_load_errors() {
             b.access_token_duration_minutes = minutes;
         }
         let text = check_errors(&ws);
-        assert!(text.contains("access_token_duration_minutes must be from 1"), "{text}");
+        assert!(
+            text.contains("access_token_duration_minutes must be from 1"),
+            "{text}"
+        );
     }
     let long_ago = "1492-10-12T00:00:00Z".parse().unwrap();
     let ws = oauth_workspace("http://127.0.0.1:1", "t", Some(long_ago));
     let text = check_errors(&ws);
-    assert!(text.contains("obtained_at: the year 1492 is not believable"), "{text}");
+    assert!(
+        text.contains("obtained_at: the year 1492 is not believable"),
+        "{text}"
+    );
 }
 
 #[test]

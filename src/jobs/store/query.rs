@@ -62,6 +62,7 @@ impl JobSummary {
             // Not a list column: the full record has it.
             credential: None,
             linked_job: self.linked_job,
+            token_fingerprint: None,
             trigger: self.trigger,
             status: self.status,
             created_at: self.created_at,
@@ -77,6 +78,8 @@ impl JobSummary {
                 body: String::new(),
                 body_bytes: 0,
                 truncated: false,
+                not_utf8: false,
+                missing_values: Vec::new(),
             }),
             extracted: Vec::new(),
             targets: Vec::new(),

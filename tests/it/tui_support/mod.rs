@@ -179,8 +179,8 @@ pub fn finished_pair() -> Vec<Job> {
             .into(),
         body_bytes: 75,
         truncated: false,
-            not_utf8: false,
-            missing_values: Vec::new(),
+        not_utf8: false,
+        missing_values: Vec::new(),
     });
     business.extracted = vec![("first".into(), "1".into())];
     business.targets = vec![TargetResult {

@@ -157,8 +157,7 @@ pub fn credential_ids(current: &OsStr) -> Vec<CompletionCandidate> {
     )
 }
 
-/// Integration ids (for commands that take an Integration).
-#[allow(dead_code)]
+/// Integration ids.
 pub fn integration_ids(current: &OsStr) -> Vec<CompletionCandidate> {
     let Some(ws) = workspace(&words()) else {
         return Vec::new();

@@ -146,7 +146,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
     let exit = async {
         let mut guard = TerminalGuard::take_over()?;
         event_loop::run(
-            &mut guard.terminal,
+            &mut *guard.terminal,
             &mut app,
             &mut CrosstermConsole,
             &mut executor,

@@ -2,6 +2,9 @@
 
 mod check;
 mod complete;
+mod curl_in;
+mod curl_out;
+mod curl_parse;
 mod discover;
 mod init;
 mod inputs;
@@ -11,6 +14,7 @@ mod login;
 mod output;
 mod run;
 mod sandbox;
+mod transfer;
 
 pub use discover::{Located, Origin, locate};
 pub use inputs::MAX_INPUT_BYTES;
@@ -184,9 +188,100 @@ Exit codes:
         #[arg(value_enum)]
         shell: complete::Shell,
     },
+    /// Print a Payload as a curl command, or an Integration as a RON document.
+    #[command(after_help = EXIT_CODES)]
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Merge a document written by `payloads export integration` into the workspace, or add a
+    /// Payload made from a curl command (`payloads import curl`).
+    #[command(
+        args_conflicts_with_subcommands = true,
+        subcommand_negates_reqs = true,
+        after_help = "\
+Exit codes:
+  0  imported
+  2  usage or workspace errors: ids already in the workspace (listed; --rename-conflicts renames
+     them and rewrites every reference), a document or curl command that cannot be read"
+    )]
+    Import {
+        #[command(subcommand)]
+        what: Option<ImportWhat>,
+        /// The document (RON) written by `payloads export integration`.
+        #[arg(required = true, value_hint = clap::ValueHint::FilePath)]
+        file: Option<PathBuf>,
+        /// Import records whose ids are taken under new ids (`id-2` …), rewriting references.
+        #[arg(long)]
+        rename_conflicts: bool,
+    },
     /// Print the man page (roff); e.g. `payloads man > ~/.local/share/man/man1/payloads.1`.
     #[command(after_help = EXIT_CODES)]
     Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// The Payload as a curl command, as it would be sent now: templates rendered, the
+    /// Credential applied (a token that needs it is refreshed first). Secrets are shell
+    /// variables named in a comment, unless --reveal.
+    #[command(after_help = "\
+Exit codes:
+  0  printed
+  1  the token needed a refresh, which failed
+  2  usage or workspace errors: an unknown Payload, a missing input, a template that fails")]
+    Curl {
+        /// The Payload's id.
+        #[arg(add = ArgValueCompleter::new(complete::payload_ids))]
+        payload: String,
+        /// A dynamic input, as for `run`: NAME=VALUE, NAME=@PATH, NAME=@-.
+        #[arg(long = "input", value_name = "NAME=VALUE", add = ArgValueCompleter::new(complete::input_names))]
+        inputs: Vec<String>,
+        /// Write the secrets into the command instead of shell variable references.
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// The Integration, its Credentials and Payloads and the Variables they use, as one RON
+    /// document on stdout. Secrets become {{env.NAME}} references (the names listed on
+    /// stderr) and Bearer tokens are left blank, unless --with-secrets.
+    #[command(after_help = "\
+Exit codes:
+  0  printed
+  2  usage or workspace errors: an unknown Integration, a workspace that does not load")]
+    Integration {
+        /// The Integration's id.
+        #[arg(add = ArgValueCompleter::new(complete::integration_ids))]
+        id: String,
+        /// Keep the secrets and tokens in the document.
+        #[arg(long)]
+        with_secrets: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// A curl command as a new Payload of an Integration: method, URL (relative to the base
+    /// URL when under it), headers, query, -d/--data*/--json/--data-urlencode/-F, -u and an
+    /// Authorization header (as a Credential, never in the Payload). Options it cannot carry
+    /// over are named in a warning.
+    #[command(after_help = "\
+Example:
+  payloads import curl --integration sandbox -- \"curl -u ada:secret 'http://127.0.0.1:8787/api/ping'\"
+  pbpaste | payloads import curl - --integration sandbox --id my-call
+
+Exit codes:
+  0  added (its id printed on stdout)
+  2  usage or workspace errors: not a curl command, an unknown Integration, an id taken")]
+    Curl {
+        /// The whole curl command as one argument, or - (or nothing) to read it from stdin.
+        command: Option<String>,
+        /// The Integration the Payload belongs to.
+        #[arg(long, add = ArgValueCompleter::new(complete::integration_ids))]
+        integration: String,
+        /// The new Payload's id [default: from the method and path, e.g. get-api-contacts].
+        #[arg(long)]
+        id: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -357,6 +452,34 @@ pub fn main() -> ExitCode {
         Some(Command::Sandbox { port, token_ttl }) => sandbox::serve(port, token_ttl),
         Some(Command::Completions { shell }) => print_generated(complete::script(shell)),
         Some(Command::Man) => print_generated(complete::man_page()),
+        Some(Command::Export {
+            what:
+                ExportWhat::Curl {
+                    payload,
+                    inputs,
+                    reveal,
+                },
+        }) => curl_out::export(&ctx, &payload, &inputs, reveal),
+        Some(Command::Export {
+            what: ExportWhat::Integration { id, with_secrets },
+        }) => transfer::export(&ctx, &id, with_secrets),
+        Some(Command::Import {
+            what:
+                Some(ImportWhat::Curl {
+                    command,
+                    integration,
+                    id,
+                }),
+            ..
+        }) => curl_in::import(&ctx, command.as_deref(), &integration, id.as_deref()),
+        Some(Command::Import {
+            what: None,
+            file,
+            rename_conflicts,
+        }) => match file {
+            Some(file) => transfer::import(&ctx, &file, rename_conflicts),
+            None => run::usage_error("give the FILE to import, or `curl`"),
+        },
     }
 }
 

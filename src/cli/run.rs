@@ -356,7 +356,7 @@ pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runn
 }
 
 /// Prints every event as it happens until the run ends; Ctrl-C cancels the run.
-async fn follow(
+pub(super) async fn follow(
     handle: RunHandle,
     mut events: tokio::sync::mpsc::UnboundedReceiver<RunEvent>,
     paint: Option<Paint>,

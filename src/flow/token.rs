@@ -69,9 +69,23 @@ impl Runner {
     pub(super) fn apply_journal(&self, credential_id: &str) -> Result<Option<String>, String> {
         let store = &self.inner.store;
         let path = journal::path_for(store.path(), credential_id);
-        let entry = journal::read(store.path(), credential_id).map_err(|e| {
-            format!("could not read the token journal of Credential {credential_id}: {e}")
-        })?;
+        let entry = match journal::read(store.path(), credential_id) {
+            Ok(entry) => entry,
+            // A journal torn by a kill while it was being written holds no whole answer: set it
+            // aside (for a person to look at) rather than block every refresh after it.
+            Err(e) => {
+                let aside = path.with_extension("journal-unreadable");
+                return match std::fs::rename(&path, &aside) {
+                    Ok(()) => Ok(Some(format!(
+                        "the token journal of Credential {credential_id} could not be read ({e}); moved it to {}",
+                        aside.display()
+                    ))),
+                    Err(_) => Err(format!(
+                        "could not read the token journal of Credential {credential_id}: {e}"
+                    )),
+                };
+            }
+        };
         let Some(entry) = entry else {
             return Ok(None);
         };

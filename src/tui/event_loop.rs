@@ -128,7 +128,12 @@ where
     tokio::pin!(shutdown);
     loop {
         terminal
-            .draw(|frame| view(app, frame))
+            .draw(|frame| {
+                view(app, frame);
+                // Whatever a view drew from the workspace or a server, no bidi override
+                // reaches the terminal (ratatui already drops control characters).
+                super::terminal::neutralise_bidi(frame.buffer_mut());
+            })
             .map_err(draw_error)?;
         let message = tokio::select! {
             event = input.next() => match event {

@@ -10,28 +10,45 @@ use std::io;
 
 /// Restores the terminal when dropped, whatever path leaves the TUI.
 pub struct TerminalGuard {
-    pub terminal: DefaultTerminal,
+    /// Never dropped: ratatui's `Terminal` prints to stderr from its `Drop` when it cannot show
+    /// the cursor, and with the terminal gone that print panics. The guard shows the cursor
+    /// itself (quietly); the Terminal's buffers are freed when the process ends.
+    pub terminal: std::mem::ManuallyDrop<DefaultTerminal>,
 }
 
 impl TerminalGuard {
     /// Raw mode, alternate screen, and a panic hook that restores before printing.
     pub fn take_over() -> io::Result<TerminalGuard> {
-        let terminal = ratatui::try_init()?;
-        // Pasted text then arrives as one piece, so its newlines are not taken for Enter.
-        crossterm::execute!(io::stdout(), EnableBracketedPaste)?;
+        // Not `ratatui::try_init`: its panic hook and `ratatui::restore` print to stderr when the
+        // terminal is gone (a dropped SSH session), and that print panics inside the panic hook,
+        // which aborts the process before the running Jobs are recorded. Restoring here never
+        // prints.
         let restore_first = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
+            restore_quietly();
             restore_first(info);
         }));
-        Ok(TerminalGuard { terminal })
+        crossterm::terminal::enable_raw_mode()?;
+        crossterm::execute!(io::stdout(), EnterAlternateScreen)?;
+        let terminal =
+            ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
+        // Pasted text then arrives as one piece, so its newlines are not taken for Enter.
+        crossterm::execute!(io::stdout(), EnableBracketedPaste)?;
+        Ok(TerminalGuard {
+            terminal: std::mem::ManuallyDrop::new(terminal),
+        })
     }
+}
+
+/// Gives the terminal back; a terminal that is gone (EIO) is no error worth a word.
+fn restore_quietly() {
+    let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste, crossterm::cursor::Show);
+    let _ = ratatui::try_restore();
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        let _ = crossterm::execute!(io::stdout(), DisableBracketedPaste);
-        ratatui::restore();
+        restore_quietly();
     }
 }
 
@@ -84,7 +101,48 @@ pub async fn stop_signal() -> Stop {
     }
 }
 
+/// Drops the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) from every
+/// cell of a drawn frame: invisible, they would reorder what the terminal shows around them.
+pub fn neutralise_bidi(buffer: &mut ratatui::buffer::Buffer) {
+    use crate::jobs::render::is_bidi_control;
+    for cell in buffer.content.iter_mut() {
+        if cell.symbol().chars().any(is_bidi_control) {
+            let kept: String = cell
+                .symbol()
+                .chars()
+                .filter(|c| !is_bidi_control(*c))
+                .collect();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
+}
+
 /// `NO_COLOR` set to anything non-empty turns colour off (https://no-color.org).
 pub fn colour_wanted() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    #[test]
+    fn bidi_overrides_never_reach_the_terminal() {
+        let mut buffer = Buffer::empty(Rect::new(0, 0, 20, 1));
+        buffer.set_string(
+            0,
+            0,
+            "abc\u{202e}fdp.exe\u{2066}x",
+            ratatui::style::Style::default(),
+        );
+        neutralise_bidi(&mut buffer);
+        let shown: String = buffer.content.iter().map(|c| c.symbol()).collect();
+        assert!(
+            !shown.chars().any(crate::jobs::render::is_bidi_control),
+            "{shown:?}"
+        );
+        assert!(shown.starts_with("abcfdp.exex"), "{shown:?}");
+    }
 }

@@ -135,3 +135,25 @@ async fn the_next_save_removes_temp_files_of_interrupted_saves() {
     assert!(!stale.exists(), "the stale temp file is removed");
     assert!(other.exists(), "another file's temp file is left alone");
 }
+
+/// Item 2: a journal torn by a kill while it was written (empty here) does not block refreshes:
+/// it is set aside, said so, and the refresh goes on.
+#[tokio::test]
+async fn a_torn_journal_is_set_aside_and_does_not_block_refreshes() {
+    let server = rotating_once().await;
+    let dir = Dir::new(&oauth_workspace(&server.uri(), "", None));
+    let path = journal::path_for(&dir.workspace(), "oauth");
+    std::fs::write(&path, "").unwrap();
+
+    let out = dir.output(&["run", "list-contacts"]).await;
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("could not be read"), "{stderr}");
+    assert!(!path.exists());
+    assert!(path.with_extension("journal-unreadable").exists());
+    assert_eq!(
+        bearer(&read_workspace(&dir.workspace()), "oauth").refresh_token,
+        NEW_REFRESH
+    );
+}

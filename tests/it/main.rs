@@ -46,19 +46,25 @@ mod workspace_store;
 // cli: completions, man page, JSON, inputs from files, -q/-v/--color, workspace discovery
 mod cli_check_json;
 mod cli_completions;
+mod cli_curl;
+mod cli_curl_import;
 mod cli_inputs;
 mod cli_output;
 // edges (issue 9): the edges of the refresh-then-call flow
 mod edges_bodies;
+mod edges_hangup;
 mod edges_journal;
 mod edges_limits;
 mod edges_output;
+mod edges_properties;
 mod edges_tokens;
 
 // oauth: first tokens (issue 11)
+mod cli_transfer;
 mod oauth_cli;
 mod oauth_hints;
 mod oauth_login;
+mod oauth_props;
 mod oauth_sandbox;
 mod oauth_tui;
 

@@ -100,11 +100,14 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
         }
     };
     let jobs = Arc::new(JobStore::beside(path));
+    jobs.set_limits(crate::jobs::JobLimits::from_settings(
+        &store.snapshot().settings,
+    ));
+    // The list columns of the newest Jobs only: a Job's bodies are read when it is opened.
+    let mut history_note = None;
     let history = jobs.list(HISTORY).unwrap_or_else(|e| {
-        tracing::warn!(
-            "could not read the Jobs history {}: {e}",
-            jobs.path().display()
-        );
+        tracing::warn!("could not read the Jobs history: {e}");
+        history_note = Some(e.advice());
         Vec::new()
     });
     let mut app = App::new(
@@ -119,7 +122,16 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
         ColorChoice::Never => false,
     };
     app.ascii = crate::tui::ascii::wanted();
+    app.use_job_history(jobs.limits());
+    app.note = history_note.or_else(|| jobs.take_import_report().map(|r| r.to_string()));
     let (messages, receiver) = unbounded_channel();
+    let failures = messages.clone();
+    // A history that cannot be written never stops a run: the TUI says so once.
+    jobs.on_failure(move |message| {
+        let _ = failures.send(crate::tui::Message::ActionFailed(format!(
+            "{message}. The run went on."
+        )));
+    });
     let runner = match Runner::new(store.clone(), jobs, RunnerConfig::default()) {
         Ok(runner) => runner,
         Err(e) => {

@@ -129,20 +129,28 @@ Exit codes:
         #[arg(long)]
         no_browser: bool,
     },
-    /// List recent Jobs, or show one.
+    /// List recent Jobs (newest first, filtered), or show, count or prune them.
     #[command(after_help = "\
 Exit codes:
-  0  listed or shown
-  2  no such Job, an ambiguous id prefix, or the Jobs file cannot be read")]
+  0  listed, shown, counted or pruned
+  2  no such Job, an ambiguous id prefix, or the Jobs history cannot be read")]
     Jobs {
         #[command(subcommand)]
         action: Option<JobsAction>,
         /// How many Jobs to list.
         #[arg(long, default_value_t = 20)]
         limit: usize,
-        /// Print one JSON object per Job, a line each (JSON Lines).
+        /// Print one JSON object per Job, a line each (JSON Lines): the list columns.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        filter: JobsFilter,
+        /// Only Jobs with this status: queued, running, succeeded, failed, cancelled.
+        #[arg(long, value_parser = parse_status)]
+        status: Option<crate::jobs::JobStatus>,
+        /// Only Jobs of this Integration.
+        #[arg(long, value_name = "ID")]
+        integration: Option<String>,
     },
     /// Serve the built-in sandbox API on 127.0.0.1.
     #[command(after_help = "\
@@ -284,6 +292,52 @@ pub enum JobsAction {
         #[arg(long)]
         json: bool,
     },
+    /// Runs, success rate, p50/p95/max duration and the last failure, per Payload.
+    Stats {
+        #[command(flatten)]
+        filter: JobsFilter,
+        /// One JSON object per Payload, a line each.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete old Jobs now (the history is also trimmed to its retention after every run).
+    Prune {
+        /// Keep only the newest N Jobs.
+        #[arg(long, value_name = "N")]
+        keep: Option<usize>,
+        /// Delete Jobs older than this: 90s, 15m, 2h, 7d, 2w, 1h30m.
+        #[arg(long, value_name = "DURATION", value_parser = jobs::parse_duration)]
+        older_than: Option<chrono::Duration>,
+    },
+    /// Move a damaged Jobs history aside (it is kept, never deleted) so a new one starts.
+    Recover,
+}
+
+/// Narrows `payloads jobs` and `payloads jobs stats`.
+#[derive(Debug, clap::Args)]
+pub struct JobsFilter {
+    /// Only Jobs of this Payload.
+    #[arg(long, value_name = "ID")]
+    payload: Option<String>,
+    /// Only Jobs since then: a duration back from now (90s, 15m, 2h, 7d) or a date (2026-11-28).
+    #[arg(long, value_name = "DURATION|DATE", value_parser = jobs::parse_since)]
+    since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl JobsFilter {
+    fn query(self) -> crate::jobs::JobQuery {
+        crate::jobs::JobQuery {
+            payload: self.payload.map(crate::workspace::PayloadId::from),
+            since: self.since,
+            ..crate::jobs::JobQuery::default()
+        }
+    }
+}
+
+fn parse_status(text: &str) -> Result<crate::jobs::JobStatus, String> {
+    crate::jobs::status_from_label(text).ok_or_else(|| {
+        format!("{text:?} is not a status: queued, running, succeeded, failed or cancelled")
+    })
 }
 
 /// Exit code for usage and workspace errors (a failed run exits 1).
@@ -373,9 +427,27 @@ pub fn main() -> ExitCode {
             action,
             limit,
             json,
+            filter,
+            status,
+            integration,
         }) => match action {
-            None => jobs::list(&workspace, limit, json, ctx.color.for_stdout()),
+            None => {
+                let query = crate::jobs::JobQuery {
+                    status,
+                    integration: integration.map(crate::workspace::IntegrationId::from),
+                    limit: Some(limit),
+                    ..filter.query()
+                };
+                jobs::list(&workspace, &query, json, ctx.color.for_stdout())
+            }
             Some(JobsAction::Show { id, json }) => jobs::show(&workspace, &id, json),
+            Some(JobsAction::Stats { filter, json }) => {
+                jobs::stats(&workspace, &filter.query(), json)
+            }
+            Some(JobsAction::Prune { keep, older_than }) => {
+                jobs::prune(&workspace, keep, older_than)
+            }
+            Some(JobsAction::Recover) => jobs::recover(&workspace),
         },
         Some(Command::Sandbox { port, token_ttl }) => sandbox::serve(port, token_ttl),
         Some(Command::Completions { shell }) => print_generated(complete::script(shell)),

@@ -77,7 +77,9 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
             },
             tx,
         );
-        follow(handle, rx, events_paint(ctx)).await
+        let job = follow(handle, rx, events_paint(ctx)).await?;
+        super::jobs::report_import(runner.jobs());
+        Ok::<Job, ExitCode>(job)
     });
     let job = match job {
         Ok(job) => job,
@@ -113,7 +115,6 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
             output::error(note);
         }
     }
-    warn_if_unrecorded(workspace, &job);
     if ctx.quiet() {
         quiet_failure_line(&job);
     }
@@ -284,6 +285,7 @@ pub fn refresh(ctx: &Context, credential: &str, json: bool) -> ExitCode {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start_refresh(credential, Trigger::ManualRefresh, tx);
         let job = follow(handle, rx, events_paint(ctx)).await?;
+        super::jobs::report_import(runner.jobs());
         Ok::<(Job, Workspace), ExitCode>((job, runner.store().snapshot()))
     });
     let (job, after) = match outcome {
@@ -312,7 +314,6 @@ pub fn refresh(ctx: &Context, credential: &str, json: bool) -> ExitCode {
         };
         let _ = output::stdout(printable(&line).as_bytes());
     }
-    warn_if_unrecorded(workspace, &job);
     if ctx.quiet() {
         quiet_failure_line(&job);
     }
@@ -345,12 +346,15 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
 }
 
 pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
-    Runner::new(
-        Arc::new(store),
-        Arc::new(JobStore::beside(workspace)),
-        RunnerConfig::default(),
-    )
-    .map_err(usage_error)
+    let jobs = JobStore::beside(workspace);
+    jobs.set_limits(crate::jobs::JobLimits::from_settings(
+        &store.snapshot().settings,
+    ));
+    // A history that cannot be written never stops a run: it is said once, with what to do.
+    jobs.on_failure(|message| output::error(format_args!("{message}; the run goes on")));
+    let runner = Runner::new(Arc::new(store), Arc::new(jobs), RunnerConfig::default())
+        .map_err(usage_error)?;
+    Ok(runner)
 }
 
 /// Prints every event as it happens until the run ends; Ctrl-C cancels the run.
@@ -383,28 +387,6 @@ pub(super) async fn follow(
 async fn recover_tokens(runner: &Runner) {
     for note in runner.recover_tokens().await {
         output::error(note);
-    }
-}
-
-/// The runner logs a Job it could not write; a user at a shell should hear of it too, or
-/// `payloads jobs` will puzzle them later.
-fn warn_if_unrecorded(workspace: &Path, job: &Job) {
-    let jobs = JobStore::beside(workspace);
-    for id in std::iter::once(&job.id).chain(job.linked_job.as_ref()) {
-        if matches!(jobs.get(id), Ok(Some(_))) {
-            continue;
-        }
-        let why = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(jobs.path())
-            .err()
-            .map(|e| format!(": {e}"))
-            .unwrap_or_default();
-        output::error(format_args!(
-            "Job {id} could not be written to {}{why}; `payloads jobs` will not show it",
-            jobs.path().display()
-        ));
     }
 }
 

@@ -32,21 +32,6 @@ pub fn form_encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// The forms a secret can take in a request as sent: as is, form- or percent-encoded,
-/// JSON-escaped (for `export curl`, which names each; the redactor has its own, wider list).
-pub fn wire_forms(secret: &str) -> Vec<String> {
-    let mut forms = vec![secret.to_string(), form_encode(secret)];
-    forms.push(
-        percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
-            .to_string(),
-    );
-    let json = serde_json::to_string(secret).unwrap_or_default();
-    forms.push(json.trim_matches('"').to_string());
-    forms.sort();
-    forms.dedup();
-    forms
-}
-
 /// The authentication a business request (Callout or Webhook) carries with `credential`, whose
 /// `{{env.*}}` fields are already resolved.
 pub fn for_business(credential: &Credential) -> AppliedAuth {

@@ -159,6 +159,8 @@ pub struct App {
     pub(crate) note_follows: Option<JobId>,
     /// The next Job the user starts gets selected in the Jobs pane.
     pub(crate) select_next_job: bool,
+    /// The Jobs pane's database reads: what was asked, what is held in full.
+    pub jobs_data: super::jobs_data::JobsData,
     pub quit: bool,
 }
 
@@ -199,6 +201,7 @@ impl App {
             broken: None,
             note_follows: None,
             select_next_job: false,
+            jobs_data: Default::default(),
             quit: false,
         }
     }
@@ -259,12 +262,26 @@ impl App {
             }
         }
         let mut rows = Vec::new();
+        // Narrowed to the selected Integration, as Credentials and Payloads are.
+        let integration = self.current_integration().map(|i| i.id.as_str());
+        let texts = |job: &'_ Job| {
+            [
+                job.payload.to_string(),
+                job.status.label().to_string(),
+                job.id.to_string(),
+                job.error.clone().unwrap_or_default(),
+            ]
+        };
         for job in self.jobs.iter().filter(|j| parent_of(j, &ids).is_none()) {
             let children = children.remove(job.id.as_str()).unwrap_or_default();
-            let shown = self.matches(Pane::Jobs, &[&job.payload, job.status.label(), &job.id])
-                || children
-                    .iter()
-                    .any(|c| self.matches(Pane::Jobs, &[&c.payload, c.status.label()]));
+            if integration.is_some_and(|i| i != job.integration.as_str()) {
+                continue;
+            }
+            let matches = |job: &Job| {
+                let texts = texts(job);
+                self.matches(Pane::Jobs, &texts.each_ref().map(String::as_str))
+            };
+            let shown = matches(job) || children.iter().any(|&c| matches(c));
             if !shown {
                 continue;
             }

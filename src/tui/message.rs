@@ -43,6 +43,24 @@ pub enum Message {
     },
     /// The editor the user opened with `E` exited (or could not start: the reason).
     EditorClosed(Result<(), String>),
+    /// The Jobs history answered a query of the Jobs pane.
+    JobsQueried {
+        query: crate::jobs::JobQuery,
+        rows: Vec<crate::jobs::Job>,
+        size: Option<crate::jobs::HistorySize>,
+    },
+    /// Reading the Jobs history failed: why, and what to do (shown once by the executor).
+    HistoryFailed(String),
+    /// A Job read in full from the history (None: no longer kept; Err: why it could not be read).
+    JobLoaded {
+        id: JobId,
+        job: Result<Option<Box<crate::jobs::Job>>, String>,
+    },
+    /// The runs of a Payload, counted by the history.
+    PayloadStats {
+        payload: String,
+        stats: Option<Box<crate::jobs::PayloadStats>>,
+    },
 }
 
 /// What reading the workspace file again found.
@@ -89,4 +107,10 @@ pub enum Action {
     Quit,
     /// Ctrl-C: quit at once (exit status 130).
     Interrupt,
+    /// Read the Jobs pane's rows from the history.
+    QueryJobs(crate::jobs::JobQuery),
+    /// Read one Job in full from the history.
+    LoadJob(JobId),
+    /// Count a Payload's runs in the history.
+    LoadPayloadStats(String),
 }

@@ -7,6 +7,7 @@ pub mod event_loop;
 pub mod file_watch;
 pub mod find;
 pub mod forms;
+pub mod jobs_data;
 pub mod keys;
 pub mod lines;
 pub mod message;

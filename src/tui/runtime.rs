@@ -6,7 +6,7 @@ use super::event_loop::Executor;
 use super::file_watch;
 use super::message::{Action, EditorTarget, Message};
 use crate::flow::{LoginPrompt, RunEvent, RunEventKind, RunRequest};
-use crate::jobs::JobId;
+use crate::jobs::{JobId, JobStore};
 use crate::workspace::WorkspaceStore;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -37,6 +37,10 @@ pub trait StartRuns {
     ) -> Result<(JobId, CancellationToken), String> {
         let _ = (credential_id, prompts, events);
         Err("logins cannot be started here".into())
+    }
+    /// The Jobs history the runs are recorded in, which answers the Jobs pane's reads.
+    fn history(&self) -> Option<Arc<JobStore>> {
+        None
     }
 }
 
@@ -78,6 +82,10 @@ impl StartRuns for crate::flow::Runner {
             crate::flow::Runner::start_login(self, credential_id, options, prompts, events);
         Ok((handle.job_id, handle.cancel))
     }
+
+    fn history(&self) -> Option<Arc<JobStore>> {
+        Some(self.jobs().clone())
+    }
 }
 
 pub struct LiveExecutor<R> {
@@ -89,6 +97,9 @@ pub struct LiveExecutor<R> {
     /// Jobs the runner has reported and not yet finished (and so not yet recorded).
     unfinished: watch::Receiver<HashSet<JobId>>,
     last_check: file_watch::LastCheck,
+    /// Set once a read of the Jobs history has failed and been reported: a damaged history is
+    /// said once, not on every key that asks for rows.
+    history_failed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl<R: StartRuns> LiveExecutor<R> {
@@ -129,6 +140,7 @@ impl<R: StartRuns> LiveExecutor<R> {
             cancels: HashMap::new(),
             unfinished,
             last_check,
+            history_failed: Arc::default(),
         }
     }
 
@@ -139,6 +151,27 @@ impl<R: StartRuns> LiveExecutor<R> {
         tokio::time::timeout(limit, unfinished.wait_for(|ids| ids.is_empty()))
             .await
             .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Reads the history on a blocking thread and sends the answer as a Message: the UI thread
+    /// never waits on the database.
+    fn read_history(&self, read: impl FnOnce(&JobStore) -> Message + Send + 'static) {
+        let Some(history) = self.runner.history() else {
+            return;
+        };
+        let messages = self.messages.clone();
+        let failed = self.history_failed.clone();
+        tokio::task::spawn_blocking(move || {
+            let message = read(&history);
+            if let Message::HistoryFailed(reason) = message {
+                if !failed.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    let _ = messages.send(Message::ActionFailed(reason));
+                }
+                return;
+            }
+            failed.store(false, std::sync::atomic::Ordering::Relaxed);
+            let _ = messages.send(message);
+        });
     }
 
     fn started(&mut self, result: Result<(JobId, CancellationToken), String>) {
@@ -223,6 +256,49 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                         outcome,
                         after_editor,
                     });
+                });
+            }
+            Action::QueryJobs(query) => {
+                self.read_history(move |history| {
+                    let rows = history.summaries(&query).map(|rows| {
+                        rows.into_iter()
+                            .map(crate::jobs::JobSummary::into_job)
+                            .collect()
+                    });
+                    match rows {
+                        Ok(rows) => Message::JobsQueried {
+                            query,
+                            rows,
+                            size: history.size().ok(),
+                        },
+                        Err(e) => Message::HistoryFailed(format!(
+                            "Could not read the Jobs history: {e}\n\n{}",
+                            e.advice()
+                        )),
+                    }
+                });
+            }
+            Action::LoadJob(id) => {
+                self.read_history(move |history| {
+                    let job = history
+                        .get(&id)
+                        .map(|j| j.map(Box::new))
+                        .map_err(|e| e.to_string());
+                    Message::JobLoaded { id, job }
+                });
+            }
+            Action::LoadPayloadStats(payload) => {
+                self.read_history(move |history| {
+                    let query = crate::jobs::JobQuery {
+                        payload: Some(payload.as_str().into()),
+                        ..crate::jobs::JobQuery::default()
+                    };
+                    let stats = history
+                        .stats(&query)
+                        .ok()
+                        .and_then(|s| s.into_iter().next())
+                        .map(Box::new);
+                    Message::PayloadStats { payload, stats }
                 });
             }
             // The event loop hands the terminal over itself; quitting is the loop's too.

@@ -14,6 +14,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 impl App {
     pub fn update(&mut self, message: Message) -> Vec<Action> {
+        let mut actions = self.handle(message);
+        actions.extend(self.data_requests());
+        actions
+    }
+
+    fn handle(&mut self, message: Message) -> Vec<Action> {
         match message {
             Message::Key(key) => {
                 if key.kind == KeyEventKind::Release {
@@ -99,8 +105,20 @@ impl App {
                 }
                 vec![]
             }
-            Message::ActionFailed(reason) => {
+            Message::ActionFailed(reason) | Message::HistoryFailed(reason) => {
                 self.overlays.push(Overlay::Error(reason));
+                vec![]
+            }
+            Message::JobsQueried { query, rows, size } => {
+                self.on_jobs_queried(query, rows, size);
+                vec![]
+            }
+            Message::JobLoaded { id, job } => {
+                self.on_job_loaded(id, job.map(|j| j.map(|j| *j)));
+                vec![]
+            }
+            Message::PayloadStats { payload, stats } => {
+                self.on_payload_stats(payload, stats.map(|s| *s));
                 vec![]
             }
             Message::FileChecked {
@@ -117,6 +135,7 @@ impl App {
     fn on_run_event(&mut self, event: RunEvent) {
         // The event is usually the Job's only holder by now: it moves in without a copy.
         let job = std::sync::Arc::unwrap_or_clone(event.job);
+        self.on_live_job(&job);
         let user_started = matches!(
             job.trigger,
             Trigger::Tui | Trigger::ManualRefresh | Trigger::Login

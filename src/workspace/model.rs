@@ -19,6 +19,27 @@ pub struct Workspace {
     // Skipped when empty so a hand-written file without Variables keeps that shape on save.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variables: Vec<Variable>,
+    /// How the program behaves, beyond the records; skipped when all defaults.
+    #[serde(default, skip_serializing_if = "Settings::is_default")]
+    pub settings: Settings,
+}
+
+/// Workspace-wide settings. Every field is optional; a missing one takes its default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// How many Jobs the history keeps, newest first (default 10,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_jobs: Option<std::num::NonZeroUsize>,
+    /// The most disk the history may take, in MiB (default 512); the oldest Jobs go first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_mib: Option<std::num::NonZeroU64>,
+}
+
+impl Settings {
+    pub fn is_default(&self) -> bool {
+        *self == Settings::default()
+    }
 }
 
 /// One external system.

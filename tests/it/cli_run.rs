@@ -116,11 +116,20 @@ async fn run_refreshes_prints_the_body_and_leaks_no_secret() {
     assert_eq!(saved.access_token, NEW_ACCESS);
     assert_eq!(saved.refresh_token, NEW_REFRESH);
 
-    let files = cli.written_files();
+    let mut files = cli.written_files();
     assert!(
-        files.iter().any(|(p, _)| p.ends_with(".jobs.jsonl")),
+        files.iter().any(|(p, _)| p.ends_with(".jobs.db")),
         "{files:?}"
     );
+    // The records are compressed on disk: read them back whole to look for secrets too.
+    let history = payloads::jobs::JobStore::beside(cli.workspace());
+    let recorded = history.list(10).unwrap();
+    assert_eq!(recorded.len(), 2, "the run and its refresh");
+    for row in recorded {
+        let job = history.get(&row.id).unwrap().unwrap();
+        let text = serde_json::to_string(&job).unwrap();
+        files.push((format!("Job {}", job.id), text));
+    }
     for secret in [
         CLIENT_SECRET,
         OLD_ACCESS,

@@ -1,34 +1,48 @@
-//! The Job history file: round trip, upsert, bounds, body cuts, crash safety and concurrent writers.
+//! The Job history database: round trip, upsert, lookups, retention, body cuts, concurrent
+//! writers, the symlinked workspace.
 
 use crate::jobs_support;
 
 use jobs_support::{base_time, job};
-use payloads::jobs::{JobLimits, JobStatus, JobStore, Lookup, new_job_id};
+use payloads::jobs::{Job, JobLimits, JobStatus, JobStore, Lookup, new_job_id};
 use std::collections::HashSet;
-use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-fn lines_of(path: &std::path::Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
+/// What a listing holds of a Job: its list columns, no bodies, headers or timeline.
+pub fn as_row(job: &Job) -> Job {
+    let mut row = job.clone();
+    row.inputs.clear();
+    row.request = None;
+    if let Some(response) = &mut row.response {
+        response.headers.clear();
+        response.body.clear();
+        response.body_bytes = 0;
+        response.truncated = false;
+    }
+    row.extracted.clear();
+    row.targets.clear();
+    row.steps.clear();
+    row
+}
+
+fn ids(jobs: &[Job]) -> Vec<String> {
+    jobs.iter().map(|j| j.id.to_string()).collect()
 }
 
 #[test]
-fn a_job_round_trips_through_the_file_beside_the_workspace() {
+fn a_job_round_trips_through_the_database_beside_the_workspace() {
     let dir = tempfile::tempdir().unwrap();
     let store = JobStore::beside(dir.path().join("workspace.ron"));
-    assert_eq!(store.path(), dir.path().join("workspace.jobs.jsonl"));
+    assert_eq!(store.path(), dir.path().join("workspace.jobs.db"));
     assert!(store.list(10).unwrap().is_empty(), "no file yet: no Jobs");
+    assert!(!store.path().exists(), "reading does not create the file");
 
     let original = job("20261128-133745-00000a", 0);
     store.record(&original).unwrap();
 
     assert_eq!(store.get(&original.id).unwrap(), Some(original.clone()));
-    assert_eq!(store.list(10).unwrap(), vec![original.clone()]);
+    assert_eq!(store.list(10).unwrap(), vec![as_row(&original)]);
     // A second store (another process) reads the same.
     let other = JobStore::beside(dir.path().join("workspace.ron"));
     assert_eq!(other.get(&original.id).unwrap(), Some(original));
@@ -36,11 +50,11 @@ fn a_job_round_trips_through_the_file_beside_the_workspace() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(store.path())
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600, "the Jobs file is private");
+        for suffix in ["", "-wal"] {
+            let path = format!("{}{suffix}", store.path().display());
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{path} is private");
+        }
     }
 }
 
@@ -54,13 +68,19 @@ fn recording_an_id_again_replaces_it_and_lookups_take_prefixes() {
     store.record(&job("20261128-133746-bbbb02", 1000)).unwrap();
     let mut finished = running.clone();
     finished.status = JobStatus::Failed;
-    finished.error = Some("token refresh failed: invalid_grant".into());
+    finished.error = Some("token refresh failed: invalid_grant\nsecond line".into());
     store.record(&finished).unwrap();
 
     let jobs = store.list(10).unwrap();
     assert_eq!(jobs.len(), 2);
     assert_eq!(jobs[0].id, "20261128-133746-bbbb02", "newest first");
-    assert_eq!(jobs[1], finished, "the last record of an id wins");
+    assert_eq!(jobs[1].status, JobStatus::Failed, "the last record wins");
+    assert_eq!(
+        jobs[1].error.as_deref(),
+        Some("token refresh failed: invalid_grant"),
+        "the list column holds the error's first line"
+    );
+    assert_eq!(store.size().unwrap().jobs, 2);
 
     assert_eq!(
         store.get("20261128-133745").unwrap(),
@@ -80,117 +100,110 @@ fn recording_an_id_again_replaces_it_and_lookups_take_prefixes() {
     );
     assert_eq!(store.find("nope").unwrap(), Lookup::NotFound);
     assert_eq!(store.get("").unwrap(), None);
+    // Text that means something to SQL is just text.
+    assert_eq!(store.find("%").unwrap(), Lookup::NotFound);
+    assert_eq!(store.find("' OR 1=1 --").unwrap(), Lookup::NotFound);
 }
 
 #[test]
-fn the_history_keeps_the_newest_thousand_and_compacts_the_file() {
+fn the_history_keeps_the_newest_jobs_by_count_and_by_size() {
     let dir = tempfile::tempdir().unwrap();
-    let store = JobStore::beside(dir.path().join("workspace.ron"));
-    assert_eq!(store.limits(), JobLimits::default());
-    let mut ids = Vec::new();
-    for n in 0..1200 {
-        let id = format!("job-{n:05}");
-        store.record(&job(&id, n * 1000)).unwrap();
-        ids.push(id);
+    assert_eq!(
+        JobStore::beside(dir.path().join("workspace.ron")).limits(),
+        JobLimits {
+            max_jobs: 10_000,
+            max_bytes: 512 * 1024 * 1024,
+            max_body_bytes: 1024 * 1024,
+        }
+    );
+    let store = JobStore::open(
+        dir.path().join("counted.jobs.db"),
+        JobLimits {
+            max_jobs: 50,
+            ..JobLimits::default()
+        },
+    );
+    for n in 0..120 {
+        store
+            .record(&job(&format!("job-{n:05}"), n * 1000))
+            .unwrap();
     }
     let listed = store.list(usize::MAX).unwrap();
-    assert_eq!(listed.len(), 1000);
-    assert_eq!(listed[0].id, "job-01199");
-    assert_eq!(listed[999].id, "job-00200");
-    assert_eq!(store.list(5).unwrap().len(), 5);
+    assert_eq!(listed.len(), 50);
+    assert_eq!(listed[0].id, "job-00119");
+    assert_eq!(listed[49].id, "job-00070");
+    assert_eq!(store.size().unwrap().jobs, 50);
 
-    let lines = lines_of(store.path()).len();
-    assert!(lines < 1200, "the file was compacted ({lines} lines)");
-    assert!(
-        lines <= 1100,
-        "the file stays near the limit ({lines} lines)"
+    // A byte budget of about ten incompressible bodies keeps about ten Jobs.
+    let store = JobStore::open(
+        dir.path().join("sized.jobs.db"),
+        JobLimits {
+            max_bytes: 10 * 20_000,
+            ..JobLimits::default()
+        },
     );
-    assert!(
-        !dir.path().read_dir().unwrap().any(|e| e
-            .unwrap()
-            .file_name()
-            .to_string_lossy()
-            .contains("tmp")),
-        "no temporary file is left behind"
-    );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(store.path())
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600, "compaction keeps the file private");
+    for n in 0..40 {
+        let mut j = job(&format!("big-{n:05}"), n * 1000);
+        j.response.as_mut().unwrap().body = noise(n as u64, 20_000);
+        store.record(&j).unwrap();
     }
+    let size = store.size().unwrap();
+    assert!(size.bytes <= 10 * 20_000, "{size:?}");
+    assert!((8..=12).contains(&size.jobs), "{size:?}");
+    let listed = store.list(usize::MAX).unwrap();
+    assert_eq!(listed[0].id, "big-00039", "the newest stay");
+}
+
+/// Text that does not compress: a body's stored size is its length.
+fn noise(seed: u64, len: usize) -> String {
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'!' + (x % 90) as u8)
+        })
+        .collect()
 }
 
 #[test]
-fn bodies_are_cut_at_64_kib_with_a_note() {
+fn bodies_are_kept_up_to_the_response_cap_and_stored_compressed() {
     let dir = tempfile::tempdir().unwrap();
     let store = JobStore::beside(dir.path().join("workspace.ron"));
     let mut big = job("20261128-133745-b16b16", 0);
-    let body = "é".repeat(50 * 1024); // 100 KiB, two bytes a char
+    let body = "é".repeat(750 * 1024); // 1.5 MiB, two bytes a char
     big.response.as_mut().unwrap().body = body.clone();
     big.response.as_mut().unwrap().body_bytes = body.len() as u64;
-    big.request.as_mut().unwrap().body = Some("x".repeat(70_000));
+    big.request.as_mut().unwrap().body = Some("x".repeat(1024 * 1024 + 10));
     store.record(&big).unwrap();
 
     let stored = store.get(&big.id).unwrap().unwrap();
     let response = stored.response.unwrap();
-    assert_eq!(response.body.len(), 64 * 1024);
+    assert_eq!(response.body.len(), 1024 * 1024);
     assert!(response.truncated);
-    assert_eq!(response.body_bytes, 100 * 1024);
+    assert_eq!(response.body_bytes, body.len() as u64);
     let request_body = stored.request.unwrap().body.unwrap();
-    assert!(request_body.starts_with(&"x".repeat(64 * 1024)));
+    assert!(request_body.starts_with(&"x".repeat(1024 * 1024)));
     assert!(
-        request_body.ends_with("[body cut: first 65536 of 70000 bytes kept]"),
+        request_body.ends_with("[body cut: first 1048576 of 1048586 bytes kept]"),
         "{}",
-        &request_body[64 * 1024..]
+        &request_body[1024 * 1024..]
     );
-    assert!(std::fs::metadata(store.path()).unwrap().len() < 140 * 1024);
+    let on_disk: u64 = ["", "-wal"]
+        .iter()
+        .filter_map(|s| std::fs::metadata(format!("{}{s}", store.path().display())).ok())
+        .map(|m| m.len())
+        .sum();
+    assert!(on_disk < 512 * 1024, "2 MiB of bodies took {on_disk} bytes");
 }
 
 #[test]
-fn a_line_cut_short_by_a_crash_loses_only_that_job() {
+fn many_writers_in_two_stores_lose_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let store = JobStore::beside(dir.path().join("workspace.ron"));
-    for n in 0..3 {
-        store.record(&job(&format!("job-{n}"), n)).unwrap();
-    }
-    // A crash half-way through writing the fourth record.
-    let whole = serde_json::to_string(&job("job-3", 3)).unwrap();
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .open(store.path())
-        .unwrap();
-    file.write_all(&whole.as_bytes()[..whole.len() / 2])
-        .unwrap();
-    drop(file);
-
-    let after_crash = JobStore::beside(dir.path().join("workspace.ron"));
-    let ids: Vec<String> = after_crash
-        .list(10)
-        .unwrap()
-        .into_iter()
-        .map(|j| j.id.into_string())
-        .collect();
-    assert_eq!(ids, ["job-2", "job-1", "job-0"]);
-
-    // The next record is not glued onto the broken line.
-    after_crash.record(&job("job-4", 4)).unwrap();
-    let ids: Vec<String> = after_crash
-        .list(10)
-        .unwrap()
-        .into_iter()
-        .map(|j| j.id.into_string())
-        .collect();
-    assert_eq!(ids, ["job-4", "job-2", "job-1", "job-0"]);
-}
-
-#[test]
-fn two_processes_appending_at_once_never_interleave_lines() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("workspace.jobs.jsonl");
+    let path = dir.path().join("workspace.jobs.db");
     let stores = [
         Arc::new(JobStore::open(&path, JobLimits::default())),
         Arc::new(JobStore::open(&path, JobLimits::default())),
@@ -203,7 +216,6 @@ fn two_processes_appending_at_once_never_interleave_lines() {
                 let mut ids = Vec::new();
                 for n in 0..50 {
                     let mut j = job(&new_job_id(base_time()), 0);
-                    // Big enough that a torn write would show.
                     j.response.as_mut().unwrap().body = format!("{s}-{t}-{n}-").repeat(500);
                     store.record(&j).unwrap();
                     ids.push(j.id);
@@ -214,29 +226,20 @@ fn two_processes_appending_at_once_never_interleave_lines() {
     }
     let mut expected = HashSet::new();
     for thread in threads {
-        expected.extend(thread.join().unwrap());
+        expected.extend(thread.join().unwrap().into_iter().map(|id| id.to_string()));
     }
-    let lines = lines_of(&path);
-    assert_eq!(lines.len(), 400);
-    for line in &lines {
-        serde_json::from_str::<payloads::jobs::Job>(line).expect("every line is one whole Job");
-    }
-    let listed: HashSet<payloads::jobs::JobId> = stores[1]
-        .list(1000)
-        .unwrap()
-        .into_iter()
-        .map(|j| j.id)
-        .collect();
+    let listed: HashSet<String> = ids(&stores[1].list(1000).unwrap()).into_iter().collect();
+    assert_eq!(listed.len(), 400);
     assert_eq!(listed, expected);
 }
 
 #[test]
-fn concurrent_writers_and_compactions_keep_exactly_the_newest() {
+fn concurrent_writers_and_trimming_keep_exactly_the_newest() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("workspace.jobs.jsonl");
+    let path = dir.path().join("workspace.jobs.db");
     let limits = JobLimits {
         max_jobs: 50,
-        max_body_bytes: 1024,
+        ..JobLimits::default()
     };
     let stores = [
         Arc::new(JobStore::open(&path, limits)),
@@ -249,35 +252,24 @@ fn concurrent_writers_and_compactions_keep_exactly_the_newest() {
             let store = Arc::clone(store);
             let clock = Arc::clone(&clock);
             threads.push(std::thread::spawn(move || {
-                let mut made = Vec::new();
                 for _ in 0..100 {
                     let at = clock.fetch_add(1, Ordering::SeqCst);
-                    let j = job(&format!("job-{at:05}"), at);
-                    store.record(&j).unwrap();
-                    made.push(at);
+                    store.record(&job(&format!("job-{at:05}"), at)).unwrap();
                 }
-                made
             }));
         }
     }
-    let mut all: Vec<i64> = Vec::new();
     for thread in threads {
-        all.extend(thread.join().unwrap());
+        thread.join().unwrap();
     }
-    all.sort_unstable_by(|a, b| b.cmp(a));
-    let newest: Vec<String> = all[..50].iter().map(|at| format!("job-{at:05}")).collect();
-    let listed: Vec<String> = stores[0]
-        .list(usize::MAX)
-        .unwrap()
-        .into_iter()
-        .map(|j| j.id.into_string())
-        .collect();
-    assert_eq!(listed, newest, "no append was lost to a compaction");
-    let lines = lines_of(&path);
-    assert!(lines.len() <= 60, "compacted: {} lines", lines.len());
-    for line in &lines {
-        serde_json::from_str::<payloads::jobs::Job>(line).expect("every line is one whole Job");
-    }
+    // Trimming skips a write that finds another writer busy; the next write catches up.
+    stores[0].record(&job("job-99999", 99_999)).unwrap();
+    let listed = ids(&stores[0].list(usize::MAX).unwrap());
+    assert_eq!(listed.len(), 50, "{listed:?}");
+    assert_eq!(listed[0], "job-99999");
+    let mut newest: Vec<String> = (551..600).rev().map(|at| format!("job-{at:05}")).collect();
+    newest.insert(0, "job-99999".into());
+    assert_eq!(listed, newest);
 }
 
 #[test]
@@ -295,6 +287,6 @@ fn a_workspace_reached_through_a_symlink_shares_the_real_files_history() {
         direct.path(),
         std::fs::canonicalize(&real)
             .unwrap()
-            .join("workspace.jobs.jsonl")
+            .join("workspace.jobs.db")
     );
 }

@@ -76,3 +76,6 @@ mod perf_tls_lazy;
 mod tui_ascii;
 mod tui_keymap;
 mod tui_scroll;
+// sqlite: the Jobs history database.
+mod sqlite_history;
+mod sqlite_tui;

@@ -244,6 +244,10 @@ fn everything() -> Workspace {
                 secret: false,
             },
         ],
+        settings: payloads::workspace::Settings {
+            keep_jobs: std::num::NonZeroUsize::new(5000),
+            keep_mib: std::num::NonZeroU64::new(64),
+        },
     }
 }
 

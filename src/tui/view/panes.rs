@@ -2,6 +2,7 @@
 
 use super::format::{clock, cols, fit, pad, seconds};
 use super::record_detail;
+use crate::jobs::pictures::format_bytes;
 use crate::tui::app::{App, Pane};
 use crate::tui::scroll::ScrollState;
 use crate::tui::theme::{Theme, status_symbol};
@@ -28,13 +29,30 @@ pub fn pane_block(app: &App, title: String, focused: bool) -> Block<'static> {
 fn list_title(app: &App, pane: Pane, count: usize, width: u16) -> String {
     let filter = &app.filters[pane.index()];
     let mut title = format!("{} ({count})", pane.title());
-    if (pane == Pane::Credentials || pane == Pane::Payloads)
-        && let Some(i) = app.current_integration()
+    if let Some(i) = app
+        .current_integration()
+        .filter(|_| pane != Pane::Integrations)
     {
         let narrowed = format!("{} of {} ({count})", pane.title(), i.id);
         // Room for the borders, the focus marker and a filter.
         if cols(&narrowed) + 8 <= width as usize {
             title = narrowed;
+        }
+    }
+    if pane == Pane::Jobs
+        && let Some((size, limits)) = app.jobs_data.size
+    {
+        // How much history there is and how much is kept, where the title has room.
+        let short = format!("{title} · {}/{}", size.jobs, limits.max_jobs);
+        let kept = format!(
+            "{short} · {}/{}",
+            format_bytes(size.bytes),
+            format_bytes(limits.max_bytes)
+        );
+        if cols(&kept) + 8 <= width as usize {
+            title = kept;
+        } else if cols(&short) + 8 <= width as usize {
+            title = short;
         }
     }
     if !filter.is_empty() || (app.filter_editing && app.focus == pane) {

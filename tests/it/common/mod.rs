@@ -147,6 +147,7 @@ pub fn oauth_workspace(
             callout("list-contacts", Method::GET, "/contacts", Some("oauth")),
         ],
         variables: vec![],
+        settings: Default::default(),
     }
 }
 

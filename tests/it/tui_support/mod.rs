@@ -117,6 +117,7 @@ pub fn workspace() -> Workspace {
         credentials: vec![oauth, api_key],
         payloads: vec![token, list, get, invoice],
         variables: vec![],
+        settings: Default::default(),
     }
 }
 

@@ -5,6 +5,7 @@ use super::choices::{Choice, CredentialType};
 use super::{Field, FieldKey as K, Form, FormPurpose, validate};
 use crate::oauth::grant::Grant;
 use crate::tui::edits::{self, Edit, KeptTokenFields};
+use crate::workspace::fields::CredentialFields;
 use crate::workspace::{
     ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CredentialId,
     CustomAuth, PayloadId, PayloadKind, Placement, Workspace,
@@ -12,6 +13,17 @@ use crate::workspace::{
 
 /// The Token Payload choice of a Bearer Token Credential that has none yet.
 pub const NEW_TOKEN_PAYLOAD: &str = "(create a standard one)";
+
+/// The form field `key` for the text field `name` of Credential type `T`: its label and whether
+/// it is masked come from the type's field table (`workspace::fields`), the same table redaction
+/// reads. A name the table lacks is masked: failing safe.
+fn table_field<T: CredentialFields>(key: K, name: &str, value: &str) -> Field {
+    match T::FIELDS.iter().find(|f| f.name == name) {
+        Some(spec) if !spec.secret => Field::line(key, spec.label, value),
+        Some(spec) => Field::secret(key, spec.label, value),
+        None => Field::secret(key, name, value),
+    }
+}
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Credential {
@@ -108,10 +120,10 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
             let mut token_payload_owners = vec![String::new()];
             token_payload_owners.extend(token_requests.map(|p| p.integration.to_string()));
             vec![
-                Field::line(K::ClientId, "Client Id", &bearer.client_id),
-                Field::secret(K::ClientSecret, "Client Secret", &bearer.client_secret),
-                Field::secret(K::AccessToken, "Access Token", &bearer.access_token),
-                Field::secret(K::RefreshToken, "Refresh Token", &bearer.refresh_token),
+                table_field::<BearerToken>(K::ClientId, "client_id", &bearer.client_id),
+                table_field::<BearerToken>(K::ClientSecret, "client_secret", &bearer.client_secret),
+                table_field::<BearerToken>(K::AccessToken, "access_token", &bearer.access_token),
+                table_field::<BearerToken>(K::RefreshToken, "refresh_token", &bearer.refresh_token),
                 Field::line(
                     K::Duration,
                     "Token minutes",
@@ -140,8 +152,8 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 _ => Default::default(),
             };
             vec![
-                Field::line(K::Username, "Username", &user),
-                Field::secret(K::Password, "Password", &password),
+                table_field::<BasicAuth>(K::Username, "username", &user),
+                table_field::<BasicAuth>(K::Password, "password", &password),
             ]
         }
         CredentialType::ApiKey => {
@@ -150,8 +162,9 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 _ => (crate::workspace::default_api_key_header(), String::new()),
             };
             vec![
-                Field::line(K::KeyHeader, "Header", &header).validated(validate::header_name),
-                Field::secret(K::KeyValue, "Value", &value),
+                table_field::<ApiKey>(K::KeyHeader, "header", &header)
+                    .validated(validate::header_name),
+                table_field::<ApiKey>(K::KeyValue, "value", &value),
             ]
         }
         CredentialType::Custom => {
@@ -162,10 +175,10 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
             vec![
                 Field::choose(K::Placement, "Placement", placement)
                     .hint("a header, or a query parameter"),
-                Field::line(K::CustomName, "Header/param", &name)
+                table_field::<CustomAuth>(K::CustomName, "name", &name)
                     .validated(validate::required)
                     .hint("the header name, or the query parameter name"),
-                Field::secret(K::CustomValue, "Value", &value),
+                table_field::<CustomAuth>(K::CustomValue, "value", &value),
             ]
         }
         CredentialType::Certificate => {
@@ -174,10 +187,10 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 _ => Default::default(),
             };
             vec![
-                Field::line(K::CertPath, "Certificate", &cert)
+                table_field::<CertificateAuth>(K::CertPath, "cert_path", &cert)
                     .validated(validate::required)
                     .hint("path of the client certificate (PEM)"),
-                Field::line(K::KeyPath, "Key", &key)
+                table_field::<CertificateAuth>(K::KeyPath, "key_path", &key)
                     .validated(validate::required)
                     .hint("path of the private key (PEM)"),
             ]

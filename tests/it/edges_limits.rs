@@ -8,27 +8,30 @@ use crate::common::*;
 use crate::edges_output::Dir;
 use payloads::workspace::{CertificateAuth, Credential, CredentialAuth, ValueSource, Workspace};
 use std::process::Output;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// `payloads check`, which must end within 20 s whatever the files are.
 fn check(dir: &Dir) -> Output {
-    let mut child = dir
+    let child = dir
         .command(&["check"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
+    let pid = child.id();
+    // The exit is the event: a thread waits on it and hands the output over.
+    let (done, exited) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match exited.recv_timeout(Duration::from_secs(20)) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
             panic!("`payloads check` hung");
         }
-        // A process exit has no event to wait on here: poll, bounded by the deadline.
-        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

@@ -77,6 +77,7 @@ async fn frames_while_idle(mut app: payloads::tui::App, idle: Duration) -> usize
         &mut Nothing,
         receiver,
         async move {
+            // The clock is paused: this advances simulated time, nothing waits in real time.
             tokio::time::sleep(idle).await;
             Stop::Terminate
         },

@@ -312,6 +312,14 @@ impl Runner {
         payload: &Payload,
         response: &HttpResponse,
     ) -> Result<(), String> {
+        // The moment the answer is ours: bench/sigkill-refresh.sh tells a kill before this line
+        // (the answer never reached us) from one after it (a window in our own code).
+        tracing::info!(
+            pid = std::process::id(),
+            credential = credential_id,
+            status = response.status.as_u16(),
+            "token answer read"
+        );
         if !response.status.is_success() {
             return Err(self.token_refusal(credential_id, payload, response));
         }

@@ -111,6 +111,7 @@ proptest! {
             truncated: false,
             redirects: vec![],
             elapsed: std::time::Duration::ZERO,
+            undecodable: None,
         };
         let extracted = extract::extract(&model, &response);
         prop_assert_eq!(extracted.values.len() + extracted.missing.len(), 4);

@@ -85,10 +85,15 @@ sandbox=$!
 for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 # The first refresh spends the demo seed for a rotating token.
 refresh "$dir" > /dev/null 2>&1
-# How long one refresh takes here (process start to exit): kills are spread over that span.
-t0=$(date +%s%N)
-for _ in 1 2 3 4 5; do refresh "$dir" > /dev/null 2>&1; done
-span_us=$(( ($(date +%s%N) - t0) / 5000 ))
+# How long one refresh takes here (process start to exit), the quickest of 5 (a busy machine
+# makes some slow): kills are spread over that span.
+span_us=0
+for _ in 1 2 3 4 5; do
+  t0=$(date +%s%N)
+  refresh "$dir" > /dev/null 2>&1
+  took=$(( ($(date +%s%N) - t0) / 1000 ))
+  if (( span_us == 0 || took < span_us )); then span_us=$took; fi
+done
 echo "$profile build: one refresh takes about $((span_us / 1000)) ms; each kill lands at a random point of it" >&2
 lost=0 recovered=0 finished=0 inherent=0 window=0 ondisk=0 other=0
 start=$(date +%s)

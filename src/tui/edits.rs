@@ -237,9 +237,17 @@ pub fn unique_id(ws: &Workspace, base: &str) -> String {
     ws.unique_id(base)
 }
 
-/// A valid id made from a display name: `Sandbox OAuth` → `sandbox-oauth`.
+/// A valid id made from a display name: `Sandbox OAuth` → `sandbox-oauth`, `A - B` → `a-b`
+/// (one `-` for each run of other characters, dashes included).
 pub fn slug(name: &str) -> String {
-    crate::workspace::validate::to_id(name)
+    let id = crate::workspace::validate::to_id(name);
+    let mut slug = String::with_capacity(id.len());
+    for c in id.chars() {
+        if !(c == '-' && slug.ends_with('-')) {
+            slug.push(c);
+        }
+    }
+    slug
 }
 
 #[cfg(test)]

@@ -394,7 +394,7 @@ impl App {
         }
         let integration = self.current_integration().map(|i| i.id.clone());
         let form = match (self.focus, integration) {
-            (Pane::Integrations, _) => forms::integration::new_form(),
+            (Pane::Integrations, _) => forms::integration::new_form(&self.workspace),
             (Pane::Credentials, Some(i)) => forms::credential::new_form(&self.workspace, &i),
             (Pane::Payloads, Some(i)) => forms::payload::new_form(&self.workspace, &i),
             (Pane::Jobs, _) => {
@@ -417,7 +417,7 @@ impl App {
         let form = match self.focus {
             Pane::Integrations => self
                 .current_integration()
-                .map(forms::integration::edit_form),
+                .map(|i| forms::integration::edit_form(ws, i)),
             Pane::Credentials => self
                 .selected_credential()
                 .map(|c| forms::credential::edit_form(ws, c)),

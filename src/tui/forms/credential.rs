@@ -74,7 +74,7 @@ fn build(
     let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
     let id_field = Field::line(K::Id, "Id", &c.id)
         .validated(validate::id)
-        .hint("lowercase letters, digits, - and _; blank: made from the name");
+        .hint("made from the name until you type one: lowercase letters, digits, - and _");
     let mut fields = vec![
         id_field,
         Field::line(K::Name, "Name", &c.name).validated(validate::required),
@@ -99,7 +99,7 @@ fn build(
         );
     }
     let mut form = Form::new(title, FormPurpose::Credential { original }, fields);
-    form.drop_id_when_editing();
+    form.arrange_id(ws);
     form
 }
 

@@ -61,8 +61,14 @@ pub enum FieldKey {
     RefreshToken,
     Duration,
     TokenPayload,
-    /// How a new Token Payload obtains tokens.
+    /// How the Credential obtains tokens (the grant; a login for the first ones).
     Grant,
+    /// The Token Payload's endpoint and client authentication, from the Credential form.
+    TokenEndpoint,
+    /// The login's issuer (discovery), device authorization / authorization endpoint, scope.
+    Issuer,
+    LoginEndpoint,
+    Scope,
     Username,
     Password,
     KeyHeader,
@@ -313,10 +319,7 @@ impl Form {
                     return;
                 };
                 let id = id_from_name(&self.value(FieldKey::Name), taken);
-                if let Some(field) = self.fields.iter_mut().find(|f| f.key == FieldKey::Id) {
-                    field.input = FieldInput::Text(TextInput::new(InputKind::SingleLine, &id));
-                    field.error = None;
-                }
+                self.set_text(FieldKey::Id, &id);
             }
             _ => {}
         }
@@ -334,6 +337,21 @@ impl Form {
     /// The value of a typed choice; None when the form has no such field.
     pub fn choice<T: Choice>(&self, key: FieldKey) -> Option<T> {
         T::from_label(&self.field(key)?.value())
+    }
+
+    /// Puts `value` in the text field `key` (made from the name, found by discovery): the field
+    /// keeps its kind, and its cursor when it has it.
+    pub fn set_text(&mut self, key: FieldKey, value: &str) {
+        let Some(at) = self.fields.iter().position(|f| f.key == key) else {
+            return;
+        };
+        let field = &mut self.fields[at];
+        if let FieldInput::Text(input) = &mut field.input {
+            let mut replaced = TextInput::new(input.kind(), value);
+            replaced.set_focused(at == self.focus);
+            *input = replaced;
+            field.error = None;
+        }
     }
 
     /// Whether the user changed this field since the form opened.

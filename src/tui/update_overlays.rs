@@ -79,6 +79,11 @@ impl App {
         command: Option<Command>,
         key: KeyEvent,
     ) -> Vec<Action> {
+        match command {
+            Some(Command::FollowLink) => return self.follow_from_form(form),
+            Some(Command::Discover) => return self.discover(form),
+            _ => {}
+        }
         match form.handle(command, key) {
             FormOutcome::Continue => self.overlays.push(Overlay::Form(form)),
             FormOutcome::Cancel => self.note = Some("cancelled: nothing changed".into()),

@@ -378,6 +378,14 @@ impl Form {
         }
     }
 
+    /// Whether the field `key` is on the form and shown now.
+    pub fn is_visible_key(&self, key: FieldKey) -> bool {
+        self.fields
+            .iter()
+            .position(|f| f.key == key)
+            .is_some_and(|i| self.is_visible(i))
+    }
+
     pub fn visible_indices(&self) -> Vec<usize> {
         (0..self.fields.len())
             .filter(|&i| self.is_visible(i))
@@ -511,6 +519,9 @@ impl Form {
             return FieldContext::RunInputs;
         }
         match &self.focused().input {
+            FieldInput::Choice { .. } if self.focused().key == FieldKey::TokenPayload => {
+                FieldContext::Reference
+            }
             FieldInput::Choice { .. } => FieldContext::Choice,
             FieldInput::Text(t) if t.is_multiline() => FieldContext::MultiLine,
             FieldInput::Text(_) => FieldContext::Line,

@@ -200,8 +200,6 @@ fn integration(b: &mut Builder, app: &App, i: &Integration) {
     if let Some(ca) = &i.tls.ca_cert {
         b.field("Extra CA", ca);
     }
-    b.heading("Headers sent with every request");
-    b.block(&syntax::format_key_values(&i.headers), "none");
     let credentials: Vec<&str> = app
         .workspace
         .credentials
@@ -220,6 +218,8 @@ fn integration(b: &mut Builder, app: &App, i: &Integration) {
     b.link_list(RecordKind::Credential, &credentials, "none");
     b.heading(format!("Payloads ({})", payloads.len()));
     b.link_list(RecordKind::Payload, &payloads, "none");
+    b.heading("Headers sent with every request");
+    b.block(&syntax::format_key_values(&i.headers), "none");
 }
 
 /// The headers or parameters a Credential adds to a request, secrets masked: read from how the

@@ -18,6 +18,7 @@ pub mod theme;
 pub mod update;
 mod update_file;
 mod update_overlays;
+mod update_runs;
 pub mod view;
 pub mod widgets;
 

@@ -5,6 +5,7 @@ pub mod config;
 pub(crate) mod credentials;
 pub mod events;
 pub mod extract;
+pub(crate) mod failure;
 pub mod http;
 pub mod login;
 pub mod refresh;

@@ -69,8 +69,9 @@ pub enum FieldKey {
     Issuer,
     LoginEndpoint,
     Scope,
-    Username,
-    Password,
+    /// A text field of a Credential type the form shows straight from its field table: the
+    /// type and the field's place in the table.
+    Auth(crate::workspace::CredentialType, u8),
     KeyHeader,
     KeyValue,
     Placement,

@@ -94,7 +94,11 @@ fn apply(ws: &mut Workspace, edit: &Edit) {
             let name = format!("v{n}");
             match ws.variables.iter_mut().find(|v| v.name == name) {
                 Some(v) => v.value = value.clone(),
-                None => ws.variables.push(Variable { name, value: value.clone(), secret: false }),
+                None => ws.variables.push(Variable {
+                    name,
+                    value: value.clone(),
+                    secret: false,
+                }),
             }
         }
         Edit::RemoveVariable(n) => ws.variables.retain(|v| v.name != format!("v{n}")),
@@ -106,7 +110,10 @@ fn apply(ws: &mut Workspace, edit: &Edit) {
         }
         Edit::AddHeader(i, name, value) => {
             if let Some(p) = ws.payloads.get_mut(i % payloads) {
-                p.headers.push(payloads::workspace::KeyValue::new(name.clone(), value.clone()));
+                p.headers.push(payloads::workspace::KeyValue::new(
+                    name.clone(),
+                    value.clone(),
+                ));
             }
         }
         Edit::Description(i, d) => {

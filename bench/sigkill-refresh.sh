@@ -99,7 +99,8 @@ lost=0 recovered=0 finished=0 inherent=0 window=0 ondisk=0 other=0
 start=$(date +%s)
 for i in $(seq "$rounds"); do
   before=$(file_rt "$dir")
-  refresh "$dir" > /dev/null 2>&1 &
+  # The binary itself, not the `refresh` function: `$!` must be the process that gets the kill.
+  "$bin" --workspace "$dir/workspace.ron" refresh oauth > /dev/null 2>&1 &
   victim=$!
   sleep "$(awk -v us=$(( (RANDOM * 32768 + RANDOM) % span_us )) 'BEGIN { printf "%.6f", us / 1e6 }')"
   if kill -9 "$victim" 2>/dev/null; then :; else finished=$((finished + 1)); fi

@@ -80,3 +80,5 @@ mod tui_scroll;
 // sqlite: the Jobs history database.
 mod sqlite_history;
 mod sqlite_tui;
+// oauth (session 3): following references, Name-first forms, the Credential form's OAuth fields
+mod oauth_links;

@@ -33,6 +33,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
                 LINE_FIELD,
                 MULTI_LINE_FIELD,
                 CHOICE_FIELD,
+                REFERENCE_FIELD,
                 RUN_INPUTS,
             ]),
         ),
@@ -45,7 +46,14 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("This help", rows(&[HELP])),
         (
             "Detail screens",
-            rows(&[SCROLL, RECORD_DETAIL, JOB_DETAIL, DETAIL_BACK]),
+            rows(&[
+                SCROLL,
+                RECORD_LINKS,
+                RECORD_SCROLL,
+                RECORD_DETAIL,
+                JOB_DETAIL,
+                DETAIL_BACK,
+            ]),
         ),
     ]
 }
@@ -161,6 +169,14 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
         },
         C::LinkedJob => job_detail(|j| j.linked_job.is_some()),
         C::FindNext | C::FindPrev => app.find.active().is_some(),
+        C::Discover => matches!(
+            app.top_overlay(),
+            Some(Overlay::Form(form)) if form.has_field(crate::tui::forms::FieldKey::Issuer)
+                && form.is_visible_key(crate::tui::forms::FieldKey::Issuer)
+        ),
+        C::NextLink | C::PrevLink | C::FollowLink if context == Context::RecordDetail => {
+            !crate::tui::view::record_detail::links(app).is_empty()
+        }
         C::Login => match app.focus {
             Pane::Credentials => app.selected_credential(),
             Pane::Payloads => app

@@ -67,6 +67,14 @@ pub enum Command {
     CancelForm,
     /// Enter in the run-inputs form.
     Submit,
+    /// Ctrl-O in a Credential form: fill the endpoints from the issuer's discovery metadata.
+    Discover,
+    /// Enter on a reference (a Token Payload field, a "used by" row): open that record; Esc
+    /// comes back.
+    FollowLink,
+    /// j / k in a record's detail: the next / previous reference (a scroll when it has none).
+    NextLink,
+    PrevLink,
 }
 
 /// Where the keys go: the screen, or the window on top of it.
@@ -98,6 +106,8 @@ pub enum FieldContext {
     Choice,
     /// The small run-inputs form: Enter runs.
     RunInputs,
+    /// A choice that names a record (a Credential's Token Payload): Enter opens it.
+    Reference,
 }
 
 /// A key: its code and whether Ctrl is held (Shift is in the code: `G`, Shift-Tab).
@@ -144,7 +154,7 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::Main => &[PANES, LIST_MOVES, MAIN, RECORDS, RUNS][..],
         Context::Filter => &[FILTER],
         Context::Find => &[FIND],
-        Context::RecordDetail => &[SCROLL, DETAIL_BACK, RECORD_DETAIL],
+        Context::RecordDetail => &[RECORD_LINKS, RECORD_SCROLL, DETAIL_BACK, RECORD_DETAIL],
         Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL],
         Context::Help => &[SCROLL, HELP],
         Context::Error => &[ERROR],
@@ -156,6 +166,7 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::Form(FieldContext::Line) => &[FORM, LINE_FIELD],
         Context::Form(FieldContext::MultiLine) => &[FORM, MULTI_LINE_FIELD],
         Context::Form(FieldContext::Choice) => &[FORM, CHOICE_FIELD],
+        Context::Form(FieldContext::Reference) => &[FORM, REFERENCE_FIELD, CHOICE_PICK],
         Context::Form(FieldContext::RunInputs) => &[FORM, RUN_INPUTS],
     });
     groups
@@ -202,7 +213,7 @@ pub fn context(app: &App) -> Context {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 16] = [
+    const ALL: [Context; 17] = [
         Context::Login,
         Context::Main,
         Context::Filter,
@@ -219,6 +230,7 @@ mod tests {
         Context::Form(FieldContext::MultiLine),
         Context::Form(FieldContext::Choice),
         Context::Form(FieldContext::RunInputs),
+        Context::Form(FieldContext::Reference),
     ];
 
     #[test]

@@ -146,6 +146,12 @@ pub(super) const FORM: &[Binding] = &[
         footer: hint(1, "Ctrl-S", "save"),
     },
     Binding {
+        keys: &[(ctrl('o'), C::Discover)],
+        shown: "Ctrl-O",
+        help: "fill a Credential's endpoints from its issuer's discovery metadata",
+        footer: hint(6, "Ctrl-O", "discover"),
+    },
+    Binding {
         keys: &[(k(KeyCode::Esc), C::CancelForm)],
         shown: "Esc",
         help: "cancel (asks first when something was changed)",
@@ -188,6 +194,31 @@ pub(super) const CHOICE_FIELD: &[Binding] = &[
         ],
         shown: "Enter / j k / ↓ ↑",
         help: "next / previous field (choices)",
+        footer: None,
+    },
+];
+
+/// A choice's ←/→ alone, for the fields that take Enter for something else.
+pub(super) const CHOICE_PICK: &[Binding] = CHOICE_FIELD.split_at(1).0;
+
+/// A choice naming a record (a Credential's Token Payload): Enter opens it, over the form,
+/// which Esc comes back to as it was left.
+pub(super) const REFERENCE_FIELD: &[Binding] = &[
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::FollowLink)],
+        shown: "Enter",
+        help: "open the record a field names (the Token Payload); Esc comes back to the form",
+        footer: hint(5, "Enter", "open it"),
+    },
+    Binding {
+        keys: &[
+            (k(KeyCode::Down), C::NextField),
+            (c('j'), C::NextField),
+            (k(KeyCode::Up), C::PrevField),
+            (c('k'), C::PrevField),
+        ],
+        shown: "j k / ↓ ↑",
+        help: "next / previous field (a field naming a record)",
         footer: None,
     },
 ];

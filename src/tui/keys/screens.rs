@@ -185,6 +185,43 @@ pub(super) const SCROLL: &[Binding] = &[Binding {
     footer: hint(11, "j/k PgUp/PgDn", "scroll"),
 }];
 
+/// A record's detail: j / k move between the records it names (its Token Payload, what uses
+/// it), Enter opens one; the other scroll keys scroll.
+pub(super) const RECORD_LINKS: &[Binding] = &[
+    Binding {
+        keys: &[
+            (c('j'), C::NextLink),
+            (k(KeyCode::Down), C::NextLink),
+            (c('k'), C::PrevLink),
+            (k(KeyCode::Up), C::PrevLink),
+        ],
+        shown: "j k / ↓ ↑",
+        help: "the next / previous record named (record detail; a scroll when none is)",
+        footer: hint(11, "j/k", "select"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::FollowLink)],
+        shown: "Enter",
+        help: "open the record selected; Esc comes back",
+        footer: hint(10, "Enter", "open"),
+    },
+];
+
+pub(super) const RECORD_SCROLL: &[Binding] = &[Binding {
+    keys: &[
+        (k(KeyCode::PageUp), C::Scroll(Scroll::PageUp)),
+        (k(KeyCode::PageDown), C::Scroll(Scroll::PageDown)),
+        (c(' '), C::Scroll(Scroll::PageDown)),
+        (c('g'), C::Scroll(Scroll::Top)),
+        (k(KeyCode::Home), C::Scroll(Scroll::Top)),
+        (c('G'), C::Scroll(Scroll::Bottom)),
+        (k(KeyCode::End), C::Scroll(Scroll::Bottom)),
+    ],
+    shown: "PgUp PgDn / g G",
+    help: "scroll (record detail; Space: a page down)",
+    footer: hint(13, "PgUp/PgDn", "scroll"),
+}];
+
 pub(super) const DETAIL_BACK: &[Binding] = &[
     Binding {
         keys: &[

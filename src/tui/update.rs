@@ -168,6 +168,13 @@ impl App {
                     job.payload,
                     job.error.as_deref().unwrap_or("no reason given")
                 ),
+                // A success that found nothing for some expected values says so, the names
+                // early: at 80 columns the note has about 30.
+                JobStatus::Succeeded if !job.missing_names().is_empty() => format!(
+                    "{}: not found: {}",
+                    job.payload,
+                    job.missing_names().join(", ")
+                ),
                 status => format!("{} {}", job.payload, status.label()),
             });
         }

@@ -58,6 +58,7 @@ mod edges_limits;
 mod edges_output;
 mod edges_properties;
 mod edges_tokens;
+mod edges_tui_missing;
 // oauth: first tokens (issue 11)
 mod cli_transfer;
 mod oauth_cli;

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod ascii;
+pub mod copy;
 pub mod edits;
 pub mod event_loop;
 pub mod file_watch;

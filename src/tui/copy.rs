@@ -14,6 +14,15 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 /// body would be worse than none.
 pub const MAX_COPY_BYTES: usize = 786_000;
 
+/// The help's note on copying, for terminals that ignore OSC 52.
+pub const HELP_NOTE: &[&str] = &[
+    "Copies go to the terminal's clipboard as OSC 52, over SSH too; the status",
+    "line says what was copied and how many bytes (at most 786,000 at once).",
+    "A terminal that ignores OSC 52 copies nothing: in tmux, `set -g",
+    "set-clipboard on`; in xterm, allowWindowOps; else `payloads jobs show ID`",
+    "and `payloads export curl PAYLOAD` print the same text to copy from.",
+];
+
 /// What a copy key took, for the status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClipKind {

@@ -36,6 +36,10 @@ pub enum Command {
     LinkedJob,
     /// `L`: a login (device code, browser) for the selected Credential's first tokens.
     Login,
+    /// `y`: copy the response body (Job detail) or the Payload as curl, through OSC 52.
+    Copy,
+    /// `Y` in the Job detail: the menu of what to copy.
+    CopyMenu,
     /// `/` in the Job detail: type a text to find.
     Find,
     FindNext,
@@ -77,6 +81,10 @@ pub enum Context {
     OfferReopenEditor,
     /// A login waiting for the user (its code, its URL).
     Login,
+    /// The `Y` menu of the Job detail.
+    CopyMenu,
+    /// Copy the access token? (a secret leaves only on a yes)
+    ConfirmCopySecret,
     /// A form whose focused field is text on one line, many lines, or a choice.
     Form(FieldContext),
 }
@@ -387,6 +395,74 @@ const JOB_DETAIL: &[Binding] = &[
     },
 ];
 
+/// `y` on a Payload (list pane, record detail).
+const COPY_PAYLOAD: &[Binding] = &[Binding {
+    keys: &[(c('y'), C::Copy)],
+    shown: "y",
+    help: "copy the selected Payload as a curl command (secrets as $VARIABLES)",
+    footer: hint(35, "y", "copy curl"),
+}];
+
+const COPY_JOB: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Copy)],
+        shown: "y",
+        help: "copy the response body (Job detail)",
+        footer: hint(17, "y", "copy body"),
+    },
+    Binding {
+        keys: &[(c('Y'), C::CopyMenu)],
+        shown: "Y",
+        help: "copy…: body, request as curl, URL, a value, the token",
+        footer: hint(18, "Y", "copy…"),
+    },
+];
+
+const COPY_MENU: &[Binding] = &[
+    Binding {
+        keys: &[
+            (c('j'), C::Scroll(Scroll::Down)),
+            (k(KeyCode::Down), C::Scroll(Scroll::Down)),
+            (c('k'), C::Scroll(Scroll::Up)),
+            (k(KeyCode::Up), C::Scroll(Scroll::Up)),
+        ],
+        shown: "j k / ↓ ↑",
+        help: "pick what to copy",
+        footer: hint(2, "j/k", "pick"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm), (c('y'), C::Confirm)],
+        shown: "Enter",
+        help: "copy it",
+        footer: hint(1, "Enter", "copy"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss), (c('q'), C::Dismiss)],
+        shown: "Esc",
+        help: "close",
+        footer: hint(3, "Esc", "close"),
+    },
+];
+
+const CONFIRM_COPY_SECRET: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Confirm)],
+        shown: "y",
+        help: "copy the token",
+        footer: hint(1, "y", "copy the token"),
+    },
+    Binding {
+        keys: &[
+            (k(KeyCode::Esc), C::Dismiss),
+            (c('n'), C::Dismiss),
+            (c('q'), C::Dismiss),
+        ],
+        shown: "n / Esc",
+        help: "do not copy it",
+        footer: hint(2, "n/Esc", "do not copy"),
+    },
+];
+
 const FIND: &[Binding] = &[
     Binding {
         keys: &[],
@@ -677,11 +753,11 @@ const RUN_INPUTS: &[Binding] = &[
 pub fn table(context: Context) -> Vec<&'static [Binding]> {
     let mut groups: Vec<&'static [Binding]> = vec![GLOBAL];
     groups.extend_from_slice(match context {
-        Context::Main => &[PANES, LIST_MOVES, MAIN, RECORDS, RUNS][..],
+        Context::Main => &[PANES, LIST_MOVES, MAIN, RECORDS, RUNS, COPY_PAYLOAD][..],
         Context::Filter => &[FILTER],
         Context::Find => &[FIND],
-        Context::RecordDetail => &[SCROLL, DETAIL_BACK, RECORD_DETAIL],
-        Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL],
+        Context::RecordDetail => &[SCROLL, DETAIL_BACK, RECORD_DETAIL, COPY_PAYLOAD],
+        Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL, COPY_JOB],
         Context::Help => &[SCROLL, HELP],
         Context::Error => &[ERROR],
         Context::ConfirmDelete => &[CONFIRM_DELETE],
@@ -689,6 +765,8 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::OfferTokenPayload => &[OFFER_TOKEN_PAYLOAD],
         Context::OfferReopenEditor => &[OFFER_REOPEN_EDITOR],
         Context::Login => &[LOGIN],
+        Context::CopyMenu => &[COPY_MENU],
+        Context::ConfirmCopySecret => &[CONFIRM_COPY_SECRET],
         Context::Form(FieldContext::Line) => &[FORM, LINE_FIELD],
         Context::Form(FieldContext::MultiLine) => &[FORM, MULTI_LINE_FIELD],
         Context::Form(FieldContext::Choice) => &[FORM, CHOICE_FIELD],
@@ -719,6 +797,8 @@ pub fn context(app: &App) -> Context {
             Overlay::OfferReopenEditor { .. } => Context::OfferReopenEditor,
             Overlay::Login { .. } => Context::Login,
             Overlay::Form(form) => Context::Form(form.field_context()),
+            Overlay::CopyMenu(_) => Context::CopyMenu,
+            Overlay::ConfirmCopySecret { .. } => Context::ConfirmCopySecret,
         };
     }
     if app.filter_editing {
@@ -762,6 +842,10 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Token Payload created", rows(&[OFFER_TOKEN_PAYLOAD])),
         ("The file has errors", rows(&[OFFER_REOPEN_EDITOR])),
         ("Logging in", rows(&[LOGIN])),
+        (
+            "Copying",
+            rows(&[COPY_PAYLOAD, COPY_JOB, COPY_MENU, CONFIRM_COPY_SECRET]),
+        ),
         ("This help", rows(&[HELP])),
         (
             "Detail screens",
@@ -880,6 +964,12 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
             }
         },
         C::LinkedJob => job_detail(|j| j.linked_job.is_some()),
+        C::Copy => match context {
+            Context::JobDetail => {
+                job_detail(|j| j.response.as_ref().is_some_and(|r| !r.body.is_empty()))
+            }
+            _ => app.focus == Pane::Payloads && app.selected_payload().is_some(),
+        },
         C::FindNext | C::FindPrev => app.find.active().is_some(),
         C::Login => match app.focus {
             Pane::Credentials => app.selected_credential(),
@@ -898,8 +988,10 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 16] = [
+    const ALL: [Context; 18] = [
         Context::Login,
+        Context::CopyMenu,
+        Context::ConfirmCopySecret,
         Context::Main,
         Context::Filter,
         Context::Find,

@@ -113,4 +113,7 @@ pub enum Action {
     LoadJob(JobId),
     /// Count a Payload's runs in the history.
     LoadPayloadStats(String),
+    /// Put text on the terminal's clipboard: the event loop writes the OSC 52 sequence between
+    /// frames, on the terminal ratatui draws on.
+    Copy(super::copy::Osc52),
 }

@@ -17,6 +17,7 @@ pub mod scroll;
 pub mod terminal;
 pub mod theme;
 pub mod update;
+mod update_copy;
 mod update_file;
 mod update_overlays;
 pub mod view;

@@ -215,6 +215,8 @@ impl App {
             | Context::OfferTokenPayload
             | Context::OfferReopenEditor
             | Context::Login
+            | Context::CopyMenu
+            | Context::ConfirmCopySecret
             | Context::Form(_) => self.on_overlay_key(command, key),
         }
     }
@@ -324,6 +326,8 @@ impl App {
                 }
             }
             Command::FindNext => self.find_move(true, false),
+            Command::Copy => return self.copy_key(),
+            Command::CopyMenu => self.open_copy_menu(),
             Command::FindPrev => self.find_move(false, false),
             // Popup, form and typing commands: not bound on a screen.
             Command::Confirm

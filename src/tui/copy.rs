@@ -16,10 +16,10 @@ pub const MAX_COPY_BYTES: usize = 786_000;
 
 /// The help's note on copying, for terminals that ignore OSC 52.
 pub const HELP_NOTE: &[&str] = &[
-    "Copies go to the terminal's clipboard as OSC 52, over SSH too; the status",
-    "line says what was copied and how many bytes (at most 786,000 at once).",
-    "A terminal that ignores OSC 52 copies nothing: in tmux, `set -g",
-    "set-clipboard on`; in xterm, allowWindowOps; else `payloads jobs show ID`",
+    "A copy goes to the terminal's clipboard as OSC 52 (over SSH too); the",
+    "status line says what was copied and how many bytes (786,000 at most).",
+    "A terminal that ignores OSC 52 copies nothing. In tmux: set -g",
+    "set-clipboard on; in xterm: allowWindowOps. Else `payloads jobs show ID`",
     "and `payloads export curl PAYLOAD` print the same text to copy from.",
 ];
 
@@ -151,7 +151,7 @@ pub fn status(clip: &Clip, outcome: &Result<Osc52, CopyRefused>) -> String {
     let what = clip.describe();
     match outcome {
         Ok(_) => format!(
-            "copied {what} ({} bytes) via OSC 52",
+            "copied {what} ({} bytes)",
             grouped(clip.text.len())
         ),
         Err(CopyRefused::Empty) => format!("nothing copied: {what} is empty"),
@@ -206,12 +206,12 @@ mod tests {
         let clip = Clip::new(ClipKind::ResponseBody, "x".repeat(1234));
         assert_eq!(
             status(&clip, &osc52(&clip.text)),
-            "copied the response body (1,234 bytes) via OSC 52"
+            "copied the response body (1,234 bytes)"
         );
         let clip = Clip::new(ClipKind::ResponseValue, "42").named("total");
         assert_eq!(
             status(&clip, &osc52(&clip.text)),
-            "copied the response value total (2 bytes) via OSC 52"
+            "copied the response value total (2 bytes)"
         );
         let big = Clip::new(ClipKind::ResponseBody, "x".repeat(1_000_000));
         assert_eq!(

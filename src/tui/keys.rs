@@ -400,7 +400,7 @@ const COPY_PAYLOAD: &[Binding] = &[Binding {
     keys: &[(c('y'), C::Copy)],
     shown: "y",
     help: "copy the selected Payload as a curl command (secrets as $VARIABLES)",
-    footer: hint(35, "y", "copy curl"),
+    footer: hint(55, "y", "copy curl"),
 }];
 
 const COPY_JOB: &[Binding] = &[
@@ -414,7 +414,7 @@ const COPY_JOB: &[Binding] = &[
         keys: &[(c('Y'), C::CopyMenu)],
         shown: "Y",
         help: "copy…: body, request as curl, URL, a value, the token",
-        footer: hint(18, "Y", "copy…"),
+        footer: hint(25, "Y", "copy…"),
     },
 ];
 

@@ -79,3 +79,5 @@ mod tui_scroll;
 // sqlite: the Jobs history database.
 mod sqlite_history;
 mod sqlite_tui;
+// copy (issue 12): OSC 52 copy keys, the JSONPath query line, an idle Job detail
+mod copy_keys;

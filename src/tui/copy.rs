@@ -150,10 +150,7 @@ pub fn grouped(n: usize) -> String {
 pub fn status(clip: &Clip, outcome: &Result<Osc52, CopyRefused>) -> String {
     let what = clip.describe();
     match outcome {
-        Ok(_) => format!(
-            "copied {what} ({} bytes)",
-            grouped(clip.text.len())
-        ),
+        Ok(_) => format!("copied {what} ({} bytes)", grouped(clip.text.len())),
         Err(CopyRefused::Empty) => format!("nothing copied: {what} is empty"),
         Err(CopyRefused::TooLarge { bytes }) => format!(
             "not copied: {what} is {} bytes, over the {} a terminal takes in one copy",

@@ -121,10 +121,7 @@ fn the_copy_menu_lists_what_the_job_has_and_copies_the_picked_row() {
         copied(&actions),
         "http://127.0.0.1:8787/api/contacts?limit=10"
     );
-    assert_eq!(
-        app.note.as_deref(),
-        Some("copied the URL (43 bytes)")
-    );
+    assert_eq!(app.note.as_deref(), Some("copied the URL (43 bytes)"));
     assert!(app.overlays.is_empty(), "the menu closed");
 
     // The response value `first`.
@@ -198,10 +195,7 @@ fn the_access_token_leaves_only_after_a_yes() {
     let actions = press(&mut app, &[key(KeyCode::Char('y'))]);
     assert_eq!(copied(&actions), "at-123456789");
     let note = app.note.clone().unwrap();
-    assert_eq!(
-        note,
-        "copied the access token (sandbox-oauth) (12 bytes)"
-    );
+    assert_eq!(note, "copied the access token (sandbox-oauth) (12 bytes)");
     assert!(!note.contains("at-123"));
 }
 

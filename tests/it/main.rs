@@ -81,3 +81,4 @@ mod sqlite_history;
 mod sqlite_tui;
 // copy (issue 12): OSC 52 copy keys, the JSONPath query line, an idle Job detail
 mod copy_keys;
+mod copy_tmux;

@@ -58,6 +58,31 @@ struct Endpoints {
 }
 
 impl Runner {
+    /// Reads issuer `issuer`'s discovery metadata with the TLS settings of Integration
+    /// `integration` (the default ones when it is not in the workspace): the Credential form's
+    /// "discover", which fills the endpoints in before anything is saved. No Job: nothing is
+    /// sent but a GET of a public document.
+    pub async fn discover(
+        &self,
+        integration: &str,
+        issuer: &str,
+    ) -> Result<discovery::Endpoints, String> {
+        let tls = self
+            .inner
+            .store
+            .snapshot()
+            .integration(integration)
+            .map(|i| i.tls.clone())
+            .unwrap_or_default();
+        let client = self
+            .inner
+            .http
+            .client_for(&tls, None)
+            .and_then(|c| c.for_url_text(issuer))
+            .map_err(|e| e.to_string())?;
+        discovery::discover(&client, issuer).await
+    }
+
     /// Starts a login for a Bearer Token Credential that has one. Returns at once; the prompt
     /// goes to `prompts` when the server has answered, the finished Job to the handle.
     pub fn start_login(

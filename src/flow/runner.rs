@@ -476,6 +476,9 @@ impl Runner {
         }
         line.push(')');
         t.step(line);
+        if let Some(why) = &response.undecodable {
+            t.step(why.clone());
+        }
     }
 
     /// Reads the response model and writes the Data Targets of a Callout, saving the workspace.

@@ -87,6 +87,13 @@ impl Runner {
             }
         };
         let Some(entry) = entry else {
+            // A reservation left by a refresh killed before its answer: nothing to apply.
+            journal::clear(store.path(), credential_id).map_err(|e| {
+                format!(
+                    "could not remove the empty token journal {}: {e}",
+                    path.display()
+                )
+            })?;
             return Ok(None);
         };
         let ws = store.snapshot();
@@ -277,6 +284,22 @@ impl Runner {
         let inputs = request::resolve_inputs(payload, &[])?;
         let auth = credentials::for_token_request(&resolved, payload.client_auth);
         add_secrets(&t.redactor, &auth.secrets);
+        // Journal space first: on a full disk nothing is sent, so the refresh token stays
+        // unspent, rather than rotated by the server and then lost for want of a byte.
+        let workspace = self.inner.store.path();
+        let reserved = if debug_hook_fail_reserve() {
+            Err(std::io::Error::other(
+                "No space left on device (os error 28) [PAYLOADS_DEBUG_FAIL_RESERVE]",
+            ))
+        } else {
+            journal::reserve(workspace, credential_id)
+        };
+        reserved.map_err(|e| {
+            format!(
+                "could not write the token journal {} ({e}), so the new tokens could not be kept safe; nothing was sent and the refresh token is unspent",
+                journal::path_for(workspace, credential_id).display()
+            )
+        })?;
         // Once the token request is out, it runs to its end even if the run is cancelled: the
         // server may already have rotated the refresh token, and the new one must be saved.
         let not_cancellable = CancellationToken::new();
@@ -294,11 +317,29 @@ impl Runner {
             .await
         {
             Ok(r) => r,
-            Err(Failure::Failed(e)) => return Err(e),
-            Err(Failure::Cancelled) => return Err("cancelled".into()),
+            Err(failure) => {
+                self.drop_reservation(t, credential_id);
+                return Err(match failure {
+                    Failure::Failed(e) => e,
+                    Failure::Cancelled => "cancelled".into(),
+                });
+            }
         };
-        self.save_token_answer(t, credential_id, payload, &response)
-            .await
+        let saved = self
+            .save_token_answer(t, credential_id, payload, &response)
+            .await;
+        if saved.is_err() {
+            self.drop_reservation(t, credential_id);
+        }
+        saved
+    }
+
+    /// Removes the journal reserved for a token request that brought no tokens to keep (a
+    /// journal that holds tokens stays: the next holder of the lock applies it).
+    fn drop_reservation(&self, t: &mut JobTracker, credential_id: &str) {
+        if let Err(e) = journal::clear_reservation(self.inner.store.path(), credential_id) {
+            t.step(format!("could not remove the empty token journal: {e}"));
+        }
     }
 
     /// Reads a token endpoint's answer with the Token Payload's response model and, when it holds
@@ -312,6 +353,14 @@ impl Runner {
         payload: &Payload,
         response: &HttpResponse,
     ) -> Result<(), String> {
+        // The moment the answer is ours: bench/sigkill-refresh.sh tells a kill before this line
+        // (the answer never reached us) from one after it (a window in our own code).
+        tracing::info!(
+            pid = std::process::id(),
+            credential = credential_id,
+            status = response.status.as_u16(),
+            "token answer read"
+        );
         if !response.status.is_success() {
             return Err(self.token_refusal(credential_id, payload, response));
         }
@@ -487,4 +536,10 @@ fn debug_hook_after_journal() {
 /// disk would.
 fn debug_hook_fail_save() -> bool {
     cfg!(debug_assertions) && std::env::var_os("PAYLOADS_DEBUG_FAIL_SAVE").is_some()
+}
+
+/// Debug builds only: `PAYLOADS_DEBUG_FAIL_RESERVE=1` makes the journal's reservation before a
+/// token request fail, as a full disk would.
+fn debug_hook_fail_reserve() -> bool {
+    cfg!(debug_assertions) && std::env::var_os("PAYLOADS_DEBUG_FAIL_RESERVE").is_some()
 }

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod jobs_data;
 pub mod keys;
 pub mod lines;
+mod links;
 pub mod message;
 pub mod runtime;
 pub mod scroll;

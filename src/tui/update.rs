@@ -117,6 +117,10 @@ impl App {
                 self.on_job_loaded(id, job.map(|j| j.map(|j| *j)));
                 vec![]
             }
+            Message::Discovered { issuer, result } => {
+                self.on_discovered(issuer, result);
+                vec![]
+            }
             Message::PayloadStats { payload, stats } => {
                 self.on_payload_stats(payload, stats.map(|s| *s));
                 vec![]
@@ -163,6 +167,13 @@ impl App {
                     "{} failed: {}",
                     job.payload,
                     job.error.as_deref().unwrap_or("no reason given")
+                ),
+                // A success that found nothing for some expected values says so, the names
+                // early: at 80 columns the note has about 30.
+                JobStatus::Succeeded if !job.missing_names().is_empty() => format!(
+                    "{}: not found: {}",
+                    job.payload,
+                    job.missing_names().join(", ")
                 ),
                 status => format!("{} {}", job.payload, status.label()),
             });
@@ -288,7 +299,7 @@ impl App {
         match command {
             Command::Scroll(step) => match &mut self.screen {
                 Screen::Main => self.scroll_selection(pane, step),
-                Screen::RecordDetail { scroll } | Screen::JobDetail { scroll, .. } => {
+                Screen::RecordDetail { scroll, .. } | Screen::JobDetail { scroll, .. } => {
                     scroll.scroll(step)
                 }
             },
@@ -297,8 +308,13 @@ impl App {
             Command::Open => self.open_selection(),
             Command::Back => match context {
                 Context::Main => self.filters[pane.index()].clear(),
+                // Back along the references followed, then to the main screen.
+                _ if self.go_back() => {}
                 _ => self.screen = Screen::Main,
             },
+            Command::NextLink | Command::PrevLink | Command::FollowLink => {
+                self.on_link_command(command)
+            }
             Command::Filter => self.filter_editing = true,
             Command::Help => self.overlays.push(Overlay::Help {
                 scroll: ScrollState::default(),
@@ -341,6 +357,7 @@ impl App {
             | Command::Reveal
             | Command::Save
             | Command::CancelForm
+            | Command::Discover
             | Command::Submit => {}
         }
         vec![]
@@ -380,6 +397,7 @@ impl App {
                 if self.selected_id(pane).is_some() {
                     self.screen = Screen::RecordDetail {
                         scroll: ScrollState::default(),
+                        link: 0,
                     };
                 } else {
                     self.note = Some(format!("no {} here yet: n creates one", pane.title()));
@@ -398,7 +416,7 @@ impl App {
         }
         let integration = self.current_integration().map(|i| i.id.clone());
         let form = match (self.focus, integration) {
-            (Pane::Integrations, _) => forms::integration::new_form(),
+            (Pane::Integrations, _) => forms::integration::new_form(&self.workspace),
             (Pane::Credentials, Some(i)) => forms::credential::new_form(&self.workspace, &i),
             (Pane::Payloads, Some(i)) => forms::payload::new_form(&self.workspace, &i),
             (Pane::Jobs, _) => {
@@ -421,7 +439,7 @@ impl App {
         let form = match self.focus {
             Pane::Integrations => self
                 .current_integration()
-                .map(forms::integration::edit_form),
+                .map(|i| forms::integration::edit_form(ws, i)),
             Pane::Credentials => self
                 .selected_credential()
                 .map(|c| forms::credential::edit_form(ws, c)),

@@ -83,6 +83,11 @@ impl App {
         command: Option<Command>,
         key: KeyEvent,
     ) -> Vec<Action> {
+        match command {
+            Some(Command::FollowLink) => return self.follow_from_form(form),
+            Some(Command::Discover) => return self.discover(form),
+            _ => {}
+        }
         match form.handle(command, key) {
             FormOutcome::Continue => self.overlays.push(Overlay::Form(form)),
             FormOutcome::Cancel => self.note = Some("cancelled: nothing changed".into()),
@@ -136,9 +141,13 @@ impl App {
             self.overlays.push(Overlay::Form(form));
             return vec![];
         };
+        // Only a Token Payload the save creates is offered for editing (the Credential form
+        // may also change the one it has).
+        let new_token_payload = matches!(&edit, Edit::Credential { token_payload: Some(p), .. }
+            if self.workspace.payload(&p.id).is_none());
         match self.commit(edit.clone()) {
             Ok(actions) => {
-                self.after_commit(&edit);
+                self.after_commit(&edit, new_token_payload);
                 actions
             }
             Err(e) => {
@@ -150,7 +159,7 @@ impl App {
     }
 
     /// Selects what was just saved, and offers a new Token Payload for editing.
-    fn after_commit(&mut self, edit: &Edit) {
+    fn after_commit(&mut self, edit: &Edit, new_token_payload: bool) {
         match edit {
             Edit::Integration { integration, .. } => {
                 self.focus = Pane::Integrations;
@@ -164,7 +173,7 @@ impl App {
                 self.select(Pane::Integrations, credential.integration.clone());
                 self.focus = Pane::Credentials;
                 self.select(Pane::Credentials, credential.id.clone());
-                if let Some(p) = token_payload {
+                if let Some(p) = token_payload.as_ref().filter(|_| new_token_payload) {
                     self.overlays.push(Overlay::OfferTokenPayload {
                         payload_id: p.id.to_string(),
                     });

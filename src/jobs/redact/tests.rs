@@ -284,6 +284,7 @@ fn job_with(request_body: &str, response_body: &str) -> Job {
             truncated: false,
             not_utf8: false,
             missing_values: Vec::new(),
+            undecodable: None,
         }),
         extracted: vec![("access_token".into(), "fresh-access-99".into())],
         targets: vec![TargetResult {

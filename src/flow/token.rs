@@ -348,16 +348,15 @@ impl Runner {
                 Ok(r) => r,
                 Err(failure) => {
                     self.drop_reservation(t, credential_id);
-                    return Err(match failure {
-                        Failure::Failed(e) => e,
-                        Failure::Cancelled => "cancelled".into(),
-                    });
+                    return Err(failure);
                 }
             };
             let saved = self
                 .save_token_answer(t, credential_id, &fallback, &response)
                 .await
-                .map_err(|e| format!("the client credentials fallback failed too: {e}"));
+                .map_err(|e| {
+                    Failure::TokenAnswer(format!("the client credentials fallback failed too: {e}"))
+                });
             if saved.is_err() {
                 self.drop_reservation(t, credential_id);
             }

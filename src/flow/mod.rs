@@ -3,6 +3,7 @@
 
 pub mod config;
 pub(crate) mod credentials;
+pub(crate) mod curl;
 pub mod events;
 pub mod extract;
 pub(crate) mod failure;

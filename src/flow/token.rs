@@ -325,6 +325,43 @@ impl Runner {
                 return Err(failure);
             }
         };
+        if let Some(fallback) = client_credentials_fallback(bearer, payload, &response) {
+            t.step(format!(
+                "the refresh token was refused (invalid_grant); Credential {credential_id} \
+                 allows one try with the client credentials grant: falling back"
+            ));
+            let auth = credentials::for_token_request(&resolved, fallback.client_auth);
+            add_secrets(&t.redactor, &auth.secrets);
+            let response = match self
+                .send(
+                    t,
+                    &fallback,
+                    integration,
+                    Some(&resolved),
+                    &auth,
+                    &inputs,
+                    &ws,
+                    &not_cancellable,
+                )
+                .await
+            {
+                Ok(r) => r,
+                Err(failure) => {
+                    self.drop_reservation(t, credential_id);
+                    return Err(failure);
+                }
+            };
+            let saved = self
+                .save_token_answer(t, credential_id, &fallback, &response)
+                .await
+                .map_err(|e| {
+                    Failure::TokenAnswer(format!("the client credentials fallback failed too: {e}"))
+                });
+            if saved.is_err() {
+                self.drop_reservation(t, credential_id);
+            }
+            return saved;
+        }
         let saved = self
             .save_token_answer(t, credential_id, payload, &response)
             .await;
@@ -521,6 +558,29 @@ impl Runner {
         text.push_str(&hint);
         text
     }
+}
+
+/// The Token Payload as a client credentials request, when the Credential opted in and the
+/// token endpoint just refused its refresh grant with `invalid_grant`: asked once, read by the
+/// same response model and Data Targets.
+fn client_credentials_fallback(
+    bearer: &crate::workspace::BearerToken,
+    payload: &Payload,
+    response: &HttpResponse,
+) -> Option<Payload> {
+    let refused = !response.status.is_success()
+        && extract::oauth_error_code(response).as_deref() == Some("invalid_grant");
+    let refresh = crate::oauth::grant::grant_type_of(payload) == Some("refresh_token");
+    if !(bearer.fallback_to_client_credentials && refused && refresh) {
+        return None;
+    }
+    let mut fallback = payload.clone();
+    crate::oauth::grant::Grant::ClientCredentials.shape(
+        &mut crate::workspace::BearerToken::empty(""),
+        &mut fallback,
+        "",
+    );
+    Some(fallback)
 }
 
 /// Debug builds only: `PAYLOADS_DEBUG_ABORT_AFTER_JOURNAL=1` kills the process right after the

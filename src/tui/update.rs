@@ -174,6 +174,8 @@ impl App {
             | Context::OfferTokenPayload
             | Context::OfferReopenEditor
             | Context::Login
+            | Context::CopyMenu
+            | Context::ConfirmCopySecret
             | Context::Form(_) => self.on_overlay_key(command, key),
         }
     }
@@ -288,6 +290,8 @@ impl App {
                 }
             }
             Command::FindNext => self.find_move(true, false),
+            Command::Copy => return self.copy_key(),
+            Command::CopyMenu => self.open_copy_menu(),
             Command::FindPrev => self.find_move(false, false),
             // Popup, form and typing commands: not bound on a screen.
             Command::Confirm

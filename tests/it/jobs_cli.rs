@@ -71,6 +71,7 @@ fn workspace() -> Workspace {
                     expires_at: None,
                     token_payload: "refresh-token".into(),
                     login: None,
+                    fallback_to_client_credentials: false,
                 }),
             ),
             credential(
@@ -161,7 +162,9 @@ fn fixture() -> Fixture {
 }
 
 fn payloads(workspace: &Path, args: &[&str]) -> Output {
-    crate::common::bin::payloads_on(workspace).args(args).output()
+    crate::common::bin::payloads_on(workspace)
+        .args(args)
+        .output()
 }
 
 fn stdout(output: &Output) -> String {

@@ -72,6 +72,8 @@ pub enum FieldKey {
     /// A text field of a Credential type the form shows straight from its field table: the
     /// type and the field's place in the table.
     Auth(crate::workspace::CredentialType, u8),
+    /// Whether a refused refresh token falls back to the client credentials grant once.
+    Fallback,
     KeyHeader,
     KeyValue,
     Placement,

@@ -84,3 +84,6 @@ mod sqlite_tui;
 // opt-in client credentials fallback of a refused refresh token
 mod oauth_fallback;
 mod oauth_links;
+// copy (issue 12): OSC 52 copy keys, the JSONPath query line, an idle Job detail
+mod copy_keys;
+mod copy_tmux;

@@ -1,6 +1,7 @@
 //! Pure rendering of the App: `view(&App, &mut Frame)` reads state and draws, nothing else.
 
 pub mod chrome;
+pub mod copy_menu;
 pub mod form;
 pub mod format;
 pub mod job_detail;

@@ -98,6 +98,18 @@ pub enum FieldKey {
     Input,
 }
 
+impl FieldKey {
+    /// The kind of record a choice of this key names (by id), which Enter opens.
+    pub fn names_a_record(self) -> Option<crate::tui::edits::RecordKind> {
+        match self {
+            FieldKey::TokenPayload => Some(crate::tui::edits::RecordKind::Payload),
+            // A Payload's Credential.
+            FieldKey::Credential => Some(crate::tui::edits::RecordKind::Credential),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     /// The name the record builders read the field by.
@@ -522,7 +534,7 @@ impl Form {
             return FieldContext::RunInputs;
         }
         match &self.focused().input {
-            FieldInput::Choice { .. } if self.focused().key == FieldKey::TokenPayload => {
+            FieldInput::Choice { .. } if self.focused().key.names_a_record().is_some() => {
                 FieldContext::Reference
             }
             FieldInput::Choice { .. } => FieldContext::Choice,

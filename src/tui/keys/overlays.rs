@@ -208,7 +208,7 @@ pub(super) const REFERENCE_FIELD: &[Binding] = &[
     Binding {
         keys: &[(k(KeyCode::Enter), C::FollowLink)],
         shown: "Enter",
-        help: "open the record a field names (the Token Payload); Esc comes back to the form",
+        help: "open the record a field names (Token Payload, Credential); Esc comes back to the form",
         footer: hint(5, "Enter", "open it"),
     },
     Binding {

@@ -84,4 +84,5 @@ mod sqlite_tui;
 mod oauth_links;
 // copy (issue 12): OSC 52 copy keys, the JSONPath query line, an idle Job detail
 mod copy_keys;
+mod copy_query;
 mod copy_tmux;

@@ -327,19 +327,19 @@ pub(super) const QUERY: &[Binding] = &[
     Binding {
         keys: &[],
         shown: "type",
-        help: "the JSONPath (RFC 9535); matches show as you type",
+        help: "a JSONPath (RFC 9535)",
         footer: hint(3, "type", "JSONPath"),
     },
     Binding {
         keys: &[(k(KeyCode::Enter), C::Confirm)],
         shown: "Enter",
-        help: "keep it as a response value of the Payload (asks its name)",
+        help: "add as a response value",
         footer: hint(1, "Enter", "add as response value"),
     },
     Binding {
         keys: &[(k(KeyCode::Esc), C::Dismiss)],
         shown: "Esc",
-        help: "close the query line",
+        help: "close",
         footer: hint(2, "Esc", "close"),
     },
 ];

@@ -6,6 +6,7 @@ pub(crate) mod credentials;
 pub(crate) mod curl;
 pub mod events;
 pub mod extract;
+pub(crate) mod failure;
 pub mod http;
 pub mod login;
 pub mod refresh;

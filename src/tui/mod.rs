@@ -22,6 +22,7 @@ pub mod update;
 mod update_copy;
 mod update_file;
 mod update_overlays;
+mod update_runs;
 pub mod view;
 pub mod widgets;
 

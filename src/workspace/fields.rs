@@ -199,6 +199,7 @@ mod tests {
             expires_at: None,
             token_payload: "p".into(),
             login: None,
+            fallback_to_client_credentials: false,
         };
         let auth = CredentialAuth::BearerToken(bearer);
         assert_eq!(auth.field("client_secret"), Some("s"));

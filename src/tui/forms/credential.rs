@@ -181,6 +181,23 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                     ),
                 login_field(K::Scope, "scope", &endpoint.scope)
                     .hint("the scopes asked for, space-separated; blank asks for none"),
+                Field::choose(
+                    K::Fallback,
+                    "CC fallback",
+                    bearer.fallback_to_client_credentials,
+                )
+                .shown_when(
+                    K::Grant,
+                    &[
+                        Grant::RefreshToken,
+                        Grant::DeviceCode,
+                        Grant::AuthorizationCode,
+                    ],
+                )
+                .hint(
+                    "yes: when the refresh token is refused (invalid_grant), ask once with the \
+                     client credentials grant instead",
+                ),
             ]
         }
         CredentialType::Basic => {
@@ -382,6 +399,8 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 expires_at,
                 token_payload: chosen.into(),
                 login: login_of(form, grant),
+                fallback_to_client_credentials: grant != Grant::ClientCredentials
+                    && form.choice::<bool>(K::Fallback) == Some(true),
             })
         }
         CredentialType::Basic => CredentialAuth::Basic(BasicAuth {

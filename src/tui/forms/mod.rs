@@ -69,6 +69,8 @@ pub enum FieldKey {
     Issuer,
     LoginEndpoint,
     Scope,
+    /// Whether a refused refresh token falls back to the client credentials grant once.
+    Fallback,
     Username,
     Password,
     KeyHeader,

@@ -86,4 +86,5 @@ mod oauth_fallback;
 mod oauth_links;
 // copy (issue 12): OSC 52 copy keys, the JSONPath query line, an idle Job detail
 mod copy_keys;
+mod copy_query;
 mod copy_tmux;

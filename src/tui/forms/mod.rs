@@ -69,8 +69,11 @@ pub enum FieldKey {
     Issuer,
     LoginEndpoint,
     Scope,
-    Username,
-    Password,
+    /// A text field of a Credential type the form shows straight from its field table: the
+    /// type and the field's place in the table.
+    Auth(crate::workspace::CredentialType, u8),
+    /// Whether a refused refresh token falls back to the client credentials grant once.
+    Fallback,
     KeyHeader,
     KeyValue,
     Placement,
@@ -93,6 +96,18 @@ pub enum FieldKey {
     Inputs,
     /// A dynamic input of the run-inputs form (read by position, named by its label).
     Input,
+}
+
+impl FieldKey {
+    /// The kind of record a choice of this key names (by id), which Enter opens.
+    pub fn names_a_record(self) -> Option<crate::tui::edits::RecordKind> {
+        match self {
+            FieldKey::TokenPayload => Some(crate::tui::edits::RecordKind::Payload),
+            // A Payload's Credential.
+            FieldKey::Credential => Some(crate::tui::edits::RecordKind::Credential),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -519,7 +534,7 @@ impl Form {
             return FieldContext::RunInputs;
         }
         match &self.focused().input {
-            FieldInput::Choice { .. } if self.focused().key == FieldKey::TokenPayload => {
+            FieldInput::Choice { .. } if self.focused().key.names_a_record().is_some() => {
                 FieldContext::Reference
             }
             FieldInput::Choice { .. } => FieldContext::Choice,

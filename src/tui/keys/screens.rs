@@ -342,3 +342,34 @@ pub(super) const FILTER: &[Binding] = &[
         footer: hint(3, "Esc", "clear"),
     },
 ];
+
+/// `y` on a Payload (list pane, record detail).
+pub(super) const COPY_PAYLOAD: &[Binding] = &[Binding {
+    keys: &[(c('y'), C::Copy)],
+    shown: "y",
+    help: "copy the selected Payload as a curl command (secrets as $VARIABLES)",
+    footer: hint(55, "y", "copy curl"),
+}];
+
+pub(super) const COPY_JOB: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Copy)],
+        shown: "y",
+        help: "copy the response body (Job detail)",
+        footer: hint(17, "y", "copy body"),
+    },
+    Binding {
+        keys: &[(c('Y'), C::CopyMenu)],
+        shown: "Y",
+        help: "copy…: body, request as curl, URL, a value, the token",
+        footer: hint(25, "Y", "copy…"),
+    },
+];
+
+/// `J` in the Job detail.
+pub(super) const QUERY_JOB: &[Binding] = &[Binding {
+    keys: &[(c('J'), C::Query)],
+    shown: "J",
+    help: "query the JSON body with a JSONPath; keep it as a response value",
+    footer: hint(26, "J", "JSONPath"),
+}];

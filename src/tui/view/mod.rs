@@ -1,11 +1,13 @@
 //! Pure rendering of the App: `view(&App, &mut Frame)` reads state and draws, nothing else.
 
 pub mod chrome;
+pub mod copy_menu;
 pub mod form;
 pub mod format;
 pub mod job_detail;
 pub mod overlays;
 pub mod panes;
+pub mod query;
 pub mod record_detail;
 pub mod rows;
 

@@ -36,6 +36,8 @@ pub enum Command {
     LinkedJob,
     /// `L`: a login (device code, browser) for the selected Credential's first tokens.
     Login,
+    /// `v`: the Variables view (each Variable, who reads it, who writes it).
+    Variables,
     /// `/` in the Job detail: type a text to find.
     Find,
     FindNext,
@@ -69,6 +71,8 @@ pub enum Context {
     Find,
     RecordDetail,
     JobDetail,
+    /// The Variables view.
+    Variables,
     Help,
     Error,
     ConfirmDelete,
@@ -217,6 +221,12 @@ const MAIN: &[Binding] = &[
         shown: "q",
         help: "quit (q closes a detail screen or popup first)",
         footer: hint(51, "q", "quit"),
+    },
+    Binding {
+        keys: &[(c('v'), C::Variables)],
+        shown: "v",
+        help: "the Variables, who reads and who writes each",
+        footer: hint(52, "v", "variables"),
     },
 ];
 
@@ -384,6 +394,28 @@ const JOB_DETAIL: &[Binding] = &[
         shown: "n / N",
         help: "next / previous row holding the text found",
         footer: hint(16, "n/N", "next/prev"),
+    },
+];
+
+/// The Variables view: a list like a pane's, with its own records.
+const VARIABLES: &[Binding] = &[
+    Binding {
+        keys: &[(c('n'), C::New)],
+        shown: "n",
+        help: "new Variable (Variables view)",
+        footer: hint(31, "n", "new"),
+    },
+    Binding {
+        keys: &[(c('e'), C::Edit), (k(KeyCode::Enter), C::Edit)],
+        shown: "e / Enter",
+        help: "edit the selected Variable",
+        footer: hint(32, "e", "edit"),
+    },
+    Binding {
+        keys: &[(c('d'), C::Delete)],
+        shown: "d",
+        help: "delete the selected Variable (asks first, naming who reads it)",
+        footer: hint(33, "d", "delete"),
     },
 ];
 
@@ -682,6 +714,7 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::Find => &[FIND],
         Context::RecordDetail => &[SCROLL, DETAIL_BACK, RECORD_DETAIL],
         Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL],
+        Context::Variables => &[LIST_MOVES, DETAIL_BACK, VARIABLES],
         Context::Help => &[SCROLL, HELP],
         Context::Error => &[ERROR],
         Context::ConfirmDelete => &[CONFIRM_DELETE],
@@ -731,6 +764,7 @@ pub fn context(app: &App) -> Context {
         Screen::Main => Context::Main,
         Screen::RecordDetail { .. } => Context::RecordDetail,
         Screen::JobDetail { .. } => Context::JobDetail,
+        Screen::Variables => Context::Variables,
     }
 }
 
@@ -745,6 +779,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Finding in a Job", rows(&[FIND])),
         ("Records", rows(&[RECORDS])),
         ("Runs", rows(&[RUNS])),
+        ("Variables", rows(&[VARIABLES])),
         (
             "In a form",
             rows(&[
@@ -898,7 +933,8 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 16] = [
+    const ALL: [Context; 17] = [
+        Context::Variables,
         Context::Login,
         Context::Main,
         Context::Filter,

@@ -88,6 +88,9 @@ impl App {
     }
 
     fn delete(&mut self, kind: RecordKind, id: String) -> Vec<Action> {
+        if kind == RecordKind::Variable {
+            return self.delete_variable(id);
+        }
         let pane = self.focus;
         let at = self.visible_ids(pane).iter().position(|i| *i == id);
         match self.commit(Edit::Delete {
@@ -101,6 +104,28 @@ impl App {
                     self.select(pane, ids[at.min(last)].clone());
                 }
                 self.note = Some(format!("deleted {} {id}", kind.label()));
+                actions
+            }
+            Err(e) => {
+                self.overlays.push(Overlay::Error(e));
+                vec![]
+            }
+        }
+    }
+
+    /// Deletes a Variable; the one that took its place in the Variables view is selected.
+    fn delete_variable(&mut self, name: String) -> Vec<Action> {
+        let at = self.workspace.variables.iter().position(|v| v.name == name);
+        match self.commit(Edit::Delete {
+            kind: RecordKind::Variable,
+            id: name.clone(),
+        }) {
+            Ok(actions) => {
+                let vars = &self.workspace.variables;
+                if let (Some(at), Some(last)) = (at, vars.len().checked_sub(1)) {
+                    self.variable_selected = Some(vars[at.min(last)].name.clone());
+                }
+                self.note = Some(format!("deleted Variable {name}"));
                 actions
             }
             Err(e) => {
@@ -126,6 +151,7 @@ impl App {
             }
             FormPurpose::Credential { .. } => forms::credential::submit(&mut form, &self.workspace),
             FormPurpose::Payload { .. } => forms::payload::submit(&mut form, &self.workspace),
+            FormPurpose::Variable { .. } => forms::variable::submit(&mut form, &self.workspace),
             FormPurpose::RunInputs { .. } => None,
         };
         let Some(edit) = edit else {
@@ -170,6 +196,10 @@ impl App {
                 self.select(Pane::Integrations, payload.integration.clone());
                 self.focus = Pane::Payloads;
                 self.select(Pane::Payloads, payload.id.clone());
+            }
+            Edit::Variable { variable, .. } => {
+                self.screen = super::app::Screen::Variables;
+                self.select_variable(variable.name.clone());
             }
             Edit::Delete { .. } => {}
         }

@@ -79,3 +79,5 @@ mod tui_scroll;
 // sqlite: the Jobs history database.
 mod sqlite_history;
 mod sqlite_tui;
+// vars (issue 12): Variables in the TUI, curl in and Integrations out and in from the TUI
+mod vars_variables;

@@ -311,9 +311,9 @@ fn deleting_asks_first_and_names_what_refers_to_it() {
     assert_eq!(
         referrers,
         &[
-            "payload \"sandbox-oauth-token\" is its token request",
-            "payload \"list-contacts\" uses it",
-            "payload \"get-contact\" uses it",
+            "Payload Sandbox OAuth token request (sandbox-oauth-token) is its token request",
+            "Payload List contacts (list-contacts) uses it",
+            "Payload Get contact (get-contact) uses it",
         ]
     );
     assert!(

@@ -7,6 +7,7 @@ pub mod integration;
 pub mod payload;
 pub mod run_inputs;
 pub mod validate;
+pub mod variable;
 
 pub use choices::Choice;
 
@@ -17,10 +18,22 @@ use crossterm::event::KeyEvent;
 /// What submitting a form does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormPurpose {
-    Integration { original: Option<String> },
-    Credential { original: Option<String> },
-    Payload { original: Option<String> },
-    RunInputs { payload_id: String },
+    Integration {
+        original: Option<String>,
+    },
+    Credential {
+        original: Option<String>,
+    },
+    Payload {
+        original: Option<String>,
+    },
+    /// A Variable, by its name before the edit.
+    Variable {
+        original: Option<String>,
+    },
+    RunInputs {
+        payload_id: String,
+    },
 }
 
 // A form holds a handful of fields: boxing the text inputs would buy nothing.
@@ -85,6 +98,9 @@ pub enum FieldKey {
     Response,
     Targets,
     Inputs,
+    // Variable
+    Value,
+    Secret,
     /// A dynamic input of the run-inputs form (read by position, named by its label).
     Input,
 }

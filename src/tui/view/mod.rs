@@ -8,6 +8,7 @@ pub mod overlays;
 pub mod panes;
 pub mod record_detail;
 pub mod rows;
+pub mod variables;
 
 use super::app::{App, Pane, Screen};
 use super::theme;
@@ -62,6 +63,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             let rows = rows::wrap(&lines, block.inner(body).width as usize);
             rows::render(frame, body, block, &rows, scroll, None);
         }
+        Screen::Variables => variables::render(app, frame, body),
         Screen::JobDetail { job_id, scroll } => {
             let title = match (&app.find.active(), app.find.editing) {
                 (_, true) => format!("Job {job_id}  /{}▏", app.find.query),

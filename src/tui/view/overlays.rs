@@ -263,6 +263,9 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
                         "Its Token Payload is deleted with it; Payloads that use it are left without a Credential."
                     }
                     RecordKind::Payload => "",
+                    RecordKind::Variable => {
+                        "Templates that read it get its value from the Data Targets that write it."
+                    }
                 }));
             }
             lines.push(Line::raw(""));

@@ -1,0 +1,246 @@
+//! The key rows of the windows on top of a screen: the help, the error and confirmation popups,
+//! the login, and the forms (by the kind of field with the cursor). A binding is a row here;
+//! `table` in `keys` says which rows each context reads.
+
+use super::{Binding, Command as C, hint};
+use crossterm::event::KeyCode;
+
+use super::screens::{c, ctrl, k};
+
+pub(super) const HELP: &[Binding] = &[Binding {
+    keys: &[
+        (k(KeyCode::Esc), C::Dismiss),
+        (c('?'), C::Dismiss),
+        (c('q'), C::Dismiss),
+        (k(KeyCode::Enter), C::Dismiss),
+    ],
+    shown: "Esc / ? / q",
+    help: "close the help",
+    footer: hint(1, "Esc", "close"),
+}];
+
+pub(super) const ERROR: &[Binding] = &[Binding {
+    keys: &[
+        (k(KeyCode::Enter), C::Dismiss),
+        (k(KeyCode::Esc), C::Dismiss),
+        (c(' '), C::Dismiss),
+        (c('q'), C::Dismiss),
+    ],
+    shown: "Enter / Esc / Space / q",
+    help: "dismiss",
+    footer: hint(1, "Enter/Esc/Space/q", "dismiss"),
+}];
+
+pub(super) const CONFIRM_DELETE: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Confirm), (c('Y'), C::Confirm)],
+        shown: "y",
+        help: "delete",
+        footer: hint(1, "y", "delete"),
+    },
+    Binding {
+        keys: &[
+            (c('n'), C::Dismiss),
+            (k(KeyCode::Esc), C::Dismiss),
+            (c('q'), C::Dismiss),
+        ],
+        shown: "n / Esc",
+        help: "keep it",
+        footer: hint(2, "n/Esc", "keep it"),
+    },
+];
+
+pub(super) const CONFIRM_QUIT: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Confirm), (c('Y'), C::Confirm)],
+        shown: "y",
+        help: "quit and cancel",
+        footer: hint(1, "y", "quit, cancel Jobs"),
+    },
+    Binding {
+        keys: &[
+            (c('n'), C::Dismiss),
+            (k(KeyCode::Esc), C::Dismiss),
+            (c('q'), C::Dismiss),
+        ],
+        shown: "n / Esc",
+        help: "stay",
+        footer: hint(2, "n/Esc", "stay"),
+    },
+];
+
+pub(super) const OFFER_TOKEN_PAYLOAD: &[Binding] = &[
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm), (c('y'), C::Confirm)],
+        shown: "Enter",
+        help: "open it now",
+        footer: hint(1, "Enter", "open it"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss), (c('n'), C::Dismiss)],
+        shown: "Esc",
+        help: "later",
+        footer: hint(2, "Esc", "later"),
+    },
+];
+
+pub(super) const LOGIN: &[Binding] = &[
+    Binding {
+        keys: &[(c('x'), C::CancelJob)],
+        shown: "x",
+        help: "cancel the login",
+        footer: hint(1, "x", "cancel the login"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss), (c('q'), C::Dismiss)],
+        shown: "Esc",
+        help: "hide this, keep waiting",
+        footer: hint(2, "Esc", "hide, keep waiting"),
+    },
+];
+
+pub(super) const OFFER_REOPEN_EDITOR: &[Binding] = &[
+    Binding {
+        keys: &[
+            (k(KeyCode::Enter), C::Confirm),
+            (c('e'), C::Confirm),
+            (c('E'), C::Confirm),
+            (c('y'), C::Confirm),
+        ],
+        shown: "Enter / e",
+        help: "reopen the editor",
+        footer: hint(1, "Enter/e", "reopen the editor"),
+    },
+    Binding {
+        keys: &[
+            (k(KeyCode::Esc), C::Dismiss),
+            (c('n'), C::Dismiss),
+            (c('q'), C::Dismiss),
+        ],
+        shown: "Esc",
+        help: "keep the last good state",
+        footer: hint(2, "Esc", "keep last good"),
+    },
+];
+
+pub(super) const FORM: &[Binding] = &[
+    Binding {
+        keys: &[
+            (k(KeyCode::Tab), C::NextField),
+            (k(KeyCode::BackTab), C::PrevField),
+        ],
+        shown: "Tab / Shift-Tab",
+        help: "next / previous field",
+        footer: hint(3, "Tab", "next field"),
+    },
+    Binding {
+        keys: &[(ctrl('r'), C::Reveal)],
+        shown: "Ctrl-R",
+        help: "reveal / hide a secret",
+        footer: None,
+    },
+    Binding {
+        keys: &[(ctrl('s'), C::Save)],
+        shown: "Ctrl-S",
+        help: "save",
+        footer: hint(1, "Ctrl-S", "save"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::CancelForm)],
+        shown: "Esc",
+        help: "cancel (asks first when something was changed)",
+        footer: hint(2, "Esc", "cancel"),
+    },
+];
+
+/// One-line fields leave Enter and the arrows to the form.
+pub(super) const LINE_FIELD: &[Binding] = &[Binding {
+    keys: &[
+        (k(KeyCode::Enter), C::NextField),
+        (k(KeyCode::Down), C::NextField),
+        (k(KeyCode::Up), C::PrevField),
+    ],
+    shown: "Enter / ↓ ↑",
+    help: "next / previous field (one-line fields)",
+    footer: None,
+}];
+
+pub(super) const CHOICE_FIELD: &[Binding] = &[
+    Binding {
+        keys: &[
+            (k(KeyCode::Left), C::ChoosePrev),
+            (c('h'), C::ChoosePrev),
+            (k(KeyCode::Right), C::ChooseNext),
+            (c('l'), C::ChooseNext),
+            (c(' '), C::ChooseNext),
+        ],
+        shown: "← → / h l / Space",
+        help: "pick a choice",
+        footer: hint(4, "←/→", "choose"),
+    },
+    Binding {
+        keys: &[
+            (k(KeyCode::Enter), C::NextField),
+            (k(KeyCode::Down), C::NextField),
+            (c('j'), C::NextField),
+            (k(KeyCode::Up), C::PrevField),
+            (c('k'), C::PrevField),
+        ],
+        shown: "Enter / j k / ↓ ↑",
+        help: "next / previous field (choices)",
+        footer: None,
+    },
+];
+
+/// The editing keys of every text field (the text input carries them out; listed for the help).
+pub(super) const TEXT_EDITING: &[Binding] = &[
+    Binding {
+        keys: &[],
+        shown: "Ctrl-A Ctrl-E Home End",
+        help: "start / end of the line",
+        footer: None,
+    },
+    Binding {
+        keys: &[],
+        shown: "Alt-b / Alt-f",
+        help: "a word back / forward",
+        footer: None,
+    },
+    Binding {
+        keys: &[],
+        shown: "Ctrl-U / Ctrl-K",
+        help: "delete to the start / end of the line",
+        footer: None,
+    },
+    Binding {
+        keys: &[],
+        shown: "Ctrl-W / Alt-Backspace",
+        help: "delete the word before the cursor",
+        footer: None,
+    },
+];
+
+pub(super) const MULTI_LINE_FIELD: &[Binding] = &[Binding {
+    keys: &[],
+    shown: "Enter",
+    help: "a new line (multi-line fields)",
+    footer: hint(4, "Enter", "new line"),
+}];
+
+pub(super) const RUN_INPUTS: &[Binding] = &[
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Submit)],
+        shown: "Enter",
+        help: "run (the run-inputs form)",
+        footer: hint(0, "Enter", "run"),
+    },
+    Binding {
+        keys: &[
+            (k(KeyCode::Down), C::NextField),
+            (k(KeyCode::Up), C::PrevField),
+        ],
+        shown: "↓ ↑",
+        help: "next / previous input",
+        footer: None,
+    },
+];

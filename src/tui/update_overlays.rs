@@ -93,6 +93,7 @@ impl App {
         }
         let pane = self.focus;
         let at = self.visible_ids(pane).iter().position(|i| *i == id);
+        let named = super::edits::named_record(&self.workspace, kind, &id);
         match self.commit(Edit::Delete {
             kind,
             id: id.clone(),
@@ -103,7 +104,7 @@ impl App {
                 if let (Some(at), Some(last)) = (at, ids.len().checked_sub(1)) {
                     self.select(pane, ids[at.min(last)].clone());
                 }
-                self.note = Some(format!("deleted {} {id}", kind.label()));
+                self.note = Some(format!("deleted {} {named}", kind.label()));
                 actions
             }
             Err(e) => {

@@ -437,7 +437,10 @@ fn dynamic_inputs_are_asked_for_with_defaults_filled() {
         Some("get-contact")
     );
     assert!(press(&mut app, &[key(KeyCode::Char('r'))]).is_empty());
-    assert_eq!(form_title(&app).as_deref(), Some("Run get-contact"));
+    assert_eq!(
+        form_title(&app).as_deref(),
+        Some("Run Get contact (get-contact)")
+    );
     type_text(&mut app, "2");
     let actions = press(&mut app, &[key(KeyCode::Enter)]);
     assert_eq!(

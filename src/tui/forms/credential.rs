@@ -71,14 +71,18 @@ fn build(
     original: Option<String>,
     c: &Credential,
 ) -> Form {
-    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
+    let integrations: Vec<(String, String)> = ws
+        .integrations
+        .iter()
+        .map(|i| (i.id.to_string(), i.name.clone()))
+        .collect();
     let id_field = Field::line(K::Id, "Id", &c.id)
         .validated(validate::id)
         .hint("lowercase letters, digits, - and _; blank: made from the name");
     let mut fields = vec![
         id_field,
         Field::line(K::Name, "Name", &c.name).validated(validate::required),
-        Field::choice(K::Integration, "Integration", integrations, &c.integration)
+        Field::choice_of_records(K::Integration, "Integration", integrations, &c.integration)
             .validated(validate::required)
             .hint("the Integration it belongs to; ←/→ to choose"),
         Field::choose(K::Type, "Type", CredentialType::of(&c.auth))
@@ -115,8 +119,12 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 .payloads
                 .iter()
                 .filter(|p| p.kind == PayloadKind::Credential);
-            let mut token_payloads = vec![NEW_TOKEN_PAYLOAD.to_string()];
-            token_payloads.extend(token_requests.clone().map(|p| p.id.to_string()));
+            let mut token_payloads = vec![(NEW_TOKEN_PAYLOAD.to_string(), String::new())];
+            token_payloads.extend(
+                token_requests
+                    .clone()
+                    .map(|p| (p.id.to_string(), p.name.clone())),
+            );
             let mut token_payload_owners = vec![String::new()];
             token_payload_owners.extend(token_requests.map(|p| p.integration.to_string()));
             vec![
@@ -131,7 +139,7 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 )
                 .validated(validate::number)
                 .hint("Access Token Duration in Minutes; an expires_in Data Target updates it"),
-                Field::choice(
+                Field::choice_of_records(
                     K::TokenPayload,
                     "Token Payload",
                     token_payloads,

@@ -119,6 +119,9 @@ pub struct Field {
     /// For a choice: the choice field whose value narrows the options, and per option the value
     /// it belongs to ("" = always offered), e.g. the Credentials of the chosen Integration.
     pub narrowed_by: Option<(FieldKey, Vec<String>)>,
+    /// For a choice of records: how each option is shown (its name with its id after it),
+    /// parallel to the options; the value stays the id.
+    pub shown: Option<Vec<String>>,
     /// The value the form opened with, to tell what the user changed.
     pub initial: String,
 }
@@ -136,6 +139,7 @@ impl Field {
             validate: None,
             shown_when: None,
             narrowed_by: None,
+            shown: None,
         }
     }
 
@@ -171,7 +175,37 @@ impl Field {
             validate: None,
             shown_when: None,
             narrowed_by: None,
+            shown: None,
         }
+    }
+
+    /// A choice among records, each option `(id, name)`: shown as `Name (id)`, valued by id.
+    pub fn choice_of_records(
+        key: FieldKey,
+        label: &str,
+        options: Vec<(String, String)>,
+        current: &str,
+    ) -> Field {
+        let shown = options
+            .iter()
+            .map(|(id, name)| crate::tui::edits::named(name, id))
+            .collect();
+        let ids = options.into_iter().map(|(id, _)| id).collect();
+        let mut field = Field::choice(key, label, ids, current);
+        field.shown = Some(shown);
+        field
+    }
+
+    /// How the option at `index` is shown: its name with its id, or the option itself.
+    pub fn option_shown(&self, index: usize) -> Option<&str> {
+        let FieldInput::Choice { options, .. } = &self.input else {
+            return None;
+        };
+        self.shown
+            .as_ref()
+            .and_then(|s| s.get(index))
+            .or(options.get(index))
+            .map(String::as_str)
     }
 
     pub fn placeholder(mut self, example: &str) -> Field {

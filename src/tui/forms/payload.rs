@@ -52,9 +52,17 @@ pub fn duplicate_form(ws: &Workspace, p: &Payload) -> Form {
 }
 
 fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: &Payload) -> Form {
-    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
-    let mut credentials = vec![NO_CREDENTIAL.to_string()];
-    credentials.extend(ws.credentials.iter().map(|c| c.id.to_string()));
+    let integrations: Vec<(String, String)> = ws
+        .integrations
+        .iter()
+        .map(|i| (i.id.to_string(), i.name.clone()))
+        .collect();
+    let mut credentials = vec![(NO_CREDENTIAL.to_string(), String::new())];
+    credentials.extend(
+        ws.credentials
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone())),
+    );
     let mut credential_owners = vec![String::new()];
     credential_owners.extend(ws.credentials.iter().map(|c| c.integration.to_string()));
     let id_field = Field::line(K::Id, "Id", &p.id)
@@ -71,7 +79,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
     let fields = vec![
         id_field,
         Field::line(K::Name, "Name", &p.name).validated(validate::required),
-        Field::choice(K::Integration, "Integration", integrations, &p.integration)
+        Field::choice_of_records(K::Integration, "Integration", integrations, &p.integration)
             .validated(validate::required)
             .hint("the Integration it belongs to; ←/→ to choose"),
         Field::choose(K::Kind, "Kind", p.kind)
@@ -82,7 +90,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
             .validated(validate::endpoint)
             .placeholder("/contacts/{{input.contact_id}}")
             .hint("relative to the base URL, or absolute; {{input.NAME}} {{var.NAME}} {{env.NAME}} {{now}}"),
-        Field::choice(
+        Field::choice_of_records(
             K::Credential,
             "Credential",
             credentials,

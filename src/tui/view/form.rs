@@ -161,16 +161,16 @@ fn render_field(app: &App, frame: &mut Frame, form: &Form, index: usize, row: Re
                 t.render(frame, input_area);
             }
         }
-        FieldInput::Choice { options, selected } => {
+        FieldInput::Choice { selected, .. } => {
             let offered = form.offered(index);
             let mut spans = Vec::new();
             let total: usize = offered
                 .iter()
-                .map(|&i| super::format::cols(&options[i]) + 3)
+                .map(|&i| super::format::cols(field.option_shown(i).unwrap_or("")) + 3)
                 .sum();
             if total <= input_area.width as usize {
                 for &i in &offered {
-                    let option = &options[i];
+                    let option = field.option_shown(i).unwrap_or("");
                     if i == *selected {
                         let style = if focused {
                             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
@@ -184,10 +184,7 @@ fn render_field(app: &App, frame: &mut Frame, form: &Form, index: usize, row: Re
                     spans.push(Span::raw(" "));
                 }
             } else {
-                let current = options
-                    .get(*selected)
-                    .cloned()
-                    .unwrap_or_else(|| "(none)".into());
+                let current = field.option_shown(*selected).unwrap_or("(none)");
                 spans.push(Span::styled(
                     format!("‹ {current} ›"),
                     if focused {

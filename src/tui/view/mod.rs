@@ -59,7 +59,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         Screen::RecordDetail { scroll } => {
             let lines = record_detail::lines(app, app.focus, body.width);
-            let block = panes::pane_block(app, panes::detail_title(app), true);
+            let block = panes::pane_block(app, panes::detail_title(app, body.width), true);
             let rows = rows::wrap(&lines, block.inner(body).width as usize);
             rows::render(frame, body, block, &rows, scroll, None);
         }

@@ -275,7 +275,12 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
         Overlay::OfferTokenPayload { payload_id } => {
             let lines = vec![
                 Line::raw(format!(
-                    "Created its Token Payload {payload_id}: a standard OAuth 2 refresh request."
+                    "Created its Token Payload {}: a standard OAuth 2 refresh request.",
+                    crate::tui::edits::named_record(
+                        &app.workspace,
+                        RecordKind::Payload,
+                        payload_id
+                    )
                 )),
                 Line::raw("Check the endpoint and the grant it sends before the first run."),
                 Line::raw(""),

@@ -90,7 +90,7 @@ pub fn import(
     if let Err(e) = saved {
         return run::usage_error(format_args!("the Payload was not added: {e}"));
     }
-    for note in &plan.notes {
+    for note in plan.credential_note.iter().chain(&plan.notes) {
         output::note(note);
     }
     if !ctx.quiet() {

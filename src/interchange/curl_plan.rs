@@ -14,6 +14,8 @@ use crate::workspace::{
 pub struct Plan {
     pub payload: Payload,
     pub new_credential: Option<Credential>,
+    /// What became of the command's credentials: the Credential reused, or the one made.
+    pub credential_note: Option<String>,
     pub notes: Vec<String>,
 }
 
@@ -79,6 +81,7 @@ pub fn plan(
     let mut content_type = None;
     let mut credential_ref = None;
     let mut new_credential = None;
+    let mut credential_note: Option<String> = None;
     let mut user = req.user.clone();
     let mut bearer = None;
     for (name, value) in &req.headers {
@@ -109,7 +112,7 @@ pub fn plan(
                 _ => {
                     let (cred, note) = api_key_credential(ws, integration_id, name, value);
                     credential_ref = Some(cred.id.clone());
-                    notes.push(note);
+                    credential_note = Some(note);
                     if ws.credential(&cred.id).is_none() {
                         new_credential = Some(cred);
                     }
@@ -126,7 +129,7 @@ pub fn plan(
         });
         match existing {
             Some(c) => {
-                notes.push(format!(
+                credential_note = Some(format!(
                     "uses the Basic Credential {} (same user and password)",
                     c.id
                 ));
@@ -136,7 +139,7 @@ pub fn plan(
                 let id = unique(&format!("{integration_id}-basic"), |id| {
                     ws.credential(id).is_some()
                 });
-                notes.push(format!(
+                credential_note = Some(format!(
                     "created the Basic Credential {id} for user {username}; the password is kept there, not in the Payload"
                 ));
                 credential_ref = Some(id.clone().into());
@@ -158,7 +161,7 @@ pub fn plan(
         });
         match bearer_credential {
             Some(c) => {
-                notes.push(format!(
+                credential_note = Some(format!(
                     "uses the Bearer Token Credential {}: its token request keeps the token fresh; \
                      the pasted token is not stored",
                     c.id
@@ -173,7 +176,7 @@ pub fn plan(
                     &format!("Bearer {token}"),
                 );
                 credential_ref = Some(cred.id.clone());
-                notes.push(note);
+                credential_note = Some(note);
                 if ws.credential(&cred.id).is_none() {
                     new_credential = Some(cred);
                 }
@@ -267,6 +270,7 @@ pub fn plan(
     Ok(Plan {
         payload,
         new_credential,
+        credential_note,
         notes,
     })
 }

@@ -45,11 +45,6 @@ pub enum EditRefused {
 }
 
 /// One committed change to the workspace.
-// One per committed form: their size does not matter, and unboxed they read better in tests.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per kind, short-lived; unboxed they read better"
-)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     /// Creates (`original` None) or replaces the Integration with id `original`.
@@ -69,6 +64,11 @@ pub enum Edit {
     Payload {
         original: Option<String>,
         payload: Payload,
+    },
+    /// Creates a Payload with the Credential it uses (from a pasted curl command).
+    PayloadWithCredential {
+        payload: Payload,
+        credential: Credential,
     },
     /// Creates or replaces (by its name before the edit) a workspace Variable.
     Variable {
@@ -172,6 +172,25 @@ impl Edit {
                 |p| &p.id,
                 RecordKind::Payload,
             ),
+            Edit::PayloadWithCredential {
+                payload,
+                credential,
+            } => {
+                upsert(
+                    &mut ws.credentials,
+                    None,
+                    credential.clone(),
+                    |c| &c.id,
+                    RecordKind::Credential,
+                )?;
+                upsert(
+                    &mut ws.payloads,
+                    None,
+                    payload.clone(),
+                    |p| &p.id,
+                    RecordKind::Payload,
+                )
+            }
             Edit::Variable { original, variable } => upsert(
                 &mut ws.variables,
                 original.as_deref(),

@@ -182,6 +182,9 @@ impl App {
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
             if !form.paste(text) {
                 self.note = Some("paste into a text field: this one is a choice".into());
+            } else if form.focused().key == forms::FieldKey::Curl {
+                // A pasted curl command fills the form at once.
+                forms::payload::read_curl(form, &self.workspace);
             }
         } else if self.overlays.is_empty() && self.filter_editing {
             let one_line = text.replace(['\r', '\n'], " ");

@@ -79,8 +79,15 @@ impl App {
         command: Option<Command>,
         key: KeyEvent,
     ) -> Vec<Action> {
+        let was_on_curl = form.focused().key == forms::FieldKey::Curl;
         match form.handle(command, key) {
-            FormOutcome::Continue => self.overlays.push(Overlay::Form(form)),
+            FormOutcome::Continue => {
+                // Leaving a pasted curl command reads it into the form.
+                if was_on_curl && form.focused().key != forms::FieldKey::Curl {
+                    forms::payload::read_curl(&mut form, &self.workspace);
+                }
+                self.overlays.push(Overlay::Form(form))
+            }
             FormOutcome::Cancel => self.note = Some("cancelled: nothing changed".into()),
             FormOutcome::Submit => return self.submit_form(form),
         }
@@ -193,7 +200,7 @@ impl App {
                     });
                 }
             }
-            Edit::Payload { payload, .. } => {
+            Edit::Payload { payload, .. } | Edit::PayloadWithCredential { payload, .. } => {
                 self.select(Pane::Integrations, payload.integration.clone());
                 self.focus = Pane::Payloads;
                 self.select(Pane::Payloads, payload.id.clone());

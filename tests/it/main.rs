@@ -80,4 +80,5 @@ mod tui_scroll;
 mod sqlite_history;
 mod sqlite_tui;
 // vars (issue 12): Variables in the TUI, curl in and Integrations out and in from the TUI
+mod vars_curl_tui;
 mod vars_variables;

@@ -234,7 +234,8 @@ fn creating_a_payload_and_editing_a_field() {
         ],
     );
     assert_eq!(app.focus, Pane::Payloads);
-    press(&mut app, &[key(KeyCode::Tab)]);
+    // Past "From curl" and the id.
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
     type_text(&mut app, "Ping");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(actions.is_empty(), "an endpoint is required");

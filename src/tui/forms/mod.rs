@@ -98,6 +98,8 @@ pub enum FieldKey {
     Response,
     Targets,
     Inputs,
+    /// A new Payload's "From curl" field.
+    Curl,
     // Variable
     Value,
     Secret,
@@ -282,6 +284,12 @@ pub struct Form {
     pub enter_submits: bool,
     /// A problem with the whole form, such as a save that the workspace refused.
     pub error: Option<String>,
+    /// Lines shown under the fields until the form closes: what a pasted curl command filled
+    /// in, and every flag of it that was not understood.
+    pub notes: Vec<String>,
+    /// A new Payload's "From curl" field: the command last read into the form, and the
+    /// Credential it offers.
+    pub curl: Option<Box<payload::CurlState>>,
     /// Esc was pressed with unsaved changes: a second Esc discards them.
     discard_asked: bool,
     /// Ctrl-C was pressed with unsaved changes: a second one quits.
@@ -303,6 +311,8 @@ impl Form {
             focus: 0,
             enter_submits: false,
             error: None,
+            notes: Vec::new(),
+            curl: None,
             discard_asked: false,
             interrupt_asked: false,
         };

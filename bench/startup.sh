@@ -2,15 +2,20 @@
 # Startup and idle cost of Payloads on this machine, in one table (medians):
 #   - the headless refresh + call (`payloads run`) against the built-in sandbox on a free
 #     loopback port; each run starts from a blank access token, so it requests a token, saves
-#     it to the workspace file and records both Jobs, as a real first run does;
+#     it to the workspace file (token journal fsynced) and records both Jobs. Two rows: with the
+#     Jobs history already there (any run but a workspace's first) and with none (the first run,
+#     which creates the database);
 #   - TUI first paint and idle RSS on 1 and 1,000 Payloads, `less` on the 1,000-Payload file as
 #     the floor (first paint: from fork to the frame's last row on a 120x40 pseudo-terminal;
 #     idle RSS: in a 120x40 tmux pane, after the program has sat idle);
 #   - `payloads check` time and peak RSS (GNU time), `--version` peak RSS as the floor.
 #
-# Usage: bench/startup.sh [--runs N] [BIN...]
+# Usage: [SLUMBER=/path/to/slumber] bench/startup.sh [--runs N] [BIN...]
 #   BIN: the binaries to compare, one column each (say a build of main and one of a branch);
 #   default target/release/payloads, built first (`cargo build --release` under nice).
+#   SLUMBER: a Slumber binary (5.x) for one more column, on an equivalent collection: the token
+#   request chained into the business call (`response('token', trigger='always')`), run with
+#   `slumber request`, and its TUI on 1 and 1,000 recipes. Only used when given; never built here.
 # Needs python3, tmux and GNU time (/usr/bin/time); hyperfine when installed, else a timed loop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,6 +83,44 @@ RON
 workspace 1 > "$dir/one.ron"
 workspace 1000 > "$dir/thousand.ron"
 cp "$dir/one.ron" "$dir/blank.ron"
+
+# The same for Slumber: N recipes whose Bearer token is the answer of the token recipe, which
+# `trigger='always'` requests anew before each call (as a blank token makes Payloads do).
+collection() {
+  local n=$1
+  cat <<YAML
+profiles:
+  sbx:
+    name: Sandbox
+    default: true
+    data:
+      host: http://127.0.0.1:$port
+requests:
+  token:
+    name: Token request
+    method: POST
+    url: "{{ host }}/oauth/token"
+    body:
+      type: form_urlencoded
+      data:
+        grant_type: client_credentials
+        client_id: demo-client
+        client_secret: demo-secret
+YAML
+  for i in $(seq -w 1 "$n"); do
+    printf '  p%s:\n    name: List contacts %s\n    method: GET\n' "$i" "$i"
+    printf '    url: "{{ host }}/api/contacts"\n'
+    printf '    authentication:\n      type: bearer\n'
+    printf "      token: \"{{ response('token', trigger='always') | jsonpath('\$.access_token') }}\"\n"
+  done
+}
+slumber=
+if [[ -n ${SLUMBER:-} ]]; then
+  slumber=$(realpath "$SLUMBER")
+  [[ -x $slumber ]] || { echo "SLUMBER=$SLUMBER is not an executable" >&2; exit 2; }
+  collection 1 > "$dir/one.yml"
+  collection 1000 > "$dir/thousand.yml"
+fi
 
 "${bins[0]}" sandbox --port "$port" > /dev/null 2>&1 &
 sandbox=$!
@@ -159,16 +202,20 @@ peak_rss() {
 footer=$'\e[59m\e[0m'
 
 declare -A cell
+cols=("${!bins[@]}")
 for b in "${!bins[@]}"; do
   bin=${bins[$b]}
   ws=$dir/run-$b.ron
-  # Each run starts from the blank token and an empty history (a file: hyperfine -N runs
-  # `--prepare` without a shell too).
-  printf 'cp %q %q && rm -rf %q/run-%s.jobs*\n' "$dir/blank.ron" "$ws" "$dir" "$b" > "$dir/reset-$b.sh"
+  # Each run starts from the blank token (a file: hyperfine -N runs `--prepare` without a
+  # shell too); `new` also removes the Jobs history, so the run creates it.
+  printf 'cp %q %q\n' "$dir/blank.ron" "$ws" > "$dir/reset-$b.sh"
+  printf 'cp %q %q && rm -rf %q/run-%s.jobs*\n' "$dir/blank.ron" "$ws" "$dir" "$b" > "$dir/new-$b.sh"
   reset="sh $dir/reset-$b.sh"
-  $reset
+  new="sh $dir/new-$b.sh"
+  $new
   "$bin" --workspace "$ws" run p1 > /dev/null 2>&1 || { echo "$bin: run p1 failed" >&2; exit 1; }
   cell[run,$b]="$(timed "$reset" "$bin" --workspace "$ws" run p1) ms"
+  cell[runnew,$b]="$(timed "$new" "$bin" --workspace "$ws" run p1) ms"
   cell[paint1,$b]="$(paint "$footer" "$bin" --workspace "$dir/one.ron") ms"
   cell[paint1000,$b]="$(paint "$footer" "$bin" --workspace "$dir/thousand.ron") ms"
   cell[rss1,$b]="$(idle_rss "$bin" --workspace "$dir/one.ron") MB"
@@ -176,24 +223,43 @@ for b in "${!bins[@]}"; do
   cell[check,$b]="$(timed true "$bin" --workspace "$dir/one.ron" check) ms, $(peak_rss "$bin" --workspace "$dir/one.ron" check) MB peak"
   cell[version,$b]="$(peak_rss "$bin" --version) MB peak"
 done
+if [[ -n $slumber ]]; then
+  # Slumber keeps its history and state in its data directory under $HOME (the temp dir); the
+  # CLI records nothing unless asked (`--persist`), so both of its rows are the same run.
+  cols+=(slumber)
+  "$slumber" -f "$dir/one.yml" request p1 > /dev/null 2>&1 || { echo "$slumber: request p1 failed" >&2; exit 1; }
+  cell[run,slumber]="$(timed true "$slumber" -f "$dir/one.yml" request p1) ms (saves nothing)"
+  cell[runnew,slumber]="–"
+  cell[paint1,slumber]="$(paint "$footer" "$slumber" -f "$dir/one.yml") ms"
+  cell[paint1000,slumber]="$(paint "$footer" "$slumber" -f "$dir/thousand.yml") ms"
+  cell[rss1,slumber]="$(idle_rss "$slumber" -f "$dir/one.yml") MB"
+  cell[rss1000,slumber]="$(idle_rss "$slumber" -f "$dir/thousand.yml") MB"
+  cell[check,slumber]="–"
+  cell[version,slumber]="$(peak_rss "$slumber" --version) MB peak"
+fi
 floor_paint="$(paint thousand.ron less "$dir/thousand.ron") ms"
 floor_rss="$(idle_rss less "$dir/thousand.ron") MB"
 
 row() {
   local label=$1 key=$2 floor=$3 line
   line="| $label |"
-  for b in "${!bins[@]}"; do line+=" ${cell[$key,$b]} |"; done
+  for b in "${cols[@]}"; do line+=" ${cell[$key,$b]} |"; done
   echo "$line $floor |"
 }
 header="| $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg), $runs runs, medians |"
 rule="|---|"
-for b in "${!bins[@]}"; do
-  header+=" $(basename "$(dirname "${bins[$b]}")")/$(basename "${bins[$b]}") |"
+for b in "${cols[@]}"; do
+  if [[ $b == slumber ]]; then
+    header+=" $("$slumber" --version 2> /dev/null | head -n 1 || echo slumber) |"
+  else
+    header+=" $(basename "$(dirname "${bins[$b]}")")/$(basename "${bins[$b]}") |"
+  fi
   rule+="---|"
 done
 echo "$header floor |"
 echo "$rule---|"
 row "headless refresh + call (token saved, 2 Jobs)" run "–"
+row "the same, first run (creates the Jobs history)" runnew "–"
 row "TUI first paint, 1 Payload" paint1 "–"
 row "TUI first paint, 1,000 Payloads" paint1000 "\`less\` $floor_paint"
 row "TUI idle RSS, 1 Payload" rss1 "–"

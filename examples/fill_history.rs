@@ -110,6 +110,7 @@ fn job(at: chrono::DateTime<Utc>, n: usize, body_bytes: usize, seed: &mut u64) -
             truncated: false,
             not_utf8: false,
             missing_values: Vec::new(),
+            undecodable: None,
         }),
         extracted: Vec::new(),
         targets: Vec::new(),

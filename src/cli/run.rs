@@ -331,6 +331,9 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.trim().to_ascii_lowercase())
     };
+    if let Some(why) = &response.undecodable {
+        return Some(format!("the {why}; it is shown as far as it was decoded"));
+    }
     if let Some(encoding) = header("content-encoding").filter(|e| !e.is_empty() && e != "identity")
     {
         return Some(format!(
@@ -486,18 +489,8 @@ pub fn event_line(event: &RunEvent) -> String {
                 .unwrap_or_default();
             // Values the response model expected and did not find are said, not hidden.
             let missing = job
-                .response
-                .as_ref()
-                .map(|r| &r.missing_values)
-                .filter(|m| !m.is_empty())
-                .map(|m| {
-                    let names: Vec<&str> = m.iter().map(|(name, _)| name.as_str()).collect();
-                    format!(
-                        "; response value{} not found: {}",
-                        if names.len() == 1 { "" } else { "s" },
-                        names.join(", ")
-                    )
-                })
+                .missing_note()
+                .map(|note| format!("; {note}"))
                 .unwrap_or_default();
             match (&job.status, &job.error) {
                 (JobStatus::Succeeded, _) => format!("succeeded{took}{missing}"),

@@ -66,17 +66,18 @@ pub fn extract(model: &[ResponseValue], response: &HttpResponse) -> Extracted {
     let mut out = Extracted::default();
     // Encodings reqwest decodes (gzip, deflate, br, zstd) are gone from the headers by now; one
     // still named is one nobody decoded, and the body cannot be read.
-    let undecoded = response
-        .header("content-encoding")
-        .map(|e| e.trim().to_ascii_lowercase())
-        .filter(|e| !e.is_empty() && e != "identity");
-    if let Some(encoding) = undecoded {
+    // A body whose decoding failed (a corrupt gzip) cannot be read either.
+    let unreadable = response.undecodable.clone().or_else(|| {
+        response
+            .header("content-encoding")
+            .map(|e| e.trim().to_ascii_lowercase())
+            .filter(|e| !e.is_empty() && e != "identity")
+            .map(|encoding| format!("the body is {encoding}-encoded, which Payloads cannot decode"))
+    });
+    if let Some(why) = unreadable {
         for value in model {
             if !matches!(value.source, ValueSource::Header(_)) {
-                out.missing.push((
-                    value.name.clone(),
-                    format!("the body is {encoding}-encoded, which Payloads cannot decode"),
-                ));
+                out.missing.push((value.name.clone(), why.clone()));
                 continue;
             }
             if let ValueSource::Header(name) = &value.source {
@@ -291,6 +292,7 @@ mod tests {
             truncated: false,
             redirects: vec![],
             elapsed: Duration::ZERO,
+            undecodable: None,
         }
     }
 

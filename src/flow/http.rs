@@ -37,6 +37,9 @@ pub struct HttpResponse {
     /// Each redirect followed, as `status -> location`.
     pub redirects: Vec<String>,
     pub elapsed: Duration,
+    /// Why the body could not be decoded (a corrupt gzip, say): `body` holds what was decoded
+    /// before that, and values read from the body fail with this reason.
+    pub undecodable: Option<String>,
 }
 
 impl HttpResponse {
@@ -380,12 +383,28 @@ async fn exchange(
             .collect();
         let mut kept = Vec::new();
         let mut total: u64 = 0;
-        while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e, &url))? {
-            total += chunk.len() as u64;
-            let room = body_cap.saturating_sub(kept.len());
-            kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        let mut undecodable = None;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    total += chunk.len() as u64;
+                    let room = body_cap.saturating_sub(kept.len());
+                    kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                }
+                Ok(None) => break,
+                // The answer arrived and only its compression is broken: the Job keeps the
+                // status and headers, and each value read from the body fails by name.
+                Err(e) => match decode_failure(&e) {
+                    Some(why) => {
+                        undecodable = Some(why);
+                        break;
+                    }
+                    None => return Err(classify(&e, &url)),
+                },
+            }
         }
         return Ok(HttpResponse {
+            undecodable,
             status,
             version,
             headers: headers_out,
@@ -423,6 +442,32 @@ pub fn version_text(version: reqwest::Version) -> &'static str {
         reqwest::Version::HTTP_3 => "HTTP/3",
         _ => "HTTP",
     }
+}
+
+/// `body could not be decoded (<encoding>): <reason>` when a body read failed in its
+/// decompression rather than on the wire. reqwest's decompression hands a failure of the
+/// connection on as the transport's own error and a failure of the decoder as an `io::Error`,
+/// so the first cause tells them apart. The `Content-Encoding` header is gone by then (the
+/// decoder removes it), so the encoding is named from the decoder's words when they name it.
+fn decode_failure(e: &reqwest::Error) -> Option<String> {
+    let cause = std::error::Error::source(e)?;
+    let io = cause.downcast_ref::<std::io::Error>()?;
+    if io.raw_os_error().is_some() {
+        return None;
+    }
+    let reason = error_chain(io);
+    let lower = reason.to_ascii_lowercase();
+    let encoding = [
+        ("gzip", "gzip"),
+        ("deflate", "deflate"),
+        ("brotli", "br"),
+        ("zstd", "zstd"),
+        ("frame", "zstd"),
+    ]
+    .into_iter()
+    .find(|(word, _)| lower.contains(word))
+    .map_or("compressed", |(_, name)| name);
+    Some(format!("body could not be decoded ({encoding}): {reason}"))
 }
 
 fn classify(e: &reqwest::Error, url: &Url) -> HttpError {

@@ -143,6 +143,7 @@ impl JobTracker {
             truncated: response.truncated,
             not_utf8: std::str::from_utf8(&response.body).is_err(),
             missing_values: Vec::new(),
+            undecodable: response.undecodable.clone(),
         });
     }
 

@@ -59,6 +59,31 @@ pub struct Job {
     pub steps: Vec<Step>,
 }
 
+impl Job {
+    /// The response values the model expected and the response did not hold.
+    pub fn missing_names(&self) -> Vec<&str> {
+        self.response
+            .iter()
+            .flat_map(|r| &r.missing_values)
+            .map(|(name, _)| name.as_str())
+            .collect()
+    }
+
+    /// `response value not found: a, b` when the response lacked values its model expected: a
+    /// Job may succeed so, but the CLI's last line and the TUI's status line both say it.
+    pub fn missing_note(&self) -> Option<String> {
+        let names = self.missing_names();
+        if names.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "response value{} not found: {}",
+            if names.len() == 1 { "" } else { "s" },
+            names.join(", ")
+        ))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum JobStatus {
     Queued,
@@ -127,6 +152,10 @@ pub struct ResponseRecord {
     /// Response values the Payload expects that this response did not hold, with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_values: Vec<(String, String)>,
+    /// Why the body could not be decoded (`body could not be decoded (gzip): …`): the answer
+    /// arrived, but `body` holds only what was decoded before the failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undecodable: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -90,6 +90,45 @@ impl Grant {
     }
 }
 
+impl Grant {
+    /// The grant an existing Credential uses: its login's, else what its Token Payload's body
+    /// asks for (a `client_credentials` grant_type), else the refresh token pasted in.
+    pub fn of(bearer: &BearerToken, token_payload: Option<&Payload>) -> Grant {
+        match &bearer.login {
+            Some(Login::DeviceCode(_)) => Grant::DeviceCode,
+            Some(Login::AuthorizationCode(_)) => Grant::AuthorizationCode,
+            None if token_payload.and_then(grant_type_of) == Some("client_credentials") => {
+                Grant::ClientCredentials
+            }
+            None => Grant::RefreshToken,
+        }
+    }
+}
+
+/// Switches how a Token Payload authenticates the client: `client_id` / `client_secret` fields
+/// of its form body that read the Credential go when it is a Basic header (RFC 6749 §2.3: one
+/// way, never both) and come back when it is the body.
+pub fn set_client_auth(payload: &mut Payload, auth: ClientAuth) {
+    if payload.client_auth == auth {
+        return;
+    }
+    payload.client_auth = auth;
+    let Body::Form(fields) = &mut payload.body else {
+        return;
+    };
+    fields.retain(|f| {
+        !matches!(f.name.as_str(), "client_id" | "client_secret")
+            || !f.value.contains("credential.client_")
+    });
+    if auth == ClientAuth::InBody {
+        fields.push(KeyValue::new("client_id", "{{credential.client_id}}"));
+        fields.push(KeyValue::new(
+            "client_secret",
+            "{{credential.client_secret}}",
+        ));
+    }
+}
+
 /// The `grant_type` field of a Token Payload's form body, if it has one.
 pub fn grant_type_of(payload: &Payload) -> Option<&str> {
     match &payload.body {
@@ -223,6 +262,27 @@ mod tests {
             );
             assert!(blank_refresh_token("c", &p, &bearer("r")).is_none());
         }
+    }
+
+    #[test]
+    fn the_grant_of_a_credential_is_read_back_and_client_auth_moves_the_fields() {
+        let mut p = token_payload("t", &owner());
+        for grant in Grant::ALL {
+            let mut b = bearer("");
+            grant.shape(&mut b, &mut p, "");
+            assert_eq!(Grant::of(&b, Some(&p)), grant);
+        }
+        let names = |p: &Payload| match &p.body {
+            Body::Form(f) => f.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+            _ => vec![],
+        };
+        set_client_auth(&mut p, ClientAuth::BasicHeader);
+        assert_eq!(names(&p), ["grant_type", "refresh_token"]);
+        set_client_auth(&mut p, ClientAuth::InBody);
+        assert_eq!(
+            names(&p),
+            ["grant_type", "refresh_token", "client_id", "client_secret"]
+        );
     }
 
     #[test]

@@ -94,6 +94,8 @@ fn issue_tokens(
     body: &[u8],
 ) -> Result<Response, OAuthError> {
     let params = parse_form(headers, body)?;
+    // The refresh token this answer spends, for the rotation log line below.
+    let mut redeemed = None;
     let grant_type = non_empty(&params, "grant_type").ok_or_else(|| {
         OAuthError::invalid_request(format!("grant_type is missing: use {SUPPORTED_GRANTS}"))
     })?;
@@ -101,7 +103,10 @@ fn issue_tokens(
         "client_credentials" => authenticate_client(state, headers, &params)?,
         "refresh_token" => {
             authenticate_client(state, headers, &params)?;
-            redeem_refresh_token(state, &params)?
+            redeem_refresh_token(state, &params)?;
+            redeemed = params
+                .get("refresh_token")
+                .map(|t| crate::jobs::token_fingerprint(t));
         }
         DEVICE_CODE_GRANT => {
             authenticate_public_or_confidential(state, headers, &params)?;
@@ -126,6 +131,15 @@ fn issue_tokens(
     // sends one anyway so that the refresh_token grant can be tried right after.
     let access_token = token::issue_access_token(now + ttl);
     let refresh_token = token::issue_refresh_token(now + token::REFRESH_TOKEN_TTL);
+    if let Some(redeemed) = redeemed {
+        // Every rotation, by fingerprints (never the tokens): bench/sigkill-refresh.sh reads these
+        // to tell a token the client never received from one it received and lost.
+        tracing::info!(
+            redeemed = %redeemed,
+            issued = %crate::jobs::token_fingerprint(&refresh_token),
+            "sandbox rotated a refresh token"
+        );
+    }
     if wants_form_answer(headers) {
         // Some providers (GitHub, for one) answer form-encoded: lets response models that read
         // form keys be tried against the sandbox.

@@ -66,6 +66,8 @@ pub enum Screen {
     /// The selected record of the focused pane, full screen.
     RecordDetail {
         scroll: ScrollState,
+        /// Which of the records it names (`view::record_detail::links`) is selected.
+        link: usize,
     },
     JobDetail {
         job_id: JobId,
@@ -105,6 +107,12 @@ pub enum Overlay {
     Login {
         job_id: JobId,
         prompt: crate::flow::LoginPrompt,
+    },
+    /// `Y` in a Job's detail: what to copy.
+    CopyMenu(super::update_copy::CopyMenu),
+    /// The access token was chosen from the copy menu: a secret goes only after a yes.
+    ConfirmCopySecret {
+        job_id: JobId,
     },
 }
 
@@ -166,7 +174,20 @@ pub struct App {
     pub(crate) select_next_job: bool,
     /// The Jobs pane's database reads: what was asked, what is held in full.
     pub jobs_data: super::jobs_data::JobsData,
+    /// Where Enter on a reference came from, newest last: Esc goes back along it.
+    pub(crate) trail: Vec<Place>,
     pub quit: bool,
+}
+
+/// Where the user was before following a reference: focus, selections, filters, the screen and
+/// the windows on it (a form with its edits).
+#[derive(Debug, Clone)]
+pub struct Place {
+    focus: Pane,
+    selected: [Option<String>; 4],
+    filters: [String; 4],
+    screen: Screen,
+    overlays: Vec<Overlay>,
 }
 
 /// A row of the Jobs pane: refresh Jobs sit indented under the Job they ran for.
@@ -209,6 +230,7 @@ impl App {
             note_follows: None,
             select_next_job: false,
             jobs_data: Default::default(),
+            trail: Vec::new(),
             quit: false,
         }
     }
@@ -404,6 +426,86 @@ impl App {
         };
         let to = step_in_list(at, len, step, self.variables_list.page());
         self.variable_selected = Some(self.workspace.variables[to].name.clone());
+    }
+
+    /// Leaves where the user is for record `id`'s detail, remembering the place (and taking the
+    /// windows on it along) so `go_back` returns there as it was.
+    pub fn follow(&mut self, kind: RecordKind, id: &str) -> bool {
+        if kind == RecordKind::Variable {
+            return self.follow_variable(id);
+        }
+        let (pane, integration) = match kind {
+            RecordKind::Integration => (
+                Pane::Integrations,
+                self.workspace.integration(id).map(|i| i.id.to_string()),
+            ),
+            RecordKind::Credential => (
+                Pane::Credentials,
+                self.workspace
+                    .credential(id)
+                    .map(|c| c.integration.to_string()),
+            ),
+            RecordKind::Payload => (
+                Pane::Payloads,
+                self.workspace
+                    .payload(id)
+                    .map(|p| p.integration.to_string()),
+            ),
+            RecordKind::Variable => return false,
+        };
+        let Some(integration) = integration else {
+            return false;
+        };
+        self.trail.push(Place {
+            focus: self.focus,
+            selected: self.selected.clone(),
+            filters: self.filters.clone(),
+            screen: self.screen.clone(),
+            overlays: std::mem::take(&mut self.overlays),
+        });
+        // The record is shown whatever the filters hid: they come back with the place.
+        self.filters[Pane::Integrations.index()].clear();
+        self.filters[pane.index()].clear();
+        self.select(Pane::Integrations, integration);
+        self.select(pane, id.to_string());
+        self.focus = pane;
+        self.screen = Screen::RecordDetail {
+            scroll: ScrollState::default(),
+            link: 0,
+        };
+        true
+    }
+
+    /// `follow` to a Variable: the Variables view with it selected.
+    fn follow_variable(&mut self, name: &str) -> bool {
+        if self.workspace.variable(name).is_none() {
+            return false;
+        }
+        self.trail.push(Place {
+            focus: self.focus,
+            selected: self.selected.clone(),
+            filters: self.filters.clone(),
+            screen: self.screen.clone(),
+            overlays: std::mem::take(&mut self.overlays),
+        });
+        self.select_variable(name);
+        self.screen = Screen::Variables;
+        true
+    }
+
+    /// Back to where the last `follow` came from; false when there is nowhere to go back to.
+    /// Windows opened since (an error, say) stay on top of the ones brought back.
+    pub fn go_back(&mut self) -> bool {
+        let Some(place) = self.trail.pop() else {
+            return false;
+        };
+        self.focus = place.focus;
+        self.selected = place.selected;
+        self.filters = place.filters;
+        self.screen = place.screen;
+        let newer = std::mem::replace(&mut self.overlays, place.overlays);
+        self.overlays.extend(newer);
+        true
     }
 
     pub fn selected_credential(&self) -> Option<&Credential> {

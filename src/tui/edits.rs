@@ -57,6 +57,7 @@ pub enum Edit {
     Credential {
         original: Option<String>,
         credential: Credential,
+        /// A new Token Payload to add, or the Credential's own one as its form changed it.
         token_payload: Option<Payload>,
         /// Bearer token fields the user left alone in the form.
         kept: KeptTokenFields,
@@ -147,10 +148,17 @@ impl Edit {
                 token_payload,
                 kept,
             } => {
-                if let Some(payload) = token_payload
-                    && ws.payload(&payload.id).is_none()
-                {
-                    ws.payloads.push(payload.clone());
+                if let Some(payload) = token_payload {
+                    match ws.payloads.iter_mut().find(|p| p.id == payload.id) {
+                        None => ws.payloads.push(payload.clone()),
+                        // The Credential form changed its token request: the endpoint, the
+                        // client authentication and the grant's body, nothing else of it.
+                        Some(saved) => {
+                            saved.endpoint = payload.endpoint.clone();
+                            saved.client_auth = payload.client_auth;
+                            saved.body = payload.body.clone();
+                        }
+                    }
                 }
                 let mut credential = credential.clone();
                 let saved = original.as_deref().and_then(|id| ws.credential(id));
@@ -270,9 +278,17 @@ pub fn unique_id(ws: &Workspace, base: &str) -> String {
     ws.unique_id(base)
 }
 
-/// A valid id made from a display name: `Sandbox OAuth` → `sandbox-oauth`.
+/// A valid id made from a display name: `Sandbox OAuth` → `sandbox-oauth`, `A - B` → `a-b`
+/// (one `-` for each run of other characters, dashes included).
 pub fn slug(name: &str) -> String {
-    crate::workspace::validate::to_id(name)
+    let id = crate::workspace::validate::to_id(name);
+    let mut slug = String::with_capacity(id.len());
+    for c in id.chars() {
+        if !(c == '-' && slug.ends_with('-')) {
+            slug.push(c);
+        }
+    }
+    slug
 }
 
 #[cfg(test)]

@@ -244,7 +244,9 @@ fn light_copy(job: &Job) -> Job {
             body_bytes: 0,
             truncated: false,
             not_utf8: false,
-            missing_values: Vec::new(),
+            // Kept: the row's `!` marker says values were not found.
+            missing_values: r.missing_values.clone(),
+            undecodable: None,
         }),
         extracted: Vec::new(),
         targets: Vec::new(),

@@ -56,6 +56,11 @@ pub enum Message {
         id: JobId,
         job: Result<Option<Box<crate::jobs::Job>>, String>,
     },
+    /// An issuer's discovery metadata was read for the Credential form (or could not be: why).
+    Discovered {
+        issuer: String,
+        result: Result<crate::oauth::discovery::Endpoints, String>,
+    },
     /// The runs of a Payload, counted by the history.
     PayloadStats {
         payload: String,
@@ -113,4 +118,12 @@ pub enum Action {
     LoadJob(JobId),
     /// Count a Payload's runs in the history.
     LoadPayloadStats(String),
+    /// Read `issuer`'s discovery metadata, with Integration `integration`'s TLS settings.
+    Discover {
+        integration: String,
+        issuer: String,
+    },
+    /// Put text on the terminal's clipboard: the event loop writes the OSC 52 sequence between
+    /// frames, on the terminal ratatui draws on.
+    Copy(super::copy::Osc52),
 }

@@ -42,6 +42,14 @@ pub trait StartRuns {
     fn history(&self) -> Option<Arc<JobStore>> {
         None
     }
+    /// Reads an issuer's discovery metadata on a task of its own; the answer goes to `reply`.
+    fn discover(&self, integration: String, issuer: String, reply: UnboundedSender<Message>) {
+        let _ = integration;
+        let _ = reply.send(Message::Discovered {
+            issuer,
+            result: Err("discovery cannot be done here".into()),
+        });
+    }
 }
 
 impl StartRuns for crate::flow::Runner {
@@ -85,6 +93,14 @@ impl StartRuns for crate::flow::Runner {
 
     fn history(&self) -> Option<Arc<JobStore>> {
         Some(self.jobs().clone())
+    }
+
+    fn discover(&self, integration: String, issuer: String, reply: UnboundedSender<Message>) {
+        let runner = self.clone();
+        tokio::spawn(async move {
+            let result = runner.discover(&integration, &issuer).await;
+            let _ = reply.send(Message::Discovered { issuer, result });
+        });
     }
 }
 
@@ -301,8 +317,15 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                     Message::PayloadStats { payload, stats }
                 });
             }
-            // The event loop hands the terminal over itself; quitting is the loop's too.
-            Action::OpenEditor(_) | Action::Quit | Action::Interrupt => {}
+            Action::Discover {
+                integration,
+                issuer,
+            } => self
+                .runner
+                .discover(integration, issuer, self.messages.clone()),
+            // The event loop hands the terminal over and writes to it itself; quitting is the
+            // loop's too.
+            Action::OpenEditor(_) | Action::Quit | Action::Interrupt | Action::Copy(_) => {}
         }
     }
 

@@ -20,6 +20,10 @@ impl App {
         };
         match (overlay, command) {
             (Overlay::Form(form), command) => return self.on_form_key(form, command, key),
+            (Overlay::CopyMenu(menu), command) => return self.on_copy_menu_key(menu, command),
+            (Overlay::ConfirmCopySecret { job_id }, command) => {
+                return self.on_confirm_copy_secret(job_id, command);
+            }
             (Overlay::Help { mut scroll }, Some(Command::Scroll(step))) => {
                 scroll.scroll(step);
                 self.overlays.push(Overlay::Help { scroll });
@@ -79,6 +83,11 @@ impl App {
         command: Option<Command>,
         key: KeyEvent,
     ) -> Vec<Action> {
+        match command {
+            Some(Command::FollowLink) => return self.follow_from_form(form),
+            Some(Command::Discover) => return self.discover(form),
+            _ => {}
+        }
         let was_on_curl = form.focused().key == forms::FieldKey::Curl;
         match form.handle(command, key) {
             FormOutcome::Continue => {
@@ -166,9 +175,13 @@ impl App {
             self.overlays.push(Overlay::Form(form));
             return vec![];
         };
+        // Only a Token Payload the save creates is offered for editing (the Credential form
+        // may also change the one it has).
+        let new_token_payload = matches!(&edit, Edit::Credential { token_payload: Some(p), .. }
+            if self.workspace.payload(&p.id).is_none());
         match self.commit(edit.clone()) {
             Ok(actions) => {
-                self.after_commit(&edit);
+                self.after_commit(&edit, new_token_payload);
                 actions
             }
             Err(e) => {
@@ -180,7 +193,7 @@ impl App {
     }
 
     /// Selects what was just saved, and offers a new Token Payload for editing.
-    fn after_commit(&mut self, edit: &Edit) {
+    fn after_commit(&mut self, edit: &Edit, new_token_payload: bool) {
         match edit {
             Edit::Integration { integration, .. } => {
                 self.focus = Pane::Integrations;
@@ -194,7 +207,7 @@ impl App {
                 self.select(Pane::Integrations, credential.integration.clone());
                 self.focus = Pane::Credentials;
                 self.select(Pane::Credentials, credential.id.clone());
-                if let Some(p) = token_payload {
+                if let Some(p) = token_payload.as_ref().filter(|_| new_token_payload) {
                     self.overlays.push(Overlay::OfferTokenPayload {
                         payload_id: p.id.to_string(),
                     });

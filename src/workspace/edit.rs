@@ -282,6 +282,7 @@ impl BearerToken {
             expires_at: None,
             token_payload: token_payload.into(),
             login: None,
+            fallback_to_client_credentials: false,
         }
     }
 }

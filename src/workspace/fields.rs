@@ -1,9 +1,13 @@
 //! The field table of every Credential type: each text field's name (in the file and in
 //! `{{credential.NAME}}`), its label (in the TUI form and detail view) and whether it is a secret
 //! (masked on screen, redacted in every Job). Written once here; validation, templates, the TUI
-//! and redaction all read it, so a field added to a type is seen by all of them.
+//! and redaction all read it, so a field added to a type is seen by all of them. A Bearer Token
+//! Credential's `login` has a table of its own (its fields are not `{{credential.NAME}}`s).
 
-use super::model::{ApiKey, BasicAuth, BearerToken, CertificateAuth, CredentialAuth, CustomAuth};
+use super::model::{
+    ApiKey, BasicAuth, BearerToken, CertificateAuth, CredentialAuth, CustomAuth, Login,
+    LoginEndpoint,
+};
 
 /// One text field of a Credential type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +68,33 @@ field_table!(CertificateAuth {
     cert_path: "Certificate", false;
     key_path: "Key", false;
 });
+
+// The `login` of a Bearer Token Credential: where its first tokens are asked for.
+field_table!(LoginEndpoint {
+    issuer: "Issuer", false;
+    endpoint: "Login endpoint", false;
+    scope: "Scope", false;
+});
+
+impl Login {
+    /// Each text field of the login with its value as written in the file.
+    pub fn fields(&self) -> Vec<(&'static FieldSpec, &str)> {
+        let endpoint = self.endpoint();
+        LoginEndpoint::FIELDS
+            .iter()
+            .zip(endpoint.values())
+            .map(|(spec, value)| (spec, value.as_str()))
+            .collect()
+    }
+
+    /// What the login's kind is called in the form and the detail view.
+    pub fn kind_label(&self) -> &'static str {
+        match self {
+            Login::DeviceCode(_) => "device code (RFC 8628)",
+            Login::AuthorizationCode(_) => "browser login (authorization code, PKCE)",
+        }
+    }
+}
 
 /// Every field of every type, for `{{credential.NAME}}` checks that know no type yet.
 pub const ALL_FIELDS: &[&[FieldSpec]] = &[
@@ -168,6 +199,7 @@ mod tests {
             expires_at: None,
             token_payload: "p".into(),
             login: None,
+            fallback_to_client_credentials: false,
         };
         let auth = CredentialAuth::BearerToken(bearer);
         assert_eq!(auth.field("client_secret"), Some("s"));
@@ -175,5 +207,29 @@ mod tests {
         assert_eq!(auth.field("password"), None);
         assert!(is_credential_field("key_path"));
         assert_eq!(all_field_names().len(), 11);
+    }
+
+    #[test]
+    fn a_login_reads_its_fields_from_its_table() {
+        let login = Login::DeviceCode(LoginEndpoint {
+            endpoint: "/device".into(),
+            scope: "read".into(),
+            issuer: "https://id.example".into(),
+        });
+        let fields: Vec<(&str, &str)> = login
+            .fields()
+            .into_iter()
+            .map(|(spec, value)| (spec.name, value))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("issuer", "https://id.example"),
+                ("endpoint", "/device"),
+                ("scope", "read")
+            ]
+        );
+        // Not `{{credential.NAME}}`s: templates cannot read them.
+        assert!(!is_credential_field("issuer"));
     }
 }

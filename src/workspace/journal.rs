@@ -2,8 +2,14 @@
 //! them, so a kill, a full disk or a failed save between the answer and the workspace save never
 //! loses a rotated refresh token. One small file per Credential beside the workspace (beside the
 //! real file when it is a symlink), `.<name>.tokens-<credential>.journal`, mode 0600, written
-//! atomically and fsynced; cleared once the workspace holds its tokens. Whoever next holds the
+//! in place and fsynced; cleared once the workspace holds its tokens. Whoever next holds the
 //! Credential's refresh lock finds it and applies it first (see `flow::token`).
+//!
+//! The file is reserved (made, filled with spaces) before the token request goes out, so that
+//! the answer's tokens are later written over space the disk has already given: a disk that is
+//! full refuses the reservation, and the request is not sent (its refresh token stays unspent),
+//! rather than refusing the journal once the server has rotated the token. A reservation holds
+//! no entry; a kill before the answer leaves one, and the next holder of the lock removes it.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,6 +19,10 @@ use std::path::{Path, PathBuf};
 
 /// A journal larger than this is not ours (tokens are short): it is refused, not read.
 const MAX_JOURNAL_BYTES: u64 = 1024 * 1024;
+
+/// The space reserved before a token request: room for the tokens of any usual answer (JWTs of
+/// a few KiB included); a larger entry grows the file, as an unreserved write would.
+const RESERVED_BYTES: usize = 16 * 1024;
 
 /// One token answer: the response values the Token Payload read, to be written by its Data
 /// Targets as if the answer had just arrived at `obtained_at`.
@@ -51,23 +61,49 @@ fn safe_id(id: &str) -> String {
         .collect()
 }
 
-/// Writes `entry` durably: straight into the journal file (0600), then fsynced with its folder.
-/// Once the write has returned, a kill cannot lose the tokens (they are in the page cache), and
-/// once this returns, neither can a power cut. No temp file and rename: a SIGKILL should find the
-/// smallest window, and a journal torn by a power cut mid-write only holds what no save had yet.
+/// Reserves the journal of `credential_id` before its token request: the file (0600) filled
+/// with spaces. An error (a full disk, a read-only folder) means the answer's tokens could not be
+/// journaled, so the caller sends nothing. Not fsynced: a reservation only has to hold space.
+pub fn reserve(workspace: &Path, credential_id: &str) -> io::Result<PathBuf> {
+    let path = path_for(workspace, credential_id);
+    let mut file = open(&path, true)?;
+    let written = file.write_all(&[b' '; RESERVED_BYTES]);
+    if let Err(e) = written {
+        drop(file);
+        let _ = fs::remove_file(&path);
+        return Err(e);
+    }
+    Ok(path)
+}
+
+/// Writes `entry` durably: over the reservation in place (padded with spaces to its length, so
+/// no stale byte follows), or a new file when there was none, then fsynced with its folder. Once
+/// the write has returned, a kill cannot lose the tokens (they are in the page cache), and once
+/// this returns, neither can a power cut. No truncation, no temp file and rename: a SIGKILL finds
+/// the smallest window, and a journal torn by a power cut mid-write only holds what no save had.
 pub fn write(workspace: &Path, entry: &JournalEntry) -> io::Result<PathBuf> {
     let path = path_for(workspace, &entry.credential);
-    let bytes = serde_json::to_vec(entry).map_err(io::Error::other)?;
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&path)?;
+    let mut bytes = serde_json::to_vec(entry).map_err(io::Error::other)?;
+    let mut file = open(&path, false)?;
+    let reserved = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if let Ok(reserved) = usize::try_from(reserved) {
+        bytes.resize(bytes.len().max(reserved), b' ');
+    }
     file.write_all(&bytes)?;
     file.sync_data()?;
     drop(file);
     sync_dir(&path);
     Ok(path)
+}
+
+/// The journal file opened for writing from its start, made (0600) when missing; `truncate`
+/// empties it.
+fn open(path: &Path, truncate: bool) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(truncate);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 /// The entry of `credential_id`, if a refresh left one. A journal that cannot be read or parsed
@@ -84,6 +120,10 @@ pub fn read(workspace: &Path, credential_id: &str) -> io::Result<Option<JournalE
             )));
         }
     };
+    // A reservation whose request never got its answer holds no entry.
+    if bytes.trim_ascii().is_empty() {
+        return Ok(None);
+    }
     serde_json::from_slice(&bytes).map(Some).map_err(|e| {
         io::Error::other(format!(
             "the token journal {} does not read ({e})",
@@ -102,6 +142,16 @@ pub fn clear(workspace: &Path, credential_id: &str) -> io::Result<()> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+/// Removes the journal of `credential_id` when it is only a reservation (no answer was written
+/// into it): after a token request that failed or was refused. A journal holding tokens, or one
+/// that does not read, is kept for the next holder of the lock.
+pub fn clear_reservation(workspace: &Path, credential_id: &str) -> io::Result<()> {
+    match read(workspace, credential_id) {
+        Ok(None) => clear(workspace, credential_id),
+        Ok(Some(_)) | Err(_) => Ok(()),
     }
 }
 

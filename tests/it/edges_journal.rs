@@ -136,14 +136,14 @@ async fn the_next_save_removes_temp_files_of_interrupted_saves() {
     assert!(other.exists(), "another file's temp file is left alone");
 }
 
-/// Item 2: a journal torn by a kill while it was written (empty here) does not block refreshes:
-/// it is set aside, said so, and the refresh goes on.
+/// Item 2: a journal torn by a kill while it was written (half an entry over the spaces of its
+/// reservation) does not block refreshes: it is set aside, said so, and the refresh goes on.
 #[tokio::test]
 async fn a_torn_journal_is_set_aside_and_does_not_block_refreshes() {
     let server = rotating_once().await;
     let dir = Dir::new(&oauth_workspace(&server.uri(), "", None));
     let path = journal::path_for(&dir.workspace(), "oauth");
-    std::fs::write(&path, "").unwrap();
+    std::fs::write(&path, format!("{{\"credential\":\"oau{}", " ".repeat(100))).unwrap();
 
     let out = dir.output(&["run", "list-contacts"]).await;
 
@@ -156,4 +156,68 @@ async fn a_torn_journal_is_set_aside_and_does_not_block_refreshes() {
         bearer(&read_workspace(&dir.workspace()), "oauth").refresh_token,
         NEW_REFRESH
     );
+}
+
+/// Item 2, a full disk: the journal's space is taken before the token request, so when it
+/// cannot be (a full disk, injected; bench/sigkill-refresh.sh fills a real one) nothing is sent
+/// and the refresh token stays unspent; once it can be, the refresh goes through.
+#[tokio::test]
+async fn no_token_request_goes_out_when_the_journal_cannot_be_written() {
+    let server = rotating_once().await;
+    let dir = Dir::new(&oauth_workspace(&server.uri(), "", None));
+
+    let mut full = dir.command(&["refresh", "oauth"]);
+    full.env("PAYLOADS_DEBUG_FAIL_RESERVE", "1");
+    let out = tokio::task::spawn_blocking(move || full.output().unwrap())
+        .await
+        .unwrap();
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("nothing was sent and the refresh token is unspent"),
+        "{stderr}"
+    );
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert!(
+        sent.iter().all(|r| r.url.path() != "/oauth/token"),
+        "a token request went out: {sent:?}"
+    );
+    assert_eq!(
+        bearer(&read_workspace(&dir.workspace()), "oauth").refresh_token,
+        OLD_REFRESH
+    );
+
+    let out = dir.output(&["refresh", "oauth"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        bearer(&read_workspace(&dir.workspace()), "oauth").refresh_token,
+        NEW_REFRESH
+    );
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+    server.verify().await;
+}
+
+/// A refresh killed after its journal was reserved and before its answer leaves only spaces:
+/// the next command removes them and goes on, saying nothing about tokens it does not have.
+#[tokio::test]
+async fn a_reservation_without_an_answer_is_removed_quietly() {
+    let server = rotating_once().await;
+    let dir = Dir::new(&oauth_workspace(&server.uri(), "", None));
+    let path = journal::reserve(&dir.workspace(), "oauth").unwrap();
+    assert_eq!(journal::read(&dir.workspace(), "oauth").unwrap(), None);
+
+    let out = dir.output(&["run", "list-contacts"]).await;
+
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("journal"), "{stderr}");
+    assert!(!path.exists());
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+    server.verify().await;
 }

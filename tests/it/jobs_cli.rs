@@ -71,6 +71,7 @@ fn workspace() -> Workspace {
                     expires_at: None,
                     token_payload: "refresh-token".into(),
                     login: None,
+                    fallback_to_client_credentials: false,
                 }),
             ),
             credential(

@@ -59,17 +59,19 @@ fn esc_on_an_untouched_form_closes_it_at_once() {
 fn a_multi_line_paste_into_a_single_line_field_stays_in_that_field() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Char('n'))]);
-    assert_eq!(form(&app).focused().key, FieldKey::Id);
-    press(&mut app, &[Message::Paste("new-api\r\n".into())]);
+    assert_eq!(form(&app).focused().key, FieldKey::Name);
+    press(&mut app, &[Message::Paste("Two\nlines\r\n".into())]);
     assert_eq!(
         form(&app).focused().key,
-        FieldKey::Id,
+        FieldKey::Name,
         "the newline did not move on"
     );
-    assert_eq!(form(&app).value(FieldKey::Id), "new-api");
-    press(&mut app, &[key(KeyCode::Tab)]);
-    press(&mut app, &[Message::Paste("Two\nlines".into())]);
     assert_eq!(form(&app).value(FieldKey::Name), "Two lines");
+    assert_eq!(form(&app).value(FieldKey::Id), "two-lines");
+    press(&mut app, &[key(KeyCode::Tab), ctrl('u')]);
+    press(&mut app, &[Message::Paste("new-api\r\n".into())]);
+    assert_eq!(form(&app).focused().key, FieldKey::Id);
+    assert_eq!(form(&app).value(FieldKey::Id), "new-api");
 }
 
 #[test]
@@ -177,9 +179,9 @@ fn an_empty_workspace_opens_and_leads_to_the_first_integration() {
         Some("create an Integration first (n in Integrations)")
     );
     press(&mut app, &[key(KeyCode::BackTab), key(KeyCode::Char('n'))]);
-    type_text(&mut app, "first");
-    press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "First API");
+    press(&mut app, &[key(KeyCode::Tab), ctrl('u')]);
+    type_text(&mut app, "first");
     press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "https://first.example.com");
     let actions = press(&mut app, &[ctrl('s')]);

@@ -34,9 +34,9 @@ fn creating_an_integration_from_keys_saves_it_at_once() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Char('n'))]);
     assert_eq!(form_title(&app).as_deref(), Some("New Integration"));
-    press(&mut app, &[key(KeyCode::Tab)]);
+    // Name first; the id (next) is made from it.
     type_text(&mut app, "Contacts API");
-    press(&mut app, &[key(KeyCode::Tab)]);
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
     type_text(&mut app, "https://api.example.com");
     let actions = press(&mut app, &[ctrl('s')]);
 
@@ -69,9 +69,9 @@ fn creating_an_integration_from_keys_saves_it_at_once() {
 #[test]
 fn an_invalid_value_is_refused_at_the_field_with_the_reason() {
     let mut app = app();
-    press(&mut app, &[key(KeyCode::Char('n')), key(KeyCode::Tab)]);
+    press(&mut app, &[key(KeyCode::Char('n'))]);
     type_text(&mut app, "Broken");
-    press(&mut app, &[key(KeyCode::Tab)]);
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
     type_text(&mut app, "ftp://files");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(actions.is_empty(), "nothing is saved: {actions:?}");
@@ -100,9 +100,9 @@ fn an_invalid_value_is_refused_at_the_field_with_the_reason() {
             key(KeyCode::Char('n')),
         ],
     );
-    type_text(&mut app, "sandbox");
-    press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "Again");
+    press(&mut app, &[key(KeyCode::Tab), ctrl('u')]);
+    type_text(&mut app, "sandbox");
     press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "https://again.example.com");
     let actions = press(&mut app, &[ctrl('s')]);
@@ -121,7 +121,6 @@ fn creating_a_bearer_credential_creates_its_token_payload_and_offers_it() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
     assert_eq!(form_title(&app).as_deref(), Some("New Credential"));
-    press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "Partner OAuth");
     let actions = press(&mut app, &[ctrl('s')]);
 
@@ -165,19 +164,13 @@ fn creating_a_bearer_credential_creates_its_token_payload_and_offers_it() {
 #[test]
 fn choosing_another_credential_type_changes_the_fields() {
     let mut app = app();
-    press(
-        &mut app,
-        &[
-            key(KeyCode::Tab),
-            key(KeyCode::Char('n')),
-            key(KeyCode::Tab),
-        ],
-    );
+    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('n'))]);
     type_text(&mut app, "Key");
-    // name → integration → type; → picks Basic, then API Key.
+    // name → id → integration → type; → picks Basic, then API Key.
     press(
         &mut app,
         &[
+            key(KeyCode::Tab),
             key(KeyCode::Tab),
             key(KeyCode::Tab),
             key(KeyCode::Right),
@@ -234,8 +227,8 @@ fn creating_a_payload_and_editing_a_field() {
         ],
     );
     assert_eq!(app.focus, Pane::Payloads);
-    // Past "From curl" and the id.
-    press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
+    // Past "From curl".
+    press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "Ping");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(actions.is_empty(), "an endpoint is required");

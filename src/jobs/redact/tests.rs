@@ -27,6 +27,7 @@ fn bearer(secret: &str, access: &str, refresh: &str) -> CredentialAuth {
         expires_at: None,
         token_payload: "token".into(),
         login: None,
+        fallback_to_client_credentials: false,
     })
 }
 
@@ -284,6 +285,7 @@ fn job_with(request_body: &str, response_body: &str) -> Job {
             truncated: false,
             not_utf8: false,
             missing_values: Vec::new(),
+            undecodable: None,
         }),
         extracted: vec![("access_token".into(), "fresh-access-99".into())],
         targets: vec![TargetResult {

@@ -80,6 +80,7 @@ impl JobSummary {
                 truncated: false,
                 not_utf8: false,
                 missing_values: Vec::new(),
+                undecodable: None,
             }),
             extracted: Vec::new(),
             targets: Vec::new(),

@@ -3,13 +3,17 @@
 
 use super::choices::{Choice, CredentialType};
 use super::{Field, FieldKey as K, Form, FormPurpose, validate};
-use crate::oauth::grant::Grant;
+use crate::oauth::grant::{self, Grant};
 use crate::tui::edits::{self, Edit, KeptTokenFields};
 use crate::workspace::fields::CredentialFields;
 use crate::workspace::{
-    ApiKey, BasicAuth, BearerToken, CertificateAuth, Credential, CredentialAuth, CredentialId,
-    CustomAuth, PayloadId, PayloadKind, Placement, Workspace,
+    ApiKey, BasicAuth, BearerToken, CertificateAuth, ClientAuth, Credential, CredentialAuth,
+    CredentialId, CustomAuth, Login, LoginEndpoint, Payload, PayloadId, PayloadKind, Placement,
+    Workspace,
 };
+
+/// The grants that log in for the first tokens, whose login fields the form shows.
+const LOGIN_GRANTS: &[Grant] = &[Grant::DeviceCode, Grant::AuthorizationCode];
 
 /// The Token Payload choice of a Bearer Token Credential that has none yet.
 pub const NEW_TOKEN_PAYLOAD: &str = "(create a standard one)";
@@ -78,7 +82,7 @@ fn build(
         .collect();
     let id_field = Field::line(K::Id, "Id", &c.id)
         .validated(validate::id)
-        .hint("lowercase letters, digits, - and _; blank: made from the name");
+        .hint("made from the name until you type one: lowercase letters, digits, - and _");
     let mut fields = vec![
         id_field,
         Field::line(K::Name, "Name", &c.name).validated(validate::required),
@@ -103,7 +107,7 @@ fn build(
         );
     }
     let mut form = Form::new(title, FormPurpose::Credential { original }, fields);
-    form.drop_id_when_editing();
+    form.arrange_id(ws);
     form
 }
 
@@ -127,6 +131,21 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
             );
             let mut token_payload_owners = vec![String::new()];
             token_payload_owners.extend(token_requests.map(|p| p.integration.to_string()));
+            let request = ws
+                .payload(&bearer.token_payload)
+                .filter(|p| p.kind == PayloadKind::Credential);
+            let (token_endpoint, client_auth) = match request {
+                Some(p) => (p.endpoint.clone(), p.client_auth),
+                None => ("/oauth/token".to_string(), ClientAuth::InBody),
+            };
+            let login = bearer
+                .login
+                .clone()
+                .unwrap_or(Login::DeviceCode(LoginEndpoint::default()));
+            let login_field = |key: K, name: &str, value: &str| {
+                table_field::<LoginEndpoint>(key, name, value).shown_when(K::Grant, LOGIN_GRANTS)
+            };
+            let endpoint = login.endpoint();
             vec![
                 table_field::<BearerToken>(K::ClientId, "client_id", &bearer.client_id),
                 table_field::<BearerToken>(K::ClientSecret, "client_secret", &bearer.client_secret),
@@ -146,12 +165,47 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                     &bearer.token_payload,
                 )
                 .narrowed_by(K::Integration, token_payload_owners)
-                .hint("the Credential Payload that requests new tokens"),
-                Field::choose(K::Grant, "Tokens by", Grant::RefreshToken)
+                .hint("the Credential Payload that requests new tokens; Enter on it opens it"),
+                Field::choose(K::Grant, "Tokens by", Grant::of(&bearer, request)).hint(
+                    "how tokens are obtained: device code and browser log in with L; ←/→ to choose",
+                ),
+                Field::line(K::TokenEndpoint, "Token endpoint", &token_endpoint)
+                    .validated(validate::endpoint)
+                    .hint("where the Token Payload asks for tokens: a path, or a full URL"),
+                Field::choose(K::ClientAuth, "Client auth", client_auth).hint(
+                    "how the client id and secret go to the token endpoint: in the body, or Basic",
+                ),
+                table_field::<LoginEndpoint>(K::Issuer, "issuer", &endpoint.issuer)
+                    .validated(issuer)
+                    .placeholder("https://login.example.com")
                     .hint(
-                        "how tokens are obtained: device code and browser log in with L; ←/→ to choose",
-                    )
-                    .shown_when_value(K::TokenPayload, &[NEW_TOKEN_PAYLOAD]),
+                        "the authorization server; Ctrl-O discovers its endpoints (RFC 8414 / OpenID)",
+                    ),
+                login_field(K::LoginEndpoint, "endpoint", &endpoint.endpoint)
+                    .validated(login_endpoint)
+                    .hint(
+                        "device authorization (device code) or authorization (browser) endpoint; \
+                         blank: from the issuer",
+                    ),
+                login_field(K::Scope, "scope", &endpoint.scope)
+                    .hint("the scopes asked for, space-separated; blank asks for none"),
+                Field::choose(
+                    K::Fallback,
+                    "CC fallback",
+                    bearer.fallback_to_client_credentials,
+                )
+                .shown_when(
+                    K::Grant,
+                    &[
+                        Grant::RefreshToken,
+                        Grant::DeviceCode,
+                        Grant::AuthorizationCode,
+                    ],
+                )
+                .hint(
+                    "yes: when the refresh token is refused (invalid_grant), ask once with the \
+                     client credentials grant instead",
+                ),
             ]
         }
         CredentialType::Basic => {
@@ -206,6 +260,60 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
     }
 }
 
+/// An issuer: blank, or an http(s) URL with no query or fragment (RFC 8414 §2).
+fn issuer(value: &str) -> Result<(), String> {
+    if value.trim().is_empty() {
+        return Ok(());
+    }
+    crate::oauth::discovery::metadata_urls(value).map(|_| ())
+}
+
+/// A login endpoint: blank (from the issuer), a path on the Integration, or an http(s) URL.
+fn login_endpoint(value: &str) -> Result<(), String> {
+    let value = value.trim();
+    if value.is_empty() || value.starts_with('/') || value.contains("{{") {
+        return Ok(());
+    }
+    crate::oauth::server_url("the endpoint", value)
+        .map(|_| ())
+        .map_err(|e| format!("{e}: a path such as /oauth/device_authorization, or a full URL"))
+}
+
+/// The login the grant chosen brings, at the endpoint, issuer and scope typed. With neither an
+/// endpoint nor an issuer, the conventional path on the Integration (the sandbox's).
+fn login_of(form: &Form, grant: Grant) -> Option<Login> {
+    let scope = form.value(K::Scope).trim().to_string();
+    let mut login = grant.login(&scope)?;
+    let typed = LoginEndpoint {
+        endpoint: form.value(K::LoginEndpoint).trim().to_string(),
+        scope,
+        issuer: form.value(K::Issuer).trim().to_string(),
+    };
+    let at = match &mut login {
+        Login::DeviceCode(e) | Login::AuthorizationCode(e) => e,
+    };
+    if !typed.endpoint.is_empty() || !typed.issuer.is_empty() {
+        *at = typed;
+    }
+    Some(login)
+}
+
+/// Token Payload `p` with what the form changed of it: its endpoint, its client
+/// authentication, and the body of the grant chosen.
+fn changed_token_request(form: &Form, p: &Payload, grant: Grant, auth: ClientAuth) -> Payload {
+    let mut p = p.clone();
+    if form.changed(K::TokenEndpoint) {
+        p.endpoint = form.value(K::TokenEndpoint).trim().to_string();
+    }
+    if form.changed(K::ClientAuth) {
+        grant::set_client_auth(&mut p, auth);
+    }
+    if form.changed(K::Grant) {
+        grant.shape(&mut BearerToken::empty(""), &mut p, "");
+    }
+    p
+}
+
 pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     if !form.check_all() {
         return None;
@@ -217,7 +325,6 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let previous = original.as_deref().and_then(|o| ws.credential(o));
     let mut token_payload = None;
-    let mut new_login = None;
     let mut kept = KeptTokenFields::default();
     let Some(ty) = form.choice::<CredentialType>(K::Type) else {
         form.refuse(K::Type, "choose the type of Credential");
@@ -260,6 +367,10 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
             let same_token = before.as_ref().filter(|b| b.access_token == access_token);
             let obtained_at = same_token.and_then(|b| b.obtained_at);
             let expires_at = same_token.and_then(|b| b.expires_at);
+            let grant = form
+                .choice::<Grant>(K::Grant)
+                .unwrap_or(Grant::RefreshToken);
+            let client_auth = form.choice::<ClientAuth>(K::ClientAuth).unwrap_or_default();
             let mut chosen = form.value(K::TokenPayload);
             if chosen == NEW_TOKEN_PAYLOAD {
                 chosen = edits::unique_id(ws, &format!("{id}-token"));
@@ -271,13 +382,20 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                     auth: CredentialAuth::BearerToken(BearerToken::empty(chosen.as_str())),
                 };
                 let mut payload = crate::workspace::edit::token_payload(&chosen, &owner);
-                let grant = form
-                    .choice::<Grant>(K::Grant)
-                    .unwrap_or(Grant::RefreshToken);
-                let mut shaped = BearerToken::empty(chosen.as_str());
-                grant.shape(&mut shaped, &mut payload, "");
-                new_login = shaped.login;
+                payload.endpoint = form.value(K::TokenEndpoint).trim().to_string();
+                payload.client_auth = client_auth;
+                grant.shape(&mut BearerToken::empty(""), &mut payload, "");
                 token_payload = Some(payload);
+            } else if form.changed(K::Grant)
+                || form.changed(K::TokenEndpoint)
+                || form.changed(K::ClientAuth)
+            {
+                // The token request chosen, as the form changed it: only what was changed here,
+                // so choosing another Token Payload does not give it this one's endpoint.
+                token_payload = ws
+                    .payload(&chosen)
+                    .filter(|p| p.kind == PayloadKind::Credential)
+                    .map(|p| changed_token_request(form, p, grant, client_auth));
             }
             CredentialAuth::BearerToken(BearerToken {
                 client_id: form.value(K::ClientId),
@@ -288,9 +406,9 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 obtained_at,
                 expires_at,
                 token_payload: chosen.into(),
-                // The grant chosen for a new Token Payload brings its login; otherwise an edit
-                // keeps what the file says (the form has no login fields).
-                login: new_login.or_else(|| before.as_ref().and_then(|b| b.login.clone())),
+                login: login_of(form, grant),
+                fallback_to_client_credentials: grant != Grant::ClientCredentials
+                    && form.choice::<bool>(K::Fallback) == Some(true),
             })
         }
         CredentialType::Basic => CredentialAuth::Basic(BasicAuth {

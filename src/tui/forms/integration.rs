@@ -5,7 +5,7 @@ use crate::tui::edits::{self, Edit};
 use crate::tui::lines;
 use crate::workspace::{Integration, TlsOptions, Workspace};
 
-pub fn new_form() -> Form {
+pub fn new_form(ws: &Workspace) -> Form {
     let blank = Integration {
         id: Default::default(),
         name: String::new(),
@@ -15,11 +15,12 @@ pub fn new_form() -> Form {
         headers: Vec::new(),
         tls: TlsOptions::default(),
     };
-    build("New Integration", None, &blank)
+    build(ws, "New Integration", None, &blank)
 }
 
-pub fn edit_form(integration: &Integration) -> Form {
+pub fn edit_form(ws: &Workspace, integration: &Integration) -> Form {
     build(
+        ws,
         format!(
             "Edit Integration {}",
             edits::named(&integration.name, &integration.id)
@@ -34,6 +35,7 @@ pub fn duplicate_form(ws: &Workspace, integration: &Integration) -> Form {
     copy.id = edits::unique_id(ws, &format!("{}-copy", integration.id)).into();
     copy.name = format!("{} (copy)", integration.name);
     build(
+        ws,
         format!(
             "Duplicate Integration {}",
             edits::named(&integration.name, &integration.id)
@@ -43,10 +45,15 @@ pub fn duplicate_form(ws: &Workspace, integration: &Integration) -> Form {
     )
 }
 
-fn build(title: impl Into<String>, original: Option<String>, i: &Integration) -> Form {
+fn build(
+    ws: &Workspace,
+    title: impl Into<String>,
+    original: Option<String>,
+    i: &Integration,
+) -> Form {
     let id_field = Field::line(K::Id, "Id", &i.id)
         .validated(validate::id)
-        .hint("lowercase letters, digits, - and _; blank: made from the name");
+        .hint("made from the name until you type one: lowercase letters, digits, - and _");
     let fields = vec![
         id_field,
         Field::line(K::Name, "Name", &i.name).validated(validate::required),
@@ -78,7 +85,7 @@ fn build(title: impl Into<String>, original: Option<String>, i: &Integration) ->
         .hint("path of an extra CA certificate to trust; blank: none"),
     ];
     let mut form = Form::new(title, FormPurpose::Integration { original }, fields);
-    form.drop_id_when_editing();
+    form.arrange_id(ws);
     form
 }
 

@@ -74,8 +74,16 @@ pub enum FieldKey {
     RefreshToken,
     Duration,
     TokenPayload,
-    /// How a new Token Payload obtains tokens.
+    /// How the Credential obtains tokens (the grant; a login for the first ones).
     Grant,
+    /// The Token Payload's endpoint and client authentication, from the Credential form.
+    TokenEndpoint,
+    /// The login's issuer (discovery), device authorization / authorization endpoint, scope.
+    Issuer,
+    LoginEndpoint,
+    Scope,
+    /// Whether a refused refresh token falls back to the client credentials grant once.
+    Fallback,
     Username,
     Password,
     KeyHeader,
@@ -294,6 +302,9 @@ pub struct Form {
     discard_asked: bool,
     /// Ctrl-C was pressed with unsaved changes: a second one quits.
     interrupt_asked: bool,
+    /// A new record's id follows its name as it is typed: the ids in use then, to make it unique.
+    /// None when editing (ids are fixed) and once the user typed an id of their own.
+    id_from_name: Option<Vec<String>>,
 }
 
 /// What the first Esc on a changed form says.
@@ -315,22 +326,64 @@ impl Form {
             curl: None,
             discard_asked: false,
             interrupt_asked: false,
+            id_from_name: None,
         };
         form.focus_field(0);
         form
     }
 
-    /// An edited record keeps its id (other records refer to it), so its form has no id field.
-    pub fn drop_id_when_editing(&mut self) {
+    /// Puts the Name first, and the Id after it. An edited record keeps its id (other records
+    /// refer to it), so its form has no id field; a new record's id is made from the name as it
+    /// is typed (`Sandbox OAuth` → `sandbox-oauth`, `-2` when taken) until the user types an id
+    /// of their own.
+    pub fn arrange_id(&mut self, ws: &crate::workspace::Workspace) {
         let editing = matches!(
             &self.purpose,
             FormPurpose::Integration { original: Some(_) }
                 | FormPurpose::Credential { original: Some(_) }
                 | FormPurpose::Payload { original: Some(_) }
         );
+        if let Some(at) = self.fields.iter().position(|f| f.key == FieldKey::Name) {
+            let name = self.fields.remove(at);
+            self.fields.insert(0, name);
+        }
         if editing {
             self.fields.retain(|f| f.key != FieldKey::Id);
-            self.focus_field(0);
+        } else if let Some(at) = self.fields.iter().position(|f| f.key == FieldKey::Id) {
+            let id = self.fields.remove(at);
+            self.fields.insert(1, id);
+            let taken = ws
+                .integrations
+                .iter()
+                .map(|i| i.id.to_string())
+                .chain(ws.credentials.iter().map(|c| c.id.to_string()))
+                .chain(ws.payloads.iter().map(|p| p.id.to_string()))
+                .collect();
+            self.id_from_name = Some(taken);
+        }
+        self.focus_field(0);
+    }
+
+    /// After the focused text field changed: typing an id stops the id following the name;
+    /// typing the name makes the id from it.
+    fn follow_name(&mut self) {
+        match self.fields[self.focus].key {
+            FieldKey::Id => {
+                // A key that moved the cursor, or typed the id it already had, changes nothing.
+                if let Some(taken) = &self.id_from_name
+                    && self.value(FieldKey::Id) != id_from_name(&self.value(FieldKey::Name), taken)
+                {
+                    self.id_from_name = None;
+                }
+            }
+            FieldKey::Name => {
+                let Some(taken) = &self.id_from_name else {
+                    return;
+                };
+                let id = id_from_name(&self.value(FieldKey::Name), taken);
+                self.set_text(FieldKey::Id, &id);
+            }
+            _ => {}
         }
     }
 
@@ -346,6 +399,21 @@ impl Form {
     /// The value of a typed choice; None when the form has no such field.
     pub fn choice<T: Choice>(&self, key: FieldKey) -> Option<T> {
         T::from_label(&self.field(key)?.value())
+    }
+
+    /// Puts `value` in the text field `key` (made from the name, found by discovery): the field
+    /// keeps its kind, and its cursor when it has it.
+    pub fn set_text(&mut self, key: FieldKey, value: &str) {
+        let Some(at) = self.fields.iter().position(|f| f.key == key) else {
+            return;
+        };
+        let field = &mut self.fields[at];
+        if let FieldInput::Text(input) = &mut field.input {
+            let mut replaced = TextInput::new(input.kind(), value);
+            replaced.set_focused(at == self.focus);
+            *input = replaced;
+            field.error = None;
+        }
     }
 
     /// Whether the user changed this field since the form opened.
@@ -370,6 +438,14 @@ impl Form {
                         .is_none_or(|i| i != index && self.is_visible(i))
             }
         }
+    }
+
+    /// Whether the field `key` is on the form and shown now.
+    pub fn is_visible_key(&self, key: FieldKey) -> bool {
+        self.fields
+            .iter()
+            .position(|f| f.key == key)
+            .is_some_and(|i| self.is_visible(i))
     }
 
     pub fn visible_indices(&self) -> Vec<usize> {
@@ -480,14 +556,13 @@ impl Form {
     pub fn paste(&mut self, text: &str) -> bool {
         self.discard_asked = false;
         let field = &mut self.fields[self.focus];
-        match &mut field.input {
-            FieldInput::Text(input) => {
-                input.paste(text);
-                field.error = None;
-                true
-            }
-            FieldInput::Choice { .. } => false,
-        }
+        let FieldInput::Text(input) = &mut field.input else {
+            return false;
+        };
+        input.paste(text);
+        field.error = None;
+        self.follow_name();
+        true
     }
 
     /// Ctrl-C on the form: true when it asked (changes would be lost), false to quit now.
@@ -506,6 +581,9 @@ impl Form {
             return FieldContext::RunInputs;
         }
         match &self.focused().input {
+            FieldInput::Choice { .. } if self.focused().key == FieldKey::TokenPayload => {
+                FieldContext::Reference
+            }
             FieldInput::Choice { .. } => FieldContext::Choice,
             FieldInput::Text(t) if t.is_multiline() => FieldContext::MultiLine,
             FieldInput::Text(_) => FieldContext::Line,
@@ -540,6 +618,7 @@ impl Form {
                 && input.handle_key(key)
             {
                 field.error = None;
+                self.follow_name();
             }
             return FormOutcome::Continue;
         };
@@ -599,7 +678,48 @@ pub fn record_id(
     Some(id)
 }
 
+/// The id a new record named `name` gets: its slug (lower-case, `-` for each run of other
+/// characters), with `-2`, `-3`, … when one of `taken` has it; blank for a name with no letter
+/// or digit (the record is then named `new`, see `record_id`).
+pub fn id_from_name(name: &str, taken: &[String]) -> String {
+    let base = crate::tui::edits::slug(name);
+    if base.is_empty() || !taken.contains(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken.contains(id))
+        .unwrap_or(base)
+}
+
 /// A whole number of seconds or minutes, or blank.
 pub fn parse_optional_number(text: &str) -> Option<u64> {
     text.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn an_id_from_a_name_is_its_slug_made_unique() {
+        let taken = vec!["sandbox-oauth".to_string(), "sandbox-oauth-2".to_string()];
+        assert_eq!(id_from_name("Partner  API!", &taken), "partner-api");
+        assert_eq!(id_from_name("Sandbox OAuth", &taken), "sandbox-oauth-3");
+        assert_eq!(id_from_name(" ?! ", &taken), "");
+    }
+
+    proptest! {
+        #[test]
+        fn an_id_from_any_name_is_valid_and_free(name in "\\PC{0,30}", n in 0usize..4) {
+            let base = crate::tui::edits::slug(&name);
+            let mut taken = vec![base.clone()];
+            taken.extend((2..n + 2).map(|i| format!("{base}-{i}")));
+            let id = id_from_name(&name, &taken);
+            prop_assert!(id.is_empty() || crate::workspace::validate::is_valid_id(&id), "{id:?}");
+            prop_assert!(id.is_empty() || !taken.contains(&id), "{id:?}");
+            prop_assert!(!id.contains("--"), "{id:?}");
+        }
+    }
 }

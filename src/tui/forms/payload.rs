@@ -171,7 +171,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
     credential_owners.extend(ws.credentials.iter().map(|c| c.integration.to_string()));
     let id_field = Field::line(K::Id, "Id", &p.id)
         .validated(validate::id)
-        .hint("lowercase letters, digits, - and _; blank: made from the name");
+        .hint("made from the name until you type one: lowercase letters, digits, - and _");
     let (body_text, content_type) = match &p.body {
         Body::None => (String::new(), String::new()),
         Body::Json(t) => (t.clone(), String::new()),
@@ -240,7 +240,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
         .hint("seconds; blank: the Integration's"),
     ];
     let mut form = Form::new(title, FormPurpose::Payload { original }, fields);
-    form.drop_id_when_editing();
+    form.arrange_id(ws);
     form
 }
 

@@ -34,6 +34,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
                 LINE_FIELD,
                 MULTI_LINE_FIELD,
                 CHOICE_FIELD,
+                REFERENCE_FIELD,
                 RUN_INPUTS,
             ]),
         ),
@@ -43,10 +44,21 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Token Payload created", rows(&[OFFER_TOKEN_PAYLOAD])),
         ("The file has errors", rows(&[OFFER_REOPEN_EDITOR])),
         ("Logging in", rows(&[LOGIN])),
+        (
+            "Copying",
+            rows(&[COPY_PAYLOAD, COPY_JOB, COPY_MENU, CONFIRM_COPY_SECRET]),
+        ),
         ("This help", rows(&[HELP])),
         (
             "Detail screens",
-            rows(&[SCROLL, RECORD_DETAIL, JOB_DETAIL, DETAIL_BACK]),
+            rows(&[
+                SCROLL,
+                RECORD_LINKS,
+                RECORD_SCROLL,
+                RECORD_DETAIL,
+                JOB_DETAIL,
+                DETAIL_BACK,
+            ]),
         ),
     ]
 }
@@ -161,7 +173,21 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
             }
         },
         C::LinkedJob => job_detail(|j| j.linked_job.is_some()),
+        C::Copy => match context {
+            Context::JobDetail => {
+                job_detail(|j| j.response.as_ref().is_some_and(|r| !r.body.is_empty()))
+            }
+            _ => app.focus == Pane::Payloads && app.selected_payload().is_some(),
+        },
         C::FindNext | C::FindPrev => app.find.active().is_some(),
+        C::Discover => matches!(
+            app.top_overlay(),
+            Some(Overlay::Form(form)) if form.has_field(crate::tui::forms::FieldKey::Issuer)
+                && form.is_visible_key(crate::tui::forms::FieldKey::Issuer)
+        ),
+        C::NextLink | C::PrevLink | C::FollowLink if context == Context::RecordDetail => {
+            !crate::tui::view::record_detail::links(app).is_empty()
+        }
         C::Login => match app.focus {
             Pane::Credentials => app.selected_credential(),
             Pane::Payloads => app

@@ -47,6 +47,10 @@ pub enum Command {
     Login,
     /// `v`: the Variables view (each Variable, who reads it, who writes it).
     Variables,
+    /// `y`: copy the response body (Job detail) or the Payload as curl, through OSC 52.
+    Copy,
+    /// `Y` in the Job detail: the menu of what to copy.
+    CopyMenu,
     /// `/` in the Job detail: type a text to find.
     Find,
     FindNext,
@@ -69,6 +73,14 @@ pub enum Command {
     CancelForm,
     /// Enter in the run-inputs form.
     Submit,
+    /// Ctrl-O in a Credential form: fill the endpoints from the issuer's discovery metadata.
+    Discover,
+    /// Enter on a reference (a Token Payload field, a "used by" row): open that record; Esc
+    /// comes back.
+    FollowLink,
+    /// j / k in a record's detail: the next / previous reference (a scroll when it has none).
+    NextLink,
+    PrevLink,
 }
 
 /// Where the keys go: the screen, or the window on top of it.
@@ -90,6 +102,10 @@ pub enum Context {
     OfferReopenEditor,
     /// A login waiting for the user (its code, its URL).
     Login,
+    /// The `Y` menu of the Job detail.
+    CopyMenu,
+    /// Copy the access token? (a secret leaves only on a yes)
+    ConfirmCopySecret,
     /// A form whose focused field is text on one line, many lines, or a choice.
     Form(FieldContext),
 }
@@ -102,6 +118,8 @@ pub enum FieldContext {
     Choice,
     /// The small run-inputs form: Enter runs.
     RunInputs,
+    /// A choice that names a record (a Credential's Token Payload): Enter opens it.
+    Reference,
 }
 
 /// A key: its code and whether Ctrl is held (Shift is in the code: `G`, Shift-Tab).
@@ -145,11 +163,17 @@ const fn hint(rank: u8, key: &'static str, what: &'static str) -> Option<Hint> {
 pub fn table(context: Context) -> Vec<&'static [Binding]> {
     let mut groups: Vec<&'static [Binding]> = vec![GLOBAL];
     groups.extend_from_slice(match context {
-        Context::Main => &[PANES, LIST_MOVES, MAIN, RECORDS, RUNS][..],
+        Context::Main => &[PANES, LIST_MOVES, MAIN, RECORDS, RUNS, COPY_PAYLOAD][..],
         Context::Filter => &[FILTER],
         Context::Find => &[FIND],
-        Context::RecordDetail => &[SCROLL, DETAIL_BACK, RECORD_DETAIL],
-        Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL],
+        Context::RecordDetail => &[
+            RECORD_LINKS,
+            RECORD_SCROLL,
+            DETAIL_BACK,
+            RECORD_DETAIL,
+            COPY_PAYLOAD,
+        ],
+        Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL, COPY_JOB],
         Context::Variables => &[LIST_MOVES, DETAIL_BACK, VARIABLES],
         Context::Help => &[SCROLL, HELP],
         Context::Error => &[ERROR],
@@ -158,9 +182,12 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::OfferTokenPayload => &[OFFER_TOKEN_PAYLOAD],
         Context::OfferReopenEditor => &[OFFER_REOPEN_EDITOR],
         Context::Login => &[LOGIN],
+        Context::CopyMenu => &[COPY_MENU],
+        Context::ConfirmCopySecret => &[CONFIRM_COPY_SECRET],
         Context::Form(FieldContext::Line) => &[FORM, LINE_FIELD],
         Context::Form(FieldContext::MultiLine) => &[FORM, MULTI_LINE_FIELD],
         Context::Form(FieldContext::Choice) => &[FORM, CHOICE_FIELD],
+        Context::Form(FieldContext::Reference) => &[FORM, REFERENCE_FIELD, CHOICE_PICK],
         Context::Form(FieldContext::RunInputs) => &[FORM, RUN_INPUTS],
     });
     groups
@@ -188,6 +215,8 @@ pub fn context(app: &App) -> Context {
             Overlay::OfferReopenEditor { .. } => Context::OfferReopenEditor,
             Overlay::Login { .. } => Context::Login,
             Overlay::Form(form) => Context::Form(form.field_context()),
+            Overlay::CopyMenu(_) => Context::CopyMenu,
+            Overlay::ConfirmCopySecret { .. } => Context::ConfirmCopySecret,
         };
     }
     if app.filter_editing {
@@ -208,9 +237,11 @@ pub fn context(app: &App) -> Context {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 17] = [
+    const ALL: [Context; 20] = [
         Context::Variables,
         Context::Login,
+        Context::CopyMenu,
+        Context::ConfirmCopySecret,
         Context::Main,
         Context::Filter,
         Context::Find,
@@ -226,6 +257,7 @@ mod tests {
         Context::Form(FieldContext::MultiLine),
         Context::Form(FieldContext::Choice),
         Context::Form(FieldContext::RunInputs),
+        Context::Form(FieldContext::Reference),
     ];
 
     #[test]

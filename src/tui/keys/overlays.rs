@@ -6,6 +6,7 @@ use super::{Binding, Command as C, hint};
 use crossterm::event::KeyCode;
 
 use super::screens::{c, ctrl, k};
+use crate::tui::scroll::Scroll;
 
 pub(super) const HELP: &[Binding] = &[Binding {
     keys: &[
@@ -146,6 +147,12 @@ pub(super) const FORM: &[Binding] = &[
         footer: hint(1, "Ctrl-S", "save"),
     },
     Binding {
+        keys: &[(ctrl('o'), C::Discover)],
+        shown: "Ctrl-O",
+        help: "fill a Credential's endpoints from its issuer's discovery metadata",
+        footer: hint(6, "Ctrl-O", "discover"),
+    },
+    Binding {
         keys: &[(k(KeyCode::Esc), C::CancelForm)],
         shown: "Esc",
         help: "cancel (asks first when something was changed)",
@@ -188,6 +195,31 @@ pub(super) const CHOICE_FIELD: &[Binding] = &[
         ],
         shown: "Enter / j k / ↓ ↑",
         help: "next / previous field (choices)",
+        footer: None,
+    },
+];
+
+/// A choice's ←/→ alone, for the fields that take Enter for something else.
+pub(super) const CHOICE_PICK: &[Binding] = CHOICE_FIELD.split_at(1).0;
+
+/// A choice naming a record (a Credential's Token Payload): Enter opens it, over the form,
+/// which Esc comes back to as it was left.
+pub(super) const REFERENCE_FIELD: &[Binding] = &[
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::FollowLink)],
+        shown: "Enter",
+        help: "open the record a field names (the Token Payload); Esc comes back to the form",
+        footer: hint(5, "Enter", "open it"),
+    },
+    Binding {
+        keys: &[
+            (k(KeyCode::Down), C::NextField),
+            (c('j'), C::NextField),
+            (k(KeyCode::Up), C::PrevField),
+            (c('k'), C::PrevField),
+        ],
+        shown: "j k / ↓ ↑",
+        help: "next / previous field (a field naming a record)",
         footer: None,
     },
 ];
@@ -242,5 +274,50 @@ pub(super) const RUN_INPUTS: &[Binding] = &[
         shown: "↓ ↑",
         help: "next / previous input",
         footer: None,
+    },
+];
+
+pub(super) const COPY_MENU: &[Binding] = &[
+    Binding {
+        keys: &[
+            (c('j'), C::Scroll(Scroll::Down)),
+            (k(KeyCode::Down), C::Scroll(Scroll::Down)),
+            (c('k'), C::Scroll(Scroll::Up)),
+            (k(KeyCode::Up), C::Scroll(Scroll::Up)),
+        ],
+        shown: "j k / ↓ ↑",
+        help: "pick what to copy",
+        footer: hint(2, "j/k", "pick"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm), (c('y'), C::Confirm)],
+        shown: "Enter",
+        help: "copy it",
+        footer: hint(1, "Enter", "copy"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss), (c('q'), C::Dismiss)],
+        shown: "Esc",
+        help: "close",
+        footer: hint(3, "Esc", "close"),
+    },
+];
+
+pub(super) const CONFIRM_COPY_SECRET: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Confirm)],
+        shown: "y",
+        help: "copy the token",
+        footer: hint(1, "y", "copy the token"),
+    },
+    Binding {
+        keys: &[
+            (k(KeyCode::Esc), C::Dismiss),
+            (c('n'), C::Dismiss),
+            (c('q'), C::Dismiss),
+        ],
+        shown: "n / Esc",
+        help: "do not copy it",
+        footer: hint(2, "n/Esc", "do not copy"),
     },
 ];

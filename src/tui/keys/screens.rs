@@ -213,6 +213,43 @@ pub(super) const SCROLL: &[Binding] = &[Binding {
     footer: hint(11, "j/k PgUp/PgDn", "scroll"),
 }];
 
+/// A record's detail: j / k move between the records it names (its Token Payload, what uses
+/// it), Enter opens one; the other scroll keys scroll.
+pub(super) const RECORD_LINKS: &[Binding] = &[
+    Binding {
+        keys: &[
+            (c('j'), C::NextLink),
+            (k(KeyCode::Down), C::NextLink),
+            (c('k'), C::PrevLink),
+            (k(KeyCode::Up), C::PrevLink),
+        ],
+        shown: "j k / ↓ ↑",
+        help: "the next / previous record named (record detail; a scroll when none is)",
+        footer: hint(11, "j/k", "select"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::FollowLink)],
+        shown: "Enter",
+        help: "open the record selected; Esc comes back",
+        footer: hint(10, "Enter", "open"),
+    },
+];
+
+pub(super) const RECORD_SCROLL: &[Binding] = &[Binding {
+    keys: &[
+        (k(KeyCode::PageUp), C::Scroll(Scroll::PageUp)),
+        (k(KeyCode::PageDown), C::Scroll(Scroll::PageDown)),
+        (c(' '), C::Scroll(Scroll::PageDown)),
+        (c('g'), C::Scroll(Scroll::Top)),
+        (k(KeyCode::Home), C::Scroll(Scroll::Top)),
+        (c('G'), C::Scroll(Scroll::Bottom)),
+        (k(KeyCode::End), C::Scroll(Scroll::Bottom)),
+    ],
+    shown: "PgUp PgDn / g G",
+    help: "scroll (record detail; Space: a page down)",
+    footer: hint(13, "PgUp/PgDn", "scroll"),
+}];
+
 pub(super) const DETAIL_BACK: &[Binding] = &[
     Binding {
         keys: &[
@@ -331,5 +368,28 @@ pub(super) const FILTER: &[Binding] = &[
         shown: "Esc",
         help: "clear the filter",
         footer: hint(3, "Esc", "clear"),
+    },
+];
+
+/// `y` on a Payload (list pane, record detail).
+pub(super) const COPY_PAYLOAD: &[Binding] = &[Binding {
+    keys: &[(c('y'), C::Copy)],
+    shown: "y",
+    help: "copy the selected Payload as a curl command (secrets as $VARIABLES)",
+    footer: hint(55, "y", "copy curl"),
+}];
+
+pub(super) const COPY_JOB: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Copy)],
+        shown: "y",
+        help: "copy the response body (Job detail)",
+        footer: hint(17, "y", "copy body"),
+    },
+    Binding {
+        keys: &[(c('Y'), C::CopyMenu)],
+        shown: "Y",
+        help: "copy…: body, request as curl, URL, a value, the token",
+        footer: hint(25, "Y", "copy…"),
     },
 ];

@@ -1,6 +1,7 @@
 //! Pure rendering of the App: `view(&App, &mut Frame)` reads state and draws, nothing else.
 
 pub mod chrome;
+pub mod copy_menu;
 pub mod form;
 pub mod format;
 pub mod job_detail;
@@ -57,7 +58,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             panes::render_list_pane(app, frame, jobs, Pane::Jobs);
             panes::render_detail_pane(app, frame, detail);
         }
-        Screen::RecordDetail { scroll } => {
+        Screen::RecordDetail { scroll, .. } => {
             let lines = record_detail::lines(app, app.focus, body.width);
             let block = panes::pane_block(app, panes::detail_title(app, body.width), true);
             let rows = rows::wrap(&lines, block.inner(body).width as usize);

@@ -22,7 +22,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-fn window(
+pub(super) fn window(
     app: &App,
     frame: &mut Frame,
     title: &str,
@@ -290,13 +290,17 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
         }
         Overlay::Form(form) => super::form::render(app, frame, form),
         Overlay::Login { prompt, .. } => login(app, frame, prompt),
+        Overlay::CopyMenu(menu) => super::copy_menu::render_menu(app, frame, menu),
+        Overlay::ConfirmCopySecret { job_id } => {
+            super::copy_menu::render_confirm_secret(app, frame, job_id)
+        }
     }
 }
 
 const HELP_WIDTH: u16 = 76;
 
 /// A popup's keys on one line, from the keymap: `y delete    n / Esc keep it`.
-fn hint_line(theme: &Theme, context: Context) -> Line<'static> {
+pub(super) fn hint_line(theme: &Theme, context: Context) -> Line<'static> {
     let mut spans = Vec::new();
     for (i, (key, what)) in keys::popup_rows(context).into_iter().enumerate() {
         if i > 0 {
@@ -321,6 +325,11 @@ fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
                 Span::raw(binding.help),
             ]));
         }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Copying (y, Y)", theme.heading()));
+    for note in crate::tui::copy::HELP_NOTE {
+        lines.push(Line::raw(format!("  {note}")));
     }
     lines
 }

@@ -143,12 +143,20 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
                     };
                     let fixed = indent.chars().count() + 2 + time.len() + 10 + 7;
                     let name_width = width.saturating_sub(fixed).max(6);
+                    // `!`: it succeeded, but some expected response values were not found.
+                    let (symbol, symbol_style) = if job.status == crate::jobs::JobStatus::Succeeded
+                        && job.missing_note().is_some()
+                    {
+                        ("!", theme.heading())
+                    } else {
+                        (
+                            status_symbol(job.status, app.spinner),
+                            theme.status(job.status),
+                        )
+                    };
                     ListItem::new(Line::from(vec![
                         Span::raw(indent),
-                        Span::styled(
-                            format!("{} ", status_symbol(job.status, app.spinner)),
-                            theme.status(job.status),
-                        ),
+                        Span::styled(format!("{symbol} "), symbol_style),
                         Span::styled(time, theme.dim()),
                         Span::raw(pad(&job.payload, name_width)),
                         Span::styled(format!(" {status:<9}"), theme.status(job.status)),

@@ -1,9 +1,11 @@
 //! The detail of the selected Integration, Credential or Payload: every field, secrets masked,
-//! a Credential's generated headers and token expiry.
+//! a Credential's generated headers, login and token expiry, and the records it names (its
+//! Token Payload, what uses it): the links j / k select and Enter opens.
 
 use super::format::{self, clock, date_time, expiry_phrase, mask};
 use super::job_detail;
-use crate::tui::app::{App, Pane};
+use crate::tui::app::{App, Pane, Screen};
+use crate::tui::edits::RecordKind;
 use crate::tui::lines as syntax;
 use crate::tui::theme::Theme;
 use crate::workspace::{Body, ClientAuth, Credential, CredentialAuth, Integration, Payload};
@@ -17,9 +19,70 @@ struct Builder {
     lines: Vec<Line<'static>>,
     /// Room for a value beside its label.
     value_width: usize,
+    /// The records named so far, in the order j / k visit them.
+    links: Vec<Link>,
+    /// The link selected in the full-screen detail (none in the main screen's pane).
+    selected: Option<usize>,
 }
 
+/// A record the detail names, on line `line` of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub kind: RecordKind,
+    pub id: String,
+    pub line: usize,
+}
+
+/// The marker of the selected link.
+const SELECTED: &str = "▶ ";
+
 impl Builder {
+    /// Whether the next link is the selected one.
+    fn next_link_selected(&self) -> bool {
+        self.selected == Some(self.links.len())
+    }
+
+    fn add_link(&mut self, kind: RecordKind, id: &str) {
+        self.links.push(Link {
+            kind,
+            id: id.to_string(),
+            line: self.lines.len(),
+        });
+    }
+
+    /// A field whose value names record `id`.
+    fn field_link(&mut self, label: &str, value: String, kind: RecordKind, id: &str) {
+        let value = if self.next_link_selected() {
+            format!("{SELECTED}{value}")
+        } else {
+            value
+        };
+        self.add_link(kind, id);
+        self.field(label, value);
+    }
+
+    /// A list of records, one a line, each a link; `empty` when there is none.
+    fn link_list(&mut self, kind: RecordKind, ids: &[&str], empty: &str) {
+        if ids.is_empty() {
+            self.block("", empty);
+        }
+        for id in ids {
+            let marker = if self.next_link_selected() {
+                SELECTED
+            } else {
+                "  "
+            };
+            self.add_link(kind, id);
+            let style = if marker == SELECTED {
+                self.theme.selected(true)
+            } else {
+                ratatui::style::Style::default()
+            };
+            self.lines
+                .push(Line::styled(format!("{marker}{id}"), style));
+        }
+    }
+
     fn field(&mut self, label: &str, value: impl Into<String>) {
         let value = value.into();
         let mut rows = format::wrap(&value, self.value_width).into_iter();
@@ -55,45 +118,67 @@ impl Builder {
 /// The lines for the selection of `pane` (a Job summary for the Jobs pane).
 /// `width` is the width of the pane, borders included.
 pub fn lines(app: &App, pane: Pane, width: u16) -> Vec<Line<'static>> {
+    build(app, pane, width).lines
+}
+
+/// The records the full-screen detail of the focused pane's selection names, in j / k order.
+pub fn links(app: &App) -> Vec<Link> {
+    if app.focus == Pane::Jobs {
+        return Vec::new();
+    }
+    build(app, app.focus, app.size.0).links
+}
+
+fn build(app: &App, pane: Pane, width: u16) -> Builder {
+    let selected = match &app.screen {
+        Screen::RecordDetail { link, .. } => Some(*link),
+        _ => None,
+    };
     let mut b = Builder {
         theme: Theme::new(app.colour),
         lines: Vec::new(),
         value_width: (width as usize).saturating_sub(2 + LABEL).max(8),
+        links: Vec::new(),
+        selected,
     };
+    fill(app, pane, &mut b);
+    b
+}
+
+fn fill(app: &App, pane: Pane, b: &mut Builder) {
     let filter = &app.filters[pane.index()];
     if !filter.is_empty() && app.selected_id(pane).is_none() {
         b.lines.push(Line::raw(format!(
             "Nothing matches /{filter}: Esc clears the filter."
         )));
-        return b.lines;
+        return;
     }
     match pane {
         Pane::Integrations => match app.current_integration() {
-            Some(i) => integration(&mut b, app, i),
+            Some(i) => integration(b, app, i),
             None => b
                 .lines
                 .push(Line::raw("No Integrations yet: press n to create one.")),
         },
         Pane::Credentials => match app.selected_credential() {
-            Some(c) => credential(&mut b, app, c),
+            Some(c) => credential(b, app, c),
             None => b
                 .lines
                 .push(Line::raw("No Credential here: press n to create one.")),
         },
         Pane::Payloads => match app.selected_payload() {
-            Some(p) => payload(&mut b, app, p),
+            Some(p) => payload(b, app, p),
             None => b
                 .lines
                 .push(Line::raw("No Payload here: press n to create one.")),
         },
         Pane::Jobs => match app.selected_job() {
-            Some(job) => return job_detail::lines(job, app),
+            Some(job) => b.lines = job_detail::lines(job, app),
             None => b.lines.push(Line::raw(
                 "No Jobs yet: select a Payload and press r to run it.",
             )),
         },
     }
-    b.lines
 }
 
 fn integration(b: &mut Builder, app: &App, i: &Integration) {
@@ -115,20 +200,24 @@ fn integration(b: &mut Builder, app: &App, i: &Integration) {
     if let Some(ca) = &i.tls.ca_cert {
         b.field("Extra CA", ca);
     }
-    let credentials = app
+    let credentials: Vec<&str> = app
         .workspace
         .credentials
         .iter()
         .filter(|c| c.integration == i.id)
-        .count();
-    let payloads = app
+        .map(|c| c.id.as_str())
+        .collect();
+    let payloads: Vec<&str> = app
         .workspace
         .payloads
         .iter()
         .filter(|p| p.integration == i.id)
-        .count();
-    b.field("Credentials", credentials.to_string());
-    b.field("Payloads", payloads.to_string());
+        .map(|p| p.id.as_str())
+        .collect();
+    b.heading(format!("Credentials ({})", credentials.len()));
+    b.link_list(RecordKind::Credential, &credentials, "none");
+    b.heading(format!("Payloads ({})", payloads.len()));
+    b.link_list(RecordKind::Payload, &payloads, "none");
     b.heading("Headers sent with every request");
     b.block(&syntax::format_key_values(&i.headers), "none");
 }
@@ -202,12 +291,41 @@ fn credential(b: &mut Builder, app: &App, c: &Credential) {
         };
         b.field("Expiry", expiry);
         match app.workspace.payload(&t.token_payload) {
-            Some(p) => b.field(
-                "Token Payload",
-                format!("{} ({} {})", p.id, p.method.as_str(), p.endpoint),
-            ),
+            Some(p) => {
+                b.field_link(
+                    "Token Payload",
+                    format!("{} ({} {})", p.id, p.method.as_str(), p.endpoint),
+                    RecordKind::Payload,
+                    &p.id,
+                );
+                b.field(
+                    "Tokens by",
+                    crate::oauth::grant::Grant::of(t, Some(p)).short_label(),
+                );
+                if p.client_auth == ClientAuth::BasicHeader {
+                    b.field("Client auth", "HTTP Basic header");
+                }
+            }
             None if t.token_payload.is_empty() => b.field("Token Payload", "none: e to choose one"),
             None => b.field("Token Payload", format!("{} (missing!)", t.token_payload)),
+        }
+        if t.fallback_to_client_credentials {
+            b.field(
+                "CC fallback",
+                "client credentials once when the refresh token is refused",
+            );
+        }
+        // The login's fields from its field table, blanks said.
+        if let Some(login) = &t.login {
+            b.field("Login", login.kind_label());
+            for (spec, value) in login.fields() {
+                let shown = match (spec.name, value.is_empty()) {
+                    ("endpoint", true) => "(from the issuer)",
+                    (_, true) => "(blank)",
+                    (_, false) => value,
+                };
+                b.field(spec.label, shown);
+            }
         }
     }
     b.heading("Generated for each request");
@@ -222,7 +340,7 @@ fn credential(b: &mut Builder, app: &App, c: &Credential) {
         .map(|p| p.id.as_str())
         .collect();
     b.heading("Used by");
-    b.block(&users.join("\n"), "no Payload");
+    b.link_list(RecordKind::Payload, &users, "no Payload");
 }
 
 fn payload(b: &mut Builder, app: &App, p: &Payload) {
@@ -238,12 +356,13 @@ fn payload(b: &mut Builder, app: &App, p: &Payload) {
             format!("{}{}", i.base_url.trim_end_matches('/'), p.endpoint),
         );
     }
-    b.field(
-        "Credential",
-        p.credential
-            .clone()
-            .unwrap_or_else(|| "none: no authentication".into()),
-    );
+    match p.credential.as_deref() {
+        Some(c) if app.workspace.credential(c).is_some() => {
+            b.field_link("Credential", c.to_string(), RecordKind::Credential, c)
+        }
+        Some(c) => b.field("Credential", format!("{c} (missing!)")),
+        None => b.field("Credential", "none: no authentication"),
+    }
     if p.client_auth == ClientAuth::BasicHeader {
         b.field("Client auth", "HTTP Basic header");
     }

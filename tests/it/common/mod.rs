@@ -140,6 +140,7 @@ pub fn oauth_workspace(
                 expires_at: None,
                 token_payload: "oauth-token".into(),
                 login: None,
+                fallback_to_client_credentials: false,
             }),
         }],
         payloads: vec![

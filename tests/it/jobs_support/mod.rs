@@ -43,6 +43,7 @@ pub fn job(id: &str, offset_ms: i64) -> Job {
             truncated: false,
             not_utf8: false,
             missing_values: Vec::new(),
+            undecodable: None,
         }),
         extracted: vec![("first_name".into(), "Ada".into())],
         targets: vec![TargetResult {

@@ -179,6 +179,7 @@ pub fn finished_pair() -> Vec<Job> {
         truncated: false,
         not_utf8: false,
         missing_values: Vec::new(),
+        undecodable: None,
     });
     business.extracted = vec![("first".into(), "1".into())];
     business.targets = vec![TargetResult {

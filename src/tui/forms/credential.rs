@@ -191,7 +191,7 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                     .hint("the scopes asked for, space-separated; blank asks for none"),
                 Field::choose(
                     K::Fallback,
-                    "CC fallback",
+                    "Fallback once",
                     bearer.fallback_to_client_credentials,
                 )
                 .shown_when(

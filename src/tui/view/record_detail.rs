@@ -311,7 +311,7 @@ fn credential(b: &mut Builder, app: &App, c: &Credential) {
         }
         if t.fallback_to_client_credentials {
             b.field(
-                "CC fallback",
+                "Fallback once",
                 "client credentials once when the refresh token is refused",
             );
         }

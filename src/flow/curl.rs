@@ -102,20 +102,13 @@ pub(crate) fn payload_command(
 
 /// The secret fields of a resolved Credential, each with its variable name.
 fn secrets_of(credential: &Credential) -> Vec<Secret> {
-    let fields: Vec<(&str, &str)> = match &credential.auth {
-        CredentialAuth::BearerToken(b) => vec![
-            ("client_secret", &b.client_secret),
-            ("access_token", &b.access_token),
-            ("refresh_token", &b.refresh_token),
-        ],
-        CredentialAuth::Basic(b) => vec![("password", &b.password)],
-        CredentialAuth::ApiKey(k) => vec![("value", &k.value)],
-        CredentialAuth::Custom(c) => vec![("value", &c.value)],
-        CredentialAuth::Certificate(_) => vec![],
-    };
-    let mut secrets: Vec<Secret> = fields
+    // The type's field table says which fields are secrets, as it does for redaction.
+    let mut secrets: Vec<Secret> = credential
+        .auth
+        .fields()
         .into_iter()
-        .filter(|(_, value)| !value.is_empty())
+        .filter(|(spec, value)| spec.secret && !value.is_empty())
+        .map(|(spec, value)| (spec.name, value))
         .map(|(field, value)| Secret {
             var: var_name(&credential.id, field),
             what: format!("{field} of Credential {}", credential.id),

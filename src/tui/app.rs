@@ -108,6 +108,8 @@ pub enum Overlay {
         job_id: JobId,
         prompt: crate::flow::LoginPrompt,
     },
+    /// `J` in a Job's detail: the JSONPath query line over its response body.
+    Query(Box<super::query::QueryLine>),
     /// `Y` in a Job's detail: what to copy.
     CopyMenu(super::update_copy::CopyMenu),
     /// The access token was chosen from the copy menu: a secret goes only after a yes.

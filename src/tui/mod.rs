@@ -13,6 +13,7 @@ pub mod keys;
 pub mod lines;
 mod links;
 pub mod message;
+pub mod query;
 pub mod runtime;
 pub mod scroll;
 pub mod terminal;

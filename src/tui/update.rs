@@ -181,6 +181,8 @@ impl App {
             | Context::Login
             | Context::CopyMenu
             | Context::ConfirmCopySecret
+            | Context::Query
+            | Context::QueryName
             | Context::Form(_) => self.on_overlay_key(command, key),
         }
     }
@@ -302,6 +304,7 @@ impl App {
             Command::FindNext => self.find_move(true, false),
             Command::Copy => return self.copy_key(),
             Command::CopyMenu => self.open_copy_menu(),
+            Command::Query => self.open_query(),
             Command::FindPrev => self.find_move(false, false),
             // Popup, form and typing commands: not bound on a screen.
             Command::Confirm

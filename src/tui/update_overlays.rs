@@ -21,6 +21,7 @@ impl App {
         match (overlay, command) {
             (Overlay::Form(form), command) => return self.on_form_key(form, command, key),
             (Overlay::CopyMenu(menu), command) => return self.on_copy_menu_key(menu, command),
+            (Overlay::Query(line), command) => return self.on_query_key(line, command, key),
             (Overlay::ConfirmCopySecret { job_id }, command) => {
                 return self.on_confirm_copy_secret(job_id, command);
             }

@@ -15,6 +15,7 @@ pub mod variables;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use edit::EditError;
+pub use fields::CredentialType;
 pub use load::{load, load_unvalidated, parse};
 pub use model::*;
 pub use store::{StoreError, WorkspaceStore};

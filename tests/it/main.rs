@@ -86,6 +86,7 @@ mod oauth_fallback;
 mod oauth_links;
 // copy (issue 12): OSC 52 copy keys, the JSONPath query line, an idle Job detail
 mod copy_keys;
+mod copy_query;
 mod copy_tmux;
 // vars (issue 12): Variables in the TUI, curl in and Integrations out and in from the TUI
 mod vars_curl_tui;

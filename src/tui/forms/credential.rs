@@ -7,9 +7,8 @@ use crate::oauth::grant::{self, Grant};
 use crate::tui::edits::{self, Edit, KeptTokenFields};
 use crate::workspace::fields::CredentialFields;
 use crate::workspace::{
-    ApiKey, BasicAuth, BearerToken, CertificateAuth, ClientAuth, Credential, CredentialAuth,
-    CredentialId, CustomAuth, Login, LoginEndpoint, Payload, PayloadId, PayloadKind, Placement,
-    Workspace,
+    ApiKey, BearerToken, CertificateAuth, ClientAuth, Credential, CredentialAuth, CredentialId,
+    CustomAuth, Login, LoginEndpoint, Payload, PayloadId, PayloadKind, Placement, Workspace,
 };
 
 /// The grants that log in for the first tokens, whose login fields the form shows.
@@ -208,16 +207,7 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 ),
             ]
         }
-        CredentialType::Basic => {
-            let (user, password) = match auth {
-                CredentialAuth::Basic(b) => (b.username.clone(), b.password.clone()),
-                _ => Default::default(),
-            };
-            vec![
-                table_field::<BasicAuth>(K::Username, "username", &user),
-                table_field::<BasicAuth>(K::Password, "password", &password),
-            ]
-        }
+        CredentialType::Basic => table_fields(ty, auth),
         CredentialType::ApiKey => {
             let (header, value) = match auth {
                 CredentialAuth::ApiKey(k) => (k.header.clone(), k.value.clone()),
@@ -258,6 +248,37 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
             ]
         }
     }
+}
+
+/// The fields of a type that needs no more than its field table (names, labels, secrecy), filled
+/// from `auth` when it is of that type: a type added with only a table is in the form at once.
+fn table_fields(ty: CredentialType, auth: &CredentialAuth) -> Vec<Field> {
+    let blank = ty.blank();
+    let auth = if CredentialType::of(auth) == ty {
+        auth
+    } else {
+        &blank
+    };
+    (0u8..)
+        .zip(auth.fields())
+        .map(|(i, (spec, value))| {
+            let key = K::Auth(ty, i);
+            if spec.secret {
+                Field::secret(key, spec.label, value)
+            } else {
+                Field::line(key, spec.label, value)
+            }
+        })
+        .collect()
+}
+
+/// A Credential of a type `table_fields` shows, read back from the form.
+fn auth_from_table(form: &Form, ty: CredentialType) -> CredentialAuth {
+    let mut auth = ty.blank();
+    for (i, (_, value)) in (0u8..).zip(auth.fields_mut()) {
+        *value = form.value(K::Auth(ty, i));
+    }
+    auth
 }
 
 /// An issuer: blank, or an http(s) URL with no query or fragment (RFC 8414 §2).
@@ -411,10 +432,7 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                     && form.choice::<bool>(K::Fallback) == Some(true),
             })
         }
-        CredentialType::Basic => CredentialAuth::Basic(BasicAuth {
-            username: form.value(K::Username),
-            password: form.value(K::Password),
-        }),
+        CredentialType::Basic => auth_from_table(form, ty),
         CredentialType::ApiKey => CredentialAuth::ApiKey(ApiKey {
             header: form.value(K::KeyHeader),
             value: form.value(K::KeyValue),

@@ -82,10 +82,11 @@ pub enum FieldKey {
     Issuer,
     LoginEndpoint,
     Scope,
+    /// A text field of a Credential type the form shows straight from its field table: the
+    /// type and the field's place in the table.
+    Auth(crate::workspace::CredentialType, u8),
     /// Whether a refused refresh token falls back to the client credentials grant once.
     Fallback,
-    Username,
-    Password,
     KeyHeader,
     KeyValue,
     Placement,
@@ -113,6 +114,18 @@ pub enum FieldKey {
     Secret,
     /// A dynamic input of the run-inputs form (read by position, named by its label).
     Input,
+}
+
+impl FieldKey {
+    /// The kind of record a choice of this key names (by id), which Enter opens.
+    pub fn names_a_record(self) -> Option<crate::tui::edits::RecordKind> {
+        match self {
+            FieldKey::TokenPayload => Some(crate::tui::edits::RecordKind::Payload),
+            // A Payload's Credential.
+            FieldKey::Credential => Some(crate::tui::edits::RecordKind::Credential),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -581,7 +594,7 @@ impl Form {
             return FieldContext::RunInputs;
         }
         match &self.focused().input {
-            FieldInput::Choice { .. } if self.focused().key == FieldKey::TokenPayload => {
+            FieldInput::Choice { .. } if self.focused().key.names_a_record().is_some() => {
                 FieldContext::Reference
             }
             FieldInput::Choice { .. } => FieldContext::Choice,

@@ -48,6 +48,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
             "Copying",
             rows(&[COPY_PAYLOAD, COPY_JOB, COPY_MENU, CONFIRM_COPY_SECRET]),
         ),
+        ("JSONPath query (J)", rows(&[QUERY_JOB, QUERY, QUERY_NAME])),
         ("This help", rows(&[HELP])),
         (
             "Detail screens",

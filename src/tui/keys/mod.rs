@@ -51,6 +51,8 @@ pub enum Command {
     Copy,
     /// `Y` in the Job detail: the menu of what to copy.
     CopyMenu,
+    /// `J` in the Job detail: the JSONPath query line over the response body.
+    Query,
     /// `/` in the Job detail: type a text to find.
     Find,
     FindNext,
@@ -104,6 +106,9 @@ pub enum Context {
     Login,
     /// The `Y` menu of the Job detail.
     CopyMenu,
+    /// The JSONPath query line: typing the path, or the name to keep it under.
+    Query,
+    QueryName,
     /// Copy the access token? (a secret leaves only on a yes)
     ConfirmCopySecret,
     /// A form whose focused field is text on one line, many lines, or a choice.
@@ -173,7 +178,7 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
             RECORD_DETAIL,
             COPY_PAYLOAD,
         ],
-        Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL, COPY_JOB],
+        Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL, COPY_JOB, QUERY_JOB],
         Context::Variables => &[LIST_MOVES, DETAIL_BACK, VARIABLES],
         Context::Help => &[SCROLL, HELP],
         Context::Error => &[ERROR],
@@ -183,6 +188,8 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::OfferReopenEditor => &[OFFER_REOPEN_EDITOR],
         Context::Login => &[LOGIN],
         Context::CopyMenu => &[COPY_MENU],
+        Context::Query => &[QUERY],
+        Context::QueryName => &[QUERY_NAME],
         Context::ConfirmCopySecret => &[CONFIRM_COPY_SECRET],
         Context::Form(FieldContext::Line) => &[FORM, LINE_FIELD],
         Context::Form(FieldContext::MultiLine) => &[FORM, MULTI_LINE_FIELD],
@@ -216,6 +223,8 @@ pub fn context(app: &App) -> Context {
             Overlay::Login { .. } => Context::Login,
             Overlay::Form(form) => Context::Form(form.field_context()),
             Overlay::CopyMenu(_) => Context::CopyMenu,
+            Overlay::Query(line) if line.naming.is_some() => Context::QueryName,
+            Overlay::Query(_) => Context::Query,
             Overlay::ConfirmCopySecret { .. } => Context::ConfirmCopySecret,
         };
     }
@@ -237,9 +246,11 @@ pub fn context(app: &App) -> Context {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 20] = [
+    const ALL: [Context; 22] = [
         Context::Variables,
         Context::Login,
+        Context::Query,
+        Context::QueryName,
         Context::CopyMenu,
         Context::ConfirmCopySecret,
         Context::Main,

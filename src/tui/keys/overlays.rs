@@ -208,7 +208,7 @@ pub(super) const REFERENCE_FIELD: &[Binding] = &[
     Binding {
         keys: &[(k(KeyCode::Enter), C::FollowLink)],
         shown: "Enter",
-        help: "open the record a field names (the Token Payload); Esc comes back to the form",
+        help: "open the record a field names (Token Payload, Credential); Esc comes back to the form",
         footer: hint(5, "Enter", "open it"),
     },
     Binding {
@@ -319,5 +319,43 @@ pub(super) const CONFIRM_COPY_SECRET: &[Binding] = &[
         shown: "n / Esc",
         help: "do not copy it",
         footer: hint(2, "n/Esc", "do not copy"),
+    },
+];
+
+/// The JSONPath query line; typed characters go to the path.
+pub(super) const QUERY: &[Binding] = &[
+    Binding {
+        keys: &[],
+        shown: "type",
+        help: "a JSONPath (RFC 9535)",
+        footer: hint(3, "type", "JSONPath"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm)],
+        shown: "Enter",
+        help: "add as a response value",
+        footer: hint(1, "Enter", "add as response value"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss)],
+        shown: "Esc",
+        help: "close",
+        footer: hint(2, "Esc", "close"),
+    },
+];
+
+/// Naming the response value the query becomes.
+pub(super) const QUERY_NAME: &[Binding] = &[
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm)],
+        shown: "Enter",
+        help: "save the value under the name typed",
+        footer: hint(1, "Enter", "save"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss)],
+        shown: "Esc",
+        help: "back to the path",
+        footer: hint(2, "Esc", "back to the path"),
     },
 ];

@@ -393,3 +393,11 @@ pub(super) const COPY_JOB: &[Binding] = &[
         footer: hint(25, "Y", "copy…"),
     },
 ];
+
+/// `J` in the Job detail.
+pub(super) const QUERY_JOB: &[Binding] = &[Binding {
+    keys: &[(c('J'), C::Query)],
+    shown: "J",
+    help: "query the JSON body with a JSONPath; keep it as a response value",
+    footer: hint(26, "J", "JSONPath"),
+}];

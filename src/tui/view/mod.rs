@@ -7,6 +7,7 @@ pub mod format;
 pub mod job_detail;
 pub mod overlays;
 pub mod panes;
+pub mod query;
 pub mod record_detail;
 pub mod rows;
 pub mod variables;

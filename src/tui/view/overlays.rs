@@ -291,6 +291,7 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
         Overlay::Form(form) => super::form::render(app, frame, form),
         Overlay::Login { prompt, .. } => login(app, frame, prompt),
         Overlay::CopyMenu(menu) => super::copy_menu::render_menu(app, frame, menu),
+        Overlay::Query(line) => super::query::render(app, frame, line),
         Overlay::ConfirmCopySecret { job_id } => {
             super::copy_menu::render_confirm_secret(app, frame, job_id)
         }

@@ -432,6 +432,7 @@ impl Runner {
             inputs,
             c.ws,
             cancel,
+            None,
         )
         .await
     }

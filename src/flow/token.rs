@@ -637,9 +637,9 @@ fn tokens_from_answer(
         .iter()
         .find(|d| d.target == Target::Credential(CredentialField::AccessToken))
         .ok_or("the Token Payload has no Data Target writing the access token")?;
-    if !extracted
+    if extracted
         .get(&access.value)
-        .is_some_and(|v| !v.trim().is_empty())
+        .is_none_or(|v| v.trim().is_empty())
     {
         return Err("no access token in the answer".into());
     }

@@ -1,5 +1,6 @@
 //! How long the TUI takes to draw and to answer keys over 1,000 Jobs and 206 Payloads at 80x24,
-//! and with a Job whose body is 1 MiB on one line open in the Job detail.
+//! and with a Job whose body is 1 MiB on one line open in the Job detail (scrolling, copying it,
+//! querying it with JSONPath).
 //! Run with `cargo bench --bench tui_frames`; prints milliseconds per step.
 #![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
@@ -78,5 +79,21 @@ fn one_mib_body() {
         app.update(key(KeyCode::Esc));
         render(&app, 80, 24);
         app.update(key(KeyCode::Enter));
+    });
+    // `y`: past the OSC 52 cap, so this is the refusal (the body is never cut to fit).
+    timed("1 MiB body: y + frame", 50, || {
+        app.update(key(KeyCode::Char('y')));
+        render(&app, 80, 24);
+    });
+    timed("1 MiB body: J (parse the body) + frame", 5, || {
+        app.update(key(KeyCode::Char('J')));
+        render(&app, 80, 24);
+        app.update(key(KeyCode::Esc));
+    });
+    app.update(key(KeyCode::Char('J')));
+    timed("1 MiB body: a key on the JSONPath line + frame", 50, || {
+        app.update(key(KeyCode::Char('x')));
+        render(&app, 80, 24);
+        app.update(key(KeyCode::Backspace));
     });
 }

@@ -110,10 +110,14 @@ pub fn extract(ws: &Workspace, integration: &str, with_secrets: bool) -> (Worksp
                 b.obtained_at = None;
                 b.expires_at = None;
             }
-            CredentialAuth::Basic(b) => secret("password", &mut b.password),
-            CredentialAuth::ApiKey(k) => secret("value", &mut k.value),
-            CredentialAuth::Custom(c) => secret("value", &mut c.value),
-            CredentialAuth::Certificate(_) => {}
+            // Every other type: its secret fields, as its field table says.
+            other => {
+                for (spec, value) in other.fields_mut() {
+                    if spec.secret {
+                        secret(spec.name, value);
+                    }
+                }
+            }
         }
     }
     for variable in &mut doc.variables {

@@ -8,9 +8,10 @@
 use super::credentials;
 use super::events::RunEvent;
 use super::extract;
+use super::failure::{BearerOnly, Failure, Missing, Refusal};
 use super::http::HttpResponse;
 use super::request;
-use super::runner::{Failure, RunHandle, Runner, refusal};
+use super::runner::{RunHandle, Runner};
 use super::tracker::{JobTracker, add_secrets};
 use crate::jobs::Trigger;
 use crate::oauth::device::{self, DeviceAuthorization, Next, PollAnswer, Poller};
@@ -134,42 +135,37 @@ impl Runner {
         let ws = self.inner.store.snapshot();
         let credential = ws
             .credential(credential_id)
-            .ok_or_else(|| format!("Credential {credential_id:?} is not in the workspace"))?;
+            .ok_or_else(|| Missing::Credential(credential_id.into()))?;
         let CredentialAuth::BearerToken(bearer) = &credential.auth else {
-            return Err(Failure::Failed(format!(
-                "Credential {credential_id} is a {} Credential; only Bearer Token Credentials log in",
-                credential.auth.type_name()
-            )));
+            return Err(Failure::NotBearer {
+                credential: credential.id.clone(),
+                type_name: credential.auth.type_name(),
+                purpose: BearerOnly::Login,
+            });
         };
-        let login = bearer.login.clone().ok_or_else(|| {
-            format!(
-                "Credential {credential_id} has no login: add `login: DeviceCode(endpoint: \"…\")` or \
-                 `login: AuthorizationCode(endpoint: \"…\")` to its BearerToken (docs/workspace-format.md)"
-            )
-        })?;
+        let login = bearer
+            .login
+            .clone()
+            .ok_or_else(|| Missing::Login(credential.id.clone()))?;
         let token_payload = ws
             .payload(&bearer.token_payload)
-            .ok_or_else(|| {
-                format!(
-                    "Credential {credential_id}'s Token Payload {:?} is not in the workspace",
-                    bearer.token_payload
-                )
+            .ok_or_else(|| Missing::TokenPayload {
+                credential: credential.id.clone(),
+                payload: bearer.token_payload.clone(),
             })?
             .clone();
         let integration = ws
             .integration(&token_payload.integration)
-            .ok_or_else(|| {
-                format!(
-                    "no Integration {:?} in the workspace",
-                    token_payload.integration
-                )
-            })?
+            .ok_or_else(|| Missing::Integration(token_payload.integration.clone()))?
             .clone();
-        let resolved = template::resolve_credential(credential)
-            .map_err(|e| format!("Credential {credential_id}: {e}"))?;
+        let resolved =
+            template::resolve_credential(credential).map_err(|error| Failure::Template {
+                credential: credential.id.clone(),
+                error,
+            })?;
         add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
         let CredentialAuth::BearerToken(resolved_bearer) = &resolved.auth else {
-            return Err(Failure::Failed(format!(
+            return Err(Failure::Login(format!(
                 "Credential {credential_id} is no longer a Bearer Token Credential"
             )));
         };
@@ -221,7 +217,9 @@ impl Runner {
                 .http
                 .client_for(&integration.tls, None)?
                 .for_url_text(&issuer)?;
-            let found = discovery::discover(&client, &issuer).await?;
+            let found = discovery::discover(&client, &issuer)
+                .await
+                .map_err(Failure::Login)?;
             let (start, what) = match login {
                 Login::DeviceCode(_) => {
                     (found.device_authorization, "device_authorization_endpoint")
@@ -229,9 +227,9 @@ impl Runner {
                 Login::AuthorizationCode(_) => (found.authorization, "authorization_endpoint"),
             };
             endpoints.start = start.ok_or_else(|| {
-                format!(
+                Failure::Login(format!(
                     "issuer {issuer}'s metadata names no {what}, so this login cannot start there"
-                )
+                ))
             })?;
             endpoints.token = found.token.unwrap_or(endpoints.token);
             t.step(format!(
@@ -240,7 +238,7 @@ impl Runner {
             ));
         }
         if endpoints.start.trim().is_empty() {
-            return Err(Failure::Failed(
+            return Err(Failure::Login(
                 "the login has no endpoint and no issuer to discover it from".into(),
             ));
         }
@@ -265,12 +263,12 @@ impl Runner {
         let inputs = vec![("scope".to_string(), scope.trim().to_string())];
         let response = self.send_login(t, c, &start, &inputs, cancel).await?;
         if !response.status.is_success() {
-            return Err(Failure::Failed(refusal(
+            return Err(Failure::Refused(Refusal::of(
                 "the device authorization endpoint",
                 &response,
             )));
         }
-        let authorization = DeviceAuthorization::parse(&response.body)?;
+        let authorization = DeviceAuthorization::parse(&response.body).map_err(Failure::Login)?;
         add_secrets(
             &t.redactor,
             std::slice::from_ref(&authorization.device_code),
@@ -299,7 +297,7 @@ impl Runner {
         let mut poller = Poller::new(&authorization);
         loop {
             if !poller.spend_wait() {
-                return Err(Failure::Failed(
+                return Err(Failure::Login(
                     "the code expired before it was approved; run the login again to get a new code"
                         .into(),
                 ));
@@ -329,7 +327,7 @@ impl Runner {
                     t.step(format!("{why}: polling again in {} s", wait.as_secs()));
                 }
                 Next::Save => return self.save_login_tokens(t, c, &response, cancel).await,
-                Next::Stop(why) => return Err(Failure::Failed(why)),
+                Next::Stop(why) => return Err(Failure::Login(why)),
             }
         }
     }
@@ -350,12 +348,15 @@ impl Runner {
         prompts: &UnboundedSender<LoginPrompt>,
         cancel: &CancellationToken,
     ) -> Result<(), Failure> {
-        let listener = pkce::RedirectListener::bind().await?;
+        let listener = pkce::RedirectListener::bind()
+            .await
+            .map_err(Failure::Login)?;
         let redirect_uri = listener.redirect_uri();
-        let verifier = pkce::random_token()?;
-        let state = pkce::random_token()?;
+        let verifier = pkce::random_token().map_err(Failure::Login)?;
+        let state = pkce::random_token().map_err(Failure::Login)?;
         add_secrets(&t.redactor, std::slice::from_ref(&verifier));
-        let endpoint = request::join_url(&c.integration.base_url, endpoints.start.trim())?;
+        let endpoint = request::join_url(&c.integration.base_url, endpoints.start.trim())
+            .map_err(Failure::Request)?;
         let url = pkce::authorization_url(
             &endpoint,
             &c.bearer.client_id,
@@ -380,15 +381,15 @@ impl Runner {
         let code = tokio::time::timeout(BROWSER_WAIT, listener.wait_for_code(&state, cancel))
             .await
             .map_err(|_| {
-                format!(
+                Failure::Login(format!(
                     "no redirect came back within {} min; run the login again",
                     BROWSER_WAIT.as_secs() / 60
-                )
+                ))
             })?;
         let code = match code {
             Ok(code) => code,
             Err(_) if cancel.is_cancelled() => return Err(Failure::Cancelled),
-            Err(why) => return Err(Failure::Failed(why)),
+            Err(why) => return Err(Failure::Login(why)),
         };
         add_secrets(&t.redactor, std::slice::from_ref(&code));
         t.step("the browser came back with a code: exchanging it for tokens");
@@ -449,7 +450,7 @@ impl Runner {
         let _guard = self.hold_refresh_lock(t, c.credential_id, cancel).await?;
         self.save_token_answer(t, c.credential_id, c.token_payload, response)
             .await
-            .map_err(Failure::Failed)
+            .map_err(Failure::TokenAnswer)
     }
 }
 

@@ -3,8 +3,10 @@
 
 pub mod config;
 pub(crate) mod credentials;
+pub(crate) mod curl;
 pub mod events;
 pub mod extract;
+pub(crate) mod failure;
 pub mod http;
 pub mod login;
 pub mod refresh;

@@ -199,6 +199,7 @@ mod tests {
                 expires_at: None,
                 token_payload: "p".into(),
                 login: None,
+                fallback_to_client_credentials: false,
             }),
         }
     }

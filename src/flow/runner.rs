@@ -6,6 +6,7 @@ use super::config::RunnerConfig;
 use super::credentials::{self, AppliedAuth};
 use super::events::{RunEvent, RunEventKind, RunRequest};
 use super::extract::{self, Extracted};
+use super::failure::{Failure, Missing, Refusal};
 use super::http::{self, HttpClients, HttpError, HttpResponse};
 use super::refresh::{RefreshGate, RefreshReason};
 use super::request::{self, RequestParts};
@@ -34,28 +35,6 @@ pub struct RunHandle {
 pub enum FlowError {
     #[error("could not set up the HTTP client: {0}")]
     Http(#[from] HttpError),
-}
-
-/// Why a run stopped early.
-#[derive(Debug)]
-pub(super) enum Failure {
-    Failed(String),
-    Cancelled,
-}
-
-impl From<String> for Failure {
-    fn from(reason: String) -> Self {
-        Failure::Failed(reason)
-    }
-}
-
-impl From<HttpError> for Failure {
-    fn from(e: HttpError) -> Self {
-        match e {
-            HttpError::Cancelled => Failure::Cancelled,
-            other => Failure::Failed(other.to_string()),
-        }
-    }
 }
 
 /// A business request ready to go: the resolved Credential, what it applies, the request.
@@ -211,12 +190,10 @@ impl Runner {
         let jobs = &self.inner.jobs;
         match outcome {
             Ok(()) => tracker.finish(JobStatus::Succeeded, None, jobs),
-            Err(Failure::Failed(reason)) => tracker.finish(JobStatus::Failed, Some(reason), jobs),
-            Err(Failure::Cancelled) => tracker.finish(
-                JobStatus::Cancelled,
-                Some("cancelled before it finished".to_string()),
-                jobs,
-            ),
+            Err(failure @ Failure::Cancelled) => {
+                tracker.finish(JobStatus::Cancelled, Some(failure.to_string()), jobs)
+            }
+            Err(failure) => tracker.finish(JobStatus::Failed, Some(failure.to_string()), jobs),
         }
     }
 
@@ -239,20 +216,19 @@ impl Runner {
         sink: &Sink,
     ) -> Result<(), Failure> {
         let ws = self.inner.store.snapshot();
-        let payload = ws.payload(&req.payload_id).cloned().ok_or_else(|| {
-            let known: Vec<&str> = ws.payloads.iter().map(|p| p.id.as_str()).collect();
-            format!(
-                "no Payload {:?} in the workspace; known: {}",
-                req.payload_id,
-                known.join(", ")
-            )
-        })?;
+        let payload = ws
+            .payload(&req.payload_id)
+            .cloned()
+            .ok_or_else(|| Missing::Payload {
+                id: req.payload_id.clone(),
+                known: ws.payloads.iter().map(|p| p.id.clone()).collect(),
+            })?;
         if payload.kind == PayloadKind::Credential {
             // Running a Credential Payload by hand is a refresh of its Credential.
             let credential_id = payload
                 .credential
                 .clone()
-                .ok_or("this Credential Payload names no Credential to refresh".to_string())?;
+                .ok_or(Missing::CredentialToRefresh)?;
             t.step(format!(
                 "requesting new tokens for Credential {credential_id}"
             ));
@@ -261,8 +237,8 @@ impl Runner {
         let integration = ws
             .integration(&payload.integration)
             .cloned()
-            .ok_or_else(|| format!("no Integration {:?} in the workspace", payload.integration))?;
-        let inputs = request::resolve_inputs(&payload, &req.inputs)?;
+            .ok_or_else(|| Missing::Integration(payload.integration.clone()))?;
+        let inputs = request::resolve_inputs(&payload, &req.inputs).map_err(Failure::Request)?;
         t.job.inputs = inputs.clone();
 
         let credential_id = payload.credential.clone();
@@ -272,9 +248,9 @@ impl Runner {
         let mut prepared = Some(self.prepare(t, &payload, &integration, &inputs, &ws)?);
         let mut refreshed = false;
         if let Some(id) = &credential_id {
-            let credential = ws.credential(id).ok_or_else(|| {
-                format!("the Payload's Credential {id:?} is not in the workspace")
-            })?;
+            let credential = ws
+                .credential(id)
+                .ok_or_else(|| Missing::PayloadCredential(id.clone()))?;
             if let CredentialAuth::BearerToken(bearer) = &credential.auth {
                 let now = self.inner.config.clock.now();
                 if bearer.needs_refresh(now, self.inner.config.margin()) {
@@ -330,13 +306,13 @@ impl Runner {
                     refreshed = true;
                     continue;
                 }
-                return Err(Failure::Failed(format!(
-                    "{}, even with a freshly refreshed token",
-                    refusal("the server", &response)
+                return Err(Failure::RefusedAfterRefresh(Refusal::of(
+                    "the server",
+                    &response,
                 )));
             }
             if !response.status.is_success() {
-                return Err(Failure::Failed(refusal("the server", &response)));
+                return Err(Failure::Refused(Refusal::of("the server", &response)));
             }
             if payload.kind == PayloadKind::Callout {
                 self.apply_response(t, &payload, &response, credential_id.as_deref())?;
@@ -358,11 +334,14 @@ impl Runner {
     ) -> Result<Prepared, Failure> {
         let credential = match &payload.credential {
             Some(id) => {
-                let c = ws.credential(id).ok_or_else(|| {
-                    format!("the Payload's Credential {id:?} is not in the workspace")
-                })?;
+                let c = ws
+                    .credential(id)
+                    .ok_or_else(|| Missing::PayloadCredential(id.clone()))?;
                 let resolved =
-                    template::resolve_credential(c).map_err(|e| format!("Credential {id}: {e}"))?;
+                    template::resolve_credential(c).map_err(|error| Failure::Template {
+                        credential: id.clone(),
+                        error,
+                    })?;
                 add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
                 Some(resolved)
             }
@@ -382,7 +361,8 @@ impl Runner {
             variables: &ws.variables,
             now: self.inner.config.clock.now(),
             default_timeout: self.inner.config.default_timeout,
-        })?;
+        })
+        .map_err(Failure::Request)?;
         Ok(Prepared {
             credential,
             auth,
@@ -416,7 +396,8 @@ impl Runner {
             variables: &ws.variables,
             now: self.inner.config.clock.now(),
             default_timeout: self.inner.config.default_timeout,
-        })?;
+        })
+        .map_err(Failure::Request)?;
         self.send_request(t, integration, auth, &request, cancel, journal_for)
             .await
     }
@@ -474,7 +455,7 @@ impl Runner {
         t.set_response(response);
         let mut line = format!(
             "answered {} ({}, {} bytes",
-            status_text(response.status),
+            super::failure::status_text(response.status),
             http::version_text(response.version),
             response.body_bytes
         );
@@ -512,14 +493,14 @@ impl Runner {
             .inner
             .store
             .update(|ws| targets::apply(ws, &payload.targets, &extracted, credential_id, now))
-            .map_err(|e| format!("the Data Targets could not be saved: {e}"))?;
+            .map_err(Failure::TargetsNotSaved)?;
         add_secrets(&t.redactor, &applied.secrets);
         t.job.targets = applied.results.clone();
         t.emit(RunEventKind::TargetsApplied);
         t.step(format!("saved {}", self.inner.store.path().display()));
         t.emit(RunEventKind::WorkspaceSaved);
         match applied.first_error() {
-            Some(e) => Err(Failure::Failed(format!("Data Target {e}"))),
+            Some(e) => Err(Failure::Target(e)),
             None => Ok(()),
         }
     }
@@ -560,29 +541,4 @@ pub(super) fn credential_target_values(payload: &Payload, extracted: &Extracted)
         })
         .filter_map(|d| extracted.get(&d.value).map(str::to_string))
         .collect()
-}
-
-pub(super) fn status_text(status: reqwest::StatusCode) -> String {
-    match status.canonical_reason() {
-        Some(reason) => format!("{} {reason}", status.as_u16()),
-        None => status.as_u16().to_string(),
-    }
-}
-
-/// A non-2xx answer in words, quoting the server's reason, with plain advice for the OAuth 2
-/// errors a user can act on.
-pub(super) fn refusal(who: &str, response: &HttpResponse) -> String {
-    let mut text = format!("{who} answered {}", status_text(response.status));
-    if let Some(reason) = extract::server_reason(response) {
-        text.push_str(&format!(" ({reason})"));
-    }
-    match extract::oauth_error_code(response).as_deref() {
-        Some("invalid_grant") => text
-            .push_str(": the refresh token is no longer accepted; the Credential needs new tokens"),
-        Some("invalid_client") => {
-            text.push_str(": the client id or client secret was not accepted")
-        }
-        _ => {}
-    }
-    text
 }

@@ -5,10 +5,11 @@
 use super::credentials;
 use super::events::RunEventKind;
 use super::extract;
+use super::failure::{BearerOnly, Failure, Missing, Refusal, status_text};
 use super::http::HttpResponse;
 use super::refresh::{GateError, RefreshGuard, RefreshReason, still_needed};
 use super::request;
-use super::runner::{Failure, Runner, credential_target_values, refresh_job_target, refusal};
+use super::runner::{Runner, credential_target_values, refresh_job_target};
 use super::targets;
 use super::tracker::{JobTracker, Sink, add_secrets};
 use crate::jobs::{JobStatus, Trigger};
@@ -39,15 +40,13 @@ impl Runner {
             .await
             .map_err(|e| match e {
                 GateError::Cancelled => Failure::Cancelled,
-                GateError::Failed(reason) => Failure::Failed(reason),
+                GateError::Failed(reason) => Failure::RefreshLock(reason),
             })?;
         let store = &self.inner.store;
         if store.path().exists() {
-            let changed = store.reload().map_err(|d| {
-                format!(
-                    "{} does not load, so new tokens could not be saved; nothing was sent. Fix it first:\n{d}",
-                    store.path().display()
-                )
+            let changed = store.reload().map_err(|d| Failure::FileDoesNotLoad {
+                path: store.path().to_path_buf(),
+                detail: d.to_string(),
             })?;
             if changed {
                 t.emit(RunEventKind::WorkspaceReloaded);
@@ -58,7 +57,7 @@ impl Runner {
         match self.apply_journal(credential_id) {
             Ok(Some(note)) => t.step(note),
             Ok(None) => {}
-            Err(e) => return Err(Failure::Failed(e)),
+            Err(e) => return Err(Failure::RefreshLock(e)),
         }
         Ok(guard)
     }
@@ -223,7 +222,7 @@ impl Runner {
         let ws = self.inner.store.snapshot();
         let credential = ws
             .credential(credential_id)
-            .ok_or_else(|| format!("Credential {credential_id:?} is not in the workspace"))?;
+            .ok_or_else(|| Missing::Credential(credential_id.into()))?;
         let now = self.inner.config.clock.now();
         if !still_needed(credential, &reason, now, self.inner.config.margin()) {
             t.step("another run (in this or another Payloads process) has just refreshed the token: using it");
@@ -250,7 +249,7 @@ impl Runner {
         let result = self.token_request(&mut rt, credential_id).await;
         let finished = match &result {
             Ok(()) => rt.finish(JobStatus::Succeeded, None, &self.inner.jobs),
-            Err(e) => rt.finish(JobStatus::Failed, Some(e.clone()), &self.inner.jobs),
+            Err(e) => rt.finish(JobStatus::Failed, Some(e.to_string()), &self.inner.jobs),
         };
         let ok = finished.status == JobStatus::Succeeded;
         t.step(format!(
@@ -260,7 +259,7 @@ impl Runner {
         t.emit(RunEventKind::RefreshFinished { refresh_job, ok });
         match result {
             Ok(()) => Ok(true),
-            Err(e) => Err(Failure::Failed(format!("token refresh failed: {e}"))),
+            Err(e) => Err(Failure::Refresh(Box::new(e))),
         }
     }
 
@@ -271,36 +270,40 @@ impl Runner {
         &self,
         t: &mut JobTracker,
         credential_id: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), Failure> {
         let ws = self.inner.store.snapshot();
         let credential = ws
             .credential(credential_id)
-            .ok_or_else(|| format!("Credential {credential_id:?} is not in the workspace"))?;
+            .ok_or_else(|| Missing::Credential(credential_id.into()))?;
         let CredentialAuth::BearerToken(bearer) = &credential.auth else {
-            return Err(format!(
-                "Credential {credential_id} is a {} Credential; only Bearer Token Credentials have tokens to refresh",
-                credential.auth.type_name()
-            ));
+            return Err(Failure::NotBearer {
+                credential: credential.id.clone(),
+                type_name: credential.auth.type_name(),
+                purpose: BearerOnly::Refresh,
+            });
         };
-        let payload = ws.payload(&bearer.token_payload).ok_or_else(|| {
-            format!(
-                "Credential {credential_id}'s Token Payload {:?} is not in the workspace",
-                bearer.token_payload
-            )
-        })?;
+        let payload = ws
+            .payload(&bearer.token_payload)
+            .ok_or_else(|| Missing::TokenPayload {
+                credential: credential.id.clone(),
+                payload: bearer.token_payload.clone(),
+            })?;
         let integration = ws
             .integration(&payload.integration)
-            .ok_or_else(|| format!("no Integration {:?} in the workspace", payload.integration))?;
-        let resolved = template::resolve_credential(credential)
-            .map_err(|e| format!("Credential {credential_id}: {e}"))?;
+            .ok_or_else(|| Missing::Integration(payload.integration.clone()))?;
+        let resolved =
+            template::resolve_credential(credential).map_err(|error| Failure::Template {
+                credential: credential.id.clone(),
+                error,
+            })?;
         add_secrets(&t.redactor, &credentials::credential_secrets(&resolved));
         if let CredentialAuth::BearerToken(resolved_bearer) = &resolved.auth
             && let Some(why) =
                 crate::oauth::grant::blank_refresh_token(credential_id, payload, resolved_bearer)
         {
-            return Err(why);
+            return Err(Failure::Request(why));
         }
-        let inputs = request::resolve_inputs(payload, &[])?;
+        let inputs = request::resolve_inputs(payload, &[]).map_err(Failure::Request)?;
         let auth = credentials::for_token_request(&resolved, payload.client_auth);
         add_secrets(&t.redactor, &auth.secrets);
         // Journal space first: on a full disk nothing is sent, so the refresh token stays
@@ -314,10 +317,10 @@ impl Runner {
             journal::reserve(workspace, credential_id)
         };
         reserved.map_err(|e| {
-            format!(
+            Failure::RefreshLock(format!(
                 "could not write the token journal {} ({e}), so the new tokens could not be kept safe; nothing was sent and the refresh token is unspent",
                 journal::path_for(workspace, credential_id).display()
-            )
+            ))
         })?;
         // Once the token request is out, it runs to its end even if the run is cancelled: the
         // server may already have rotated the refresh token, and the new one must be saved.
@@ -339,19 +342,54 @@ impl Runner {
             Ok(r) => r,
             Err(failure) => {
                 self.drop_reservation(t, credential_id);
-                return Err(match failure {
-                    Failure::Failed(e) => e,
-                    Failure::Cancelled => "cancelled".into(),
-                });
+                return Err(failure);
             }
         };
+        if let Some(fallback) = client_credentials_fallback(bearer, payload, &response) {
+            t.step(format!(
+                "the refresh token was refused (invalid_grant); Credential {credential_id} \
+                 allows one try with the client credentials grant: falling back"
+            ));
+            let auth = credentials::for_token_request(&resolved, fallback.client_auth);
+            add_secrets(&t.redactor, &auth.secrets);
+            let response = match self
+                .send(
+                    t,
+                    &fallback,
+                    integration,
+                    Some(&resolved),
+                    &auth,
+                    &inputs,
+                    &ws,
+                    &not_cancellable,
+                    Some(credential_id),
+                )
+                .await
+            {
+                Ok(r) => r,
+                Err(failure) => {
+                    self.drop_reservation(t, credential_id);
+                    return Err(failure);
+                }
+            };
+            let saved = self
+                .save_token_answer(t, credential_id, &fallback, &response)
+                .await
+                .map_err(|e| {
+                    Failure::TokenAnswer(format!("the client credentials fallback failed too: {e}"))
+                });
+            if saved.is_err() {
+                self.drop_reservation(t, credential_id);
+            }
+            return saved;
+        }
         let saved = self
             .save_token_answer(t, credential_id, payload, &response)
             .await;
         if saved.is_err() {
             self.drop_reservation(t, credential_id);
         }
-        saved
+        saved.map_err(Failure::TokenAnswer)
     }
 
     /// Writes a token answer to the journal reserved for it, before anything else is done with
@@ -534,11 +572,11 @@ impl Runner {
             _ => None,
         });
         let Some(hint) = hint else {
-            return refusal("the token endpoint", response);
+            return Refusal::of("the token endpoint", response).to_string();
         };
         let mut text = format!(
             "the token endpoint answered {}",
-            super::runner::status_text(response.status)
+            status_text(response.status)
         );
         if let Some(reason) = extract::server_reason(response) {
             text.push_str(&format!(" ({reason})"));
@@ -547,6 +585,29 @@ impl Runner {
         text.push_str(&hint);
         text
     }
+}
+
+/// The Token Payload as a client credentials request, when the Credential opted in and the
+/// token endpoint just refused its refresh grant with `invalid_grant`: asked once, read by the
+/// same response model and Data Targets.
+fn client_credentials_fallback(
+    bearer: &crate::workspace::BearerToken,
+    payload: &Payload,
+    response: &HttpResponse,
+) -> Option<Payload> {
+    let refused = !response.status.is_success()
+        && extract::oauth_error_code(response).as_deref() == Some("invalid_grant");
+    let refresh = crate::oauth::grant::grant_type_of(payload) == Some("refresh_token");
+    if !(bearer.fallback_to_client_credentials && refused && refresh) {
+        return None;
+    }
+    let mut fallback = payload.clone();
+    crate::oauth::grant::Grant::ClientCredentials.shape(
+        &mut crate::workspace::BearerToken::empty(""),
+        &mut fallback,
+        "",
+    );
+    Some(fallback)
 }
 
 /// Debug builds only: `PAYLOADS_DEBUG_ABORT_AFTER_JOURNAL=1` kills the process right after the

@@ -23,6 +23,7 @@ fn bearer(secret: &str) -> Credential {
             expires_at: None,
             token_payload: "oauth-token".into(),
             login: None,
+            fallback_to_client_credentials: false,
         }),
     }
 }

@@ -61,18 +61,23 @@ pub trait Console {
     fn release(&mut self) -> io::Result<()>;
     /// Takes it back: raw mode, alternate screen.
     fn reclaim(&mut self) -> io::Result<()>;
+    /// Writes an OSC 52 clipboard sequence to the terminal, between two frames.
+    fn copy(&mut self, sequence: &[u8]) -> io::Result<()>;
 }
 
 /// A console over one input stream with nothing to hand over (tests; the stream never restarts:
 /// after a hand-over the input is empty).
 pub struct StreamConsole<S> {
     stream: Option<S>,
+    /// The clipboard sequences written, in order.
+    pub copied: Vec<Vec<u8>>,
 }
 
 impl<S> StreamConsole<S> {
     pub fn new(stream: S) -> StreamConsole<S> {
         StreamConsole {
             stream: Some(stream),
+            copied: Vec::new(),
         }
     }
 }
@@ -89,6 +94,10 @@ impl<S: Stream<Item = io::Result<Event>> + Unpin> Console for StreamConsole<S> {
         Ok(())
     }
     fn reclaim(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn copy(&mut self, sequence: &[u8]) -> io::Result<()> {
+        self.copied.push(sequence.to_vec());
         Ok(())
     }
 }
@@ -212,6 +221,8 @@ where
                     };
                     actions.extend(app.update(Message::EditorClosed(closed)));
                 }
+                // On this thread, after the last frame was flushed and before the next begins.
+                Action::Copy(sequence) => console.copy(sequence.as_bytes())?,
                 action => executor.execute(action),
             }
         }

@@ -3,7 +3,6 @@
 //! discovery of its endpoints from an issuer. Esc goes back along the trail (`App::go_back`).
 
 use super::app::{App, Overlay, Screen};
-use super::edits::RecordKind;
 use super::forms::credential::NEW_TOKEN_PAYLOAD;
 use super::forms::{FieldKey, Form, FormPurpose};
 use super::keys::Command;
@@ -49,18 +48,23 @@ impl App {
         }
     }
 
-    /// Enter on a form's Token Payload: its detail over the form, which Esc brings back with
-    /// every edit in it. (Asking to save or discard first would stop the user mid-edit for a
-    /// look; the detail's `e` still edits the Token Payload, and Esc after that comes back.)
+    /// Enter on a form's field naming a record (a Credential's Token Payload, a Payload's
+    /// Credential): its detail over the form, which Esc brings back with every edit in it.
+    /// (Asking to save or discard first would stop the user mid-edit for a look; the detail's
+    /// `e` still edits the record, and Esc after that comes back.)
     pub(super) fn follow_from_form(&mut self, form: Box<Form>) -> Vec<Action> {
-        let id = form.value(FieldKey::TokenPayload);
+        let key = form.focused().key;
+        let id = form.value(key);
         self.overlays.push(Overlay::Form(form));
+        let Some(kind) = key.names_a_record() else {
+            return vec![];
+        };
         if id == NEW_TOKEN_PAYLOAD {
             self.note = Some("the Token Payload is made when the Credential is saved".into());
             return vec![];
         }
-        if !self.follow(RecordKind::Payload, &id) {
-            self.note = Some(format!("no Payload {id} in the workspace"));
+        if !self.follow(kind, &id) {
+            self.note = Some(format!("no {} chosen here to open", kind.label()));
         }
         vec![]
     }

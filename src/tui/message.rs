@@ -123,4 +123,7 @@ pub enum Action {
         integration: String,
         issuer: String,
     },
+    /// Put text on the terminal's clipboard: the event loop writes the OSC 52 sequence between
+    /// frames, on the terminal ratatui draws on.
+    Copy(super::copy::Osc52),
 }

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod ascii;
+pub mod copy;
 pub mod edits;
 pub mod event_loop;
 pub mod file_watch;
@@ -12,13 +13,16 @@ pub mod keys;
 pub mod lines;
 mod links;
 pub mod message;
+pub mod query;
 pub mod runtime;
 pub mod scroll;
 pub mod terminal;
 pub mod theme;
 pub mod update;
+mod update_copy;
 mod update_file;
 mod update_overlays;
+mod update_runs;
 pub mod view;
 pub mod widgets;
 

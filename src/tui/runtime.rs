@@ -323,8 +323,9 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
             } => self
                 .runner
                 .discover(integration, issuer, self.messages.clone()),
-            // The event loop hands the terminal over itself; quitting is the loop's too.
-            Action::OpenEditor(_) | Action::Quit | Action::Interrupt => {}
+            // The event loop hands the terminal over and writes to it itself; quitting is the
+            // loop's too.
+            Action::OpenEditor(_) | Action::Quit | Action::Interrupt | Action::Copy(_) => {}
         }
     }
 

@@ -81,6 +81,15 @@ impl Console for CrosstermConsole {
             crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
         )
     }
+
+    /// The same stdout ratatui's backend writes to, from the loop's thread between frames, so
+    /// the sequence never lands inside a frame's bytes.
+    fn copy(&mut self, sequence: &[u8]) -> io::Result<()> {
+        use std::io::Write;
+        let mut out = io::stdout().lock();
+        out.write_all(sequence)?;
+        out.flush()
+    }
 }
 
 /// Resolves when the process is asked to stop: SIGTERM, SIGHUP (a dropped SSH session) or SIGINT.

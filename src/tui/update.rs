@@ -1,15 +1,14 @@
 //! `App::update`: every Message in, the Actions for the event loop out. Pure: no IO, no clock.
+//! This file dispatches keys and keeps the records (forms, edits); the runs are in `update_runs`,
+//! the popups in `update_overlays`, the workspace file and the editor in `update_file`.
 
 use super::app::{App, Overlay, Pane, Screen};
-use super::edits::{self, Edit};
+use super::edits::{self, Edit, RecordKind};
 use super::find::{self, Find};
 use super::forms::{self, Form};
 use super::keys::{self, Command, Context, FieldContext};
 use super::message::{Action, Message};
 use super::scroll::ScrollState;
-use crate::flow::{RunEvent, RunEventKind, RunRequest};
-use crate::jobs::{JobStatus, Trigger};
-use crate::workspace::{CredentialAuth, PayloadKind};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 impl App {
@@ -136,63 +135,15 @@ impl App {
         }
     }
 
-    fn on_run_event(&mut self, event: RunEvent) {
-        // The event is usually the Job's only holder by now: it moves in without a copy.
-        let job = std::sync::Arc::unwrap_or_clone(event.job);
-        self.on_live_job(&job);
-        let user_started = matches!(
-            job.trigger,
-            Trigger::Tui | Trigger::ManualRefresh | Trigger::Login
-        );
-        let at = match self.jobs.iter().position(|j| j.id == job.id) {
-            Some(at) => {
-                self.jobs[at] = job;
-                at
-            }
-            None => {
-                if self.select_next_job && user_started {
-                    self.select_next_job = false;
-                    self.note_follows = Some(job.id.clone());
-                    self.select(Pane::Jobs, job.id.to_string());
-                }
-                self.jobs.insert(0, job);
-                0
-            }
-        };
-        let job = &self.jobs[at];
-        if event.kind == RunEventKind::Finished && self.note_follows.as_deref() == Some(&job.id) {
-            self.note_follows = None;
-            self.note = Some(match job.status {
-                JobStatus::Failed => format!(
-                    "{} failed: {}",
-                    job.payload,
-                    job.error.as_deref().unwrap_or("no reason given")
-                ),
-                // A success that found nothing for some expected values says so, the names
-                // early: at 80 columns the note has about 30.
-                JobStatus::Succeeded if !job.missing_names().is_empty() => format!(
-                    "{}: not found: {}",
-                    job.payload,
-                    job.missing_names().join(", ")
-                ),
-                status => format!("{} {}", job.payload, status.label()),
-            });
-        }
-        if event.kind == RunEventKind::Finished && user_started && job.status == JobStatus::Failed {
-            let reason = job.error.as_deref().unwrap_or("no reason given");
-            self.overlays.push(Overlay::Error(format!(
-                "{} failed: {reason}\n\nEnter on the Job in the Jobs pane shows the whole run.",
-                job.payload
-            )));
-        }
-    }
-
     /// A paste goes whole into the field being typed in, never key by key: a newline in it
     /// would otherwise move on to the next field (or, outside a form, press Enter).
     fn on_paste(&mut self, text: &str) {
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
             if !form.paste(text) {
                 self.note = Some("paste into a text field: this one is a choice".into());
+            } else if form.focused().key == forms::FieldKey::Curl {
+                // A pasted curl command fills the form at once.
+                forms::payload::read_curl(form, &self.workspace);
             }
         } else if self.overlays.is_empty() && self.filter_editing {
             let one_line = text.replace(['\r', '\n'], " ");
@@ -215,10 +166,12 @@ impl App {
                 self.on_find_key(command, key);
                 vec![]
             }
-            Context::Main | Context::RecordDetail | Context::JobDetail => match command {
-                Some(command) => self.on_screen_command(context, command),
-                None => vec![],
-            },
+            Context::Main | Context::RecordDetail | Context::JobDetail | Context::Variables => {
+                match command {
+                    Some(command) => self.on_screen_command(context, command),
+                    None => vec![],
+                }
+            }
             Context::Help
             | Context::Error
             | Context::ConfirmDelete
@@ -226,6 +179,10 @@ impl App {
             | Context::OfferTokenPayload
             | Context::OfferReopenEditor
             | Context::Login
+            | Context::CopyMenu
+            | Context::ConfirmCopySecret
+            | Context::Query
+            | Context::QueryName
             | Context::Form(_) => self.on_overlay_key(command, key),
         }
     }
@@ -297,6 +254,7 @@ impl App {
         match command {
             Command::Scroll(step) => match &mut self.screen {
                 Screen::Main => self.scroll_selection(pane, step),
+                Screen::Variables => self.scroll_variables(step),
                 Screen::RecordDetail { scroll, .. } | Screen::JobDetail { scroll, .. } => {
                     scroll.scroll(step)
                 }
@@ -323,6 +281,10 @@ impl App {
                 self.quit = true;
                 return vec![Action::CancelAll, Action::Interrupt];
             }
+            Command::Variables => self.screen = Screen::Variables,
+            Command::New if context == Context::Variables => self.open_variable_form(true),
+            Command::Edit if context == Context::Variables => self.open_variable_form(false),
+            Command::Delete if context == Context::Variables => self.ask_delete_variable(),
             Command::New => self.open_new_form(),
             Command::Edit => self.open_edit_form(),
             Command::Duplicate => self.open_duplicate_form(),
@@ -340,6 +302,9 @@ impl App {
                 }
             }
             Command::FindNext => self.find_move(true, false),
+            Command::Copy => return self.copy_key(),
+            Command::CopyMenu => self.open_copy_menu(),
+            Command::Query => self.open_query(),
             Command::FindPrev => self.find_move(false, false),
             // Popup, form and typing commands: not bound on a screen.
             Command::Confirm
@@ -473,6 +438,67 @@ impl App {
         }
     }
 
+    /// `n` or `e` in the Variables view.
+    fn open_variable_form(&mut self, new: bool) {
+        if self.refuse_if_read_only(if new { "create a Variable" } else { "edit" }) {
+            return;
+        }
+        let form = if new {
+            Some(forms::variable::new_form())
+        } else {
+            self.selected_variable().map(forms::variable::edit_form)
+        };
+        match form {
+            Some(form) => self.open_form(form),
+            None => self.note = Some("no Variable yet: n creates one".into()),
+        }
+    }
+
+    /// `d` in the Variables view: asks first, naming what reads and writes it. A delete that
+    /// would leave a template reading nothing is explained now rather than refused after `y`.
+    fn ask_delete_variable(&mut self) {
+        let Some(name) = self.selected_variable().map(|v| v.name.clone()) else {
+            self.note = Some("nothing to delete here".into());
+            return;
+        };
+        if self.refuse_if_read_only("delete") {
+            return;
+        }
+        let kind = RecordKind::Variable;
+        let mut after = self.workspace.clone();
+        let edit = Edit::Delete {
+            kind,
+            id: name.clone(),
+        };
+        if let Err(reason) = edit.apply(&mut after) {
+            self.overlays.push(Overlay::Error(reason.to_string()));
+            return;
+        }
+        let before = crate::workspace::validate::problems(&self.workspace);
+        let broken: Vec<String> = crate::workspace::validate::problems(&after)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        if !broken.is_empty() {
+            let readers = self.workspace.variable_referrers(&name);
+            self.overlays.push(Overlay::Error(format!(
+                "The Variable {name} is kept: templates read it and no Data Target writes it.\n\n{}\n\nChange them first (e on the Payload), or edit its value here.",
+                readers
+                    .iter()
+                    .map(|r| format!("  • {r}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )));
+            return;
+        }
+        let referrers = edits::referrers(&self.workspace, kind, &name);
+        self.overlays.push(Overlay::ConfirmDelete {
+            kind,
+            id: name,
+            referrers,
+        });
+    }
+
     fn ask_delete(&mut self) {
         let Some(kind) = self.focus.record_kind() else {
             self.note = Some("Jobs are history: they are not deleted from here".into());
@@ -529,200 +555,5 @@ impl App {
         self.workspace = next;
         self.pending_saves += 1;
         Ok(vec![Action::Save(edit)])
-    }
-
-    fn run_selection(&mut self) -> Vec<Action> {
-        match self.focus {
-            Pane::Payloads => {
-                let Some(payload) = self.selected_payload().cloned() else {
-                    self.note = Some("no Payload selected".into());
-                    return vec![];
-                };
-                self.run_payload(&payload.id, None)
-            }
-            Pane::Jobs => {
-                let Some(job) = self.selected_job().cloned() else {
-                    return vec![];
-                };
-                if matches!(
-                    job.trigger,
-                    Trigger::RefreshFor(_) | Trigger::ManualRefresh | Trigger::Login
-                ) && let Some(credential) = self
-                    .workspace
-                    .payload(&job.payload)
-                    .and_then(|p| p.credential.clone())
-                {
-                    return self.refresh(&credential);
-                }
-                self.run_payload(&job.payload, Some(&job.inputs))
-            }
-            _ => {
-                self.note = Some("r runs the selected Payload: Tab to Payloads".into());
-                vec![]
-            }
-        }
-    }
-
-    fn run_payload(
-        &mut self,
-        payload_id: &str,
-        previous: Option<&[(String, String)]>,
-    ) -> Vec<Action> {
-        let Some(payload) = self.workspace.payload(payload_id).cloned() else {
-            self.note = Some(format!("the Payload {payload_id} no longer exists"));
-            return vec![];
-        };
-        if payload.kind == PayloadKind::Credential
-            && let Some(credential) = payload.credential.clone()
-        {
-            return self.refresh(&credential);
-        }
-        if self.run_writes(&payload)
-            && self.refuse_if_read_only(&format!(
-                "run {}, which may write a token or Data Targets to the file",
-                payload.id
-            ))
-        {
-            return vec![];
-        }
-        if payload.inputs.is_empty() {
-            return self.start_run(RunRequest {
-                payload_id: payload.id.clone(),
-                inputs: vec![],
-                trigger: Trigger::Tui,
-            });
-        }
-        let mut form = forms::run_inputs::form(&payload);
-        if let Some(previous) = previous {
-            for field in &mut form.fields {
-                if let Some((_, v)) = previous.iter().find(|(k, _)| *k == field.label) {
-                    *field = forms::Field::line(forms::FieldKey::Input, &field.label, v)
-                        .hint(&field.hint);
-                }
-            }
-            // The replaced fields lost the cursor: give it back to the first.
-            form.focus_field(0);
-        }
-        self.open_form(form);
-        vec![]
-    }
-
-    pub(super) fn start_run(&mut self, request: RunRequest) -> Vec<Action> {
-        self.select_next_job = true;
-        self.note = Some(format!("running {}", request.payload_id));
-        vec![Action::Run(request)]
-    }
-
-    fn refresh(&mut self, credential_id: &str) -> Vec<Action> {
-        match self.workspace.credential(credential_id).map(|c| &c.auth) {
-            Some(CredentialAuth::BearerToken(_)) => {
-                if self.refuse_if_read_only(&format!(
-                    "refresh {credential_id}: its new tokens are saved to the file"
-                )) {
-                    return vec![];
-                }
-                self.select_next_job = true;
-                self.note = Some(format!("refreshing {credential_id}"));
-                vec![Action::Refresh(credential_id.to_string())]
-            }
-            Some(_) => {
-                self.note = Some(format!(
-                    "{credential_id} is not a Bearer Token Credential: nothing to refresh"
-                ));
-                vec![]
-            }
-            None => {
-                self.note = Some(format!("no Credential {credential_id}"));
-                vec![]
-            }
-        }
-    }
-
-    fn refresh_selection(&mut self) -> Vec<Action> {
-        let credential = match self.focus {
-            Pane::Credentials => self.selected_id(Pane::Credentials),
-            Pane::Payloads => self
-                .selected_payload()
-                .and_then(|p| p.credential.as_deref().map(str::to_string)),
-            _ => None,
-        };
-        match credential {
-            Some(id) => self.refresh(&id),
-            None => {
-                self.note =
-                    Some("R refreshes the selected Credential (or the selected Payload's)".into());
-                vec![]
-            }
-        }
-    }
-
-    /// `L`: a login for the selected Credential (or the selected Payload's), when it has one.
-    fn login_selection(&mut self) -> Vec<Action> {
-        let credential = match self.focus {
-            Pane::Credentials => self.selected_id(Pane::Credentials),
-            Pane::Payloads => self
-                .selected_payload()
-                .and_then(|p| p.credential.as_deref().map(str::to_string)),
-            _ => None,
-        };
-        let Some(id) = credential else {
-            self.note =
-                Some("L logs in for the selected Credential (or the selected Payload's)".into());
-            return vec![];
-        };
-        match self.workspace.credential(&id).map(|c| &c.auth) {
-            Some(CredentialAuth::BearerToken(b)) if b.login.is_some() => {
-                if self.refuse_if_read_only(&format!(
-                    "log in for {id}: its tokens are saved to the file"
-                )) {
-                    return vec![];
-                }
-                self.select_next_job = true;
-                self.note = Some(format!("logging in for {id}"));
-                vec![Action::Login(id.to_string())]
-            }
-            Some(CredentialAuth::BearerToken(_)) => {
-                self.note = Some(format!(
-                    "{id} has no login (a device code or browser login): see docs/workspace-format.md"
-                ));
-                vec![]
-            }
-            Some(_) => {
-                self.note = Some(format!("{id} is not a Bearer Token Credential: no login"));
-                vec![]
-            }
-            None => {
-                self.note = Some(format!("no Credential {id}"));
-                vec![]
-            }
-        }
-    }
-
-    fn cancel_selection(&mut self) -> Vec<Action> {
-        let job = match (&self.screen, self.focus) {
-            (Screen::JobDetail { job_id, .. }, _) => self.job(job_id),
-            (_, Pane::Jobs) => self.selected_job(),
-            _ => {
-                self.note = Some("x cancels the selected running Job: Tab to Jobs".into());
-                return vec![];
-            }
-        };
-        match job {
-            Some(job) if !job.status.is_finished() => {
-                // A refresh is cancelled through the run it was started for.
-                let id = match &job.trigger {
-                    Trigger::RefreshFor(parent) => parent.clone(),
-                    _ => job.id.clone(),
-                };
-                self.note = Some(format!("cancelling {id}"));
-                self.note_follows = Some(id.clone());
-                vec![Action::Cancel(id)]
-            }
-            Some(job) => {
-                self.note = Some(format!("that Job already {}", job.status.label()));
-                vec![]
-            }
-            None => vec![],
-        }
     }
 }

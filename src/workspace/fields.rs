@@ -3,10 +3,11 @@
 //! (masked on screen, redacted in every Job). Written once here; validation, templates, the TUI
 //! and redaction all read it, so a field added to a type is seen by all of them. A Bearer Token
 //! Credential's `login` has a table of its own (its fields are not `{{credential.NAME}}`s).
+//! `CredentialType` lists the types themselves, for the form's choice and a blank of each.
 
 use super::model::{
     ApiKey, BasicAuth, BearerToken, CertificateAuth, CredentialAuth, CustomAuth, Login,
-    LoginEndpoint,
+    LoginEndpoint, Placement,
 };
 
 /// One text field of a Credential type.
@@ -93,6 +94,66 @@ impl Login {
             Login::DeviceCode(_) => "device code (RFC 8628)",
             Login::AuthorizationCode(_) => "browser login (authorization code, PKCE)",
         }
+    }
+}
+
+/// Every Credential type, one per `CredentialAuth` variant, in the order the form offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialType {
+    BearerToken,
+    Basic,
+    ApiKey,
+    Custom,
+    Certificate,
+}
+
+impl CredentialType {
+    pub const ALL: &'static [CredentialType] = &[
+        CredentialType::BearerToken,
+        CredentialType::Basic,
+        CredentialType::ApiKey,
+        CredentialType::Custom,
+        CredentialType::Certificate,
+    ];
+
+    pub fn of(auth: &CredentialAuth) -> CredentialType {
+        match auth {
+            CredentialAuth::BearerToken(_) => CredentialType::BearerToken,
+            CredentialAuth::Basic(_) => CredentialType::Basic,
+            CredentialAuth::ApiKey(_) => CredentialType::ApiKey,
+            CredentialAuth::Custom(_) => CredentialType::Custom,
+            CredentialAuth::Certificate(_) => CredentialType::Certificate,
+        }
+    }
+
+    /// A Credential of this type with its fields blank (an API key's header defaulted): what
+    /// the form starts from, and fills from the type's field table.
+    pub fn blank(self) -> CredentialAuth {
+        match self {
+            CredentialType::BearerToken => CredentialAuth::BearerToken(BearerToken::empty("")),
+            CredentialType::Basic => CredentialAuth::Basic(BasicAuth {
+                username: String::new(),
+                password: String::new(),
+            }),
+            CredentialType::ApiKey => CredentialAuth::ApiKey(ApiKey {
+                header: super::model::default_api_key_header(),
+                value: String::new(),
+            }),
+            CredentialType::Custom => CredentialAuth::Custom(CustomAuth {
+                placement: Placement::Header,
+                name: String::new(),
+                value: String::new(),
+            }),
+            CredentialType::Certificate => CredentialAuth::Certificate(CertificateAuth {
+                cert_path: String::new(),
+                key_path: String::new(),
+            }),
+        }
+    }
+
+    /// The type's name as the user reads it ("Bearer Token").
+    pub fn label(self) -> &'static str {
+        self.blank().type_name()
     }
 }
 
@@ -199,6 +260,7 @@ mod tests {
             expires_at: None,
             token_payload: "p".into(),
             login: None,
+            fallback_to_client_credentials: false,
         };
         let auth = CredentialAuth::BearerToken(bearer);
         assert_eq!(auth.field("client_secret"), Some("s"));

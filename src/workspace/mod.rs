@@ -11,9 +11,11 @@ pub mod model;
 pub mod save;
 pub mod store;
 pub mod validate;
+pub mod variables;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use edit::EditError;
+pub use fields::CredentialType;
 pub use load::{load, load_unvalidated, parse};
 pub use model::*;
 pub use store::{StoreError, WorkspaceStore};

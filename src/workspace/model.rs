@@ -170,6 +170,11 @@ pub struct BearerToken {
     /// the Token Payload needs no earlier token (client credentials).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login: Option<Login>,
+    /// When the token endpoint refuses the refresh token (`invalid_grant`), ask once with the
+    /// client credentials grant instead. Off unless chosen: not every client may use that grant,
+    /// and its tokens may carry other rights than the user's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fallback_to_client_credentials: bool,
 }
 
 /// An interactive way to get a Bearer Token Credential's first tokens. The code it ends with is

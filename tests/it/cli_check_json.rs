@@ -2,19 +2,15 @@
 //! the same positions and messages as the text report, as JSON Lines an editor can parse.
 
 use serde_json::Value;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const VALID: &str = include_str!("../fixtures/valid.ron");
 
 /// `payloads check --json` on `w.ron` in `dir` (so paths print as `w.ron`, as in the cases).
 fn check_json(dir: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_payloads"))
-        .args(["--workspace", "w.ron", "check", "--json"])
-        .current_dir(dir)
-        .env_remove("PAYLOADS_WORKSPACE")
-        .env("PAYLOADS_LOG_DIR", dir.join("logs"))
+    crate::common::bin::payloads(dir)
+        .args(&["--workspace", "w.ron", "check", "--json"])
         .output()
-        .unwrap()
 }
 
 fn lines(out: &Output) -> Vec<Value> {

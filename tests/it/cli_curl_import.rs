@@ -19,13 +19,7 @@ fn shipped_at(base_url: &str) -> tempfile::TempDir {
 }
 
 fn payloads_sync(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_payloads"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("PAYLOADS_WORKSPACE")
-        .env("PAYLOADS_LOG_DIR", dir.join("logs"))
-        .output()
-        .unwrap()
+    crate::common::bin::payloads(dir).args(args).output()
 }
 
 fn text(bytes: &[u8]) -> String {

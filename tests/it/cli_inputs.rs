@@ -4,8 +4,7 @@
 
 use crate::common::*;
 use payloads::workspace::{Body, KeyValue, Method, Workspace};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -35,27 +34,12 @@ async fn server() -> MockServer {
 
 /// Runs `payloads run echo ARGS` in `dir` with `stdin` fed to it (off the async runtime).
 async fn run(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command
-        .args(["--workspace", "workspace.ron", "run", "echo"])
+    crate::common::bin::payloads(dir)
+        .args(&["--workspace", "workspace.ron", "run", "echo"])
         .args(args)
-        .current_dir(dir)
-        .env_remove("PAYLOADS_WORKSPACE")
-        .env("PAYLOADS_LOG_DIR", dir.join("logs"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let stdin = stdin.to_vec();
-    tokio::task::spawn_blocking(move || {
-        let mut child = command.spawn().unwrap();
-        let mut pipe = child.stdin.take().unwrap();
-        // A usage error may exit before reading: a closed pipe is no failure here.
-        let _ = pipe.write_all(&stdin);
-        drop(pipe);
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap()
+        .stdin(stdin)
+        .output_async()
+        .await
 }
 
 fn setup(server: &MockServer) -> tempfile::TempDir {

@@ -11,16 +11,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Runs the real binary on `workspace` (off the async runtime, which keeps serving the mock).
 async fn run(dir: &tempfile::TempDir, args: &[&str]) -> Output {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command
-        .arg("--workspace")
-        .arg(dir.path().join("workspace.ron"))
+    crate::common::bin::payloads_on(&dir.path().join("workspace.ron"))
         .args(args)
-        .env("PAYLOADS_LOG_DIR", dir.path().join("logs"))
-        .env_remove("PAYLOADS_WORKSPACE");
-    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .output_async()
         .await
-        .unwrap()
 }
 
 async fn setup(token_answer: ResponseTemplate) -> (MockServer, tempfile::TempDir) {

@@ -53,19 +53,11 @@ fn workspace(base_url: &str) -> Workspace {
 
 /// Runs the binary in `cwd` (no --workspace unless in `args`), off the async runtime.
 async fn run_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command
+    crate::common::bin::payloads(cwd)
         .args(args)
-        .current_dir(cwd)
-        .env_remove("PAYLOADS_WORKSPACE")
-        .env_remove("NO_COLOR")
-        .env("PAYLOADS_LOG_DIR", cwd.join("logs"));
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .envs(env)
+        .output_async()
         .await
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -28,16 +28,10 @@ impl Cli {
 
     /// Runs the binary (off the async runtime, which keeps serving the mock server).
     async fn run(&self, args: &[&str]) -> Output {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_payloads"));
-        command
-            .arg("--workspace")
-            .arg(self.workspace())
+        common::bin::payloads_on(&self.workspace())
             .args(args)
-            .env("PAYLOADS_LOG_DIR", self.dir.path().join("logs"))
-            .env_remove("PAYLOADS_WORKSPACE");
-        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .output_async()
             .await
-            .unwrap()
     }
 
     /// Every file the program wrote beside the workspace (Jobs, log), as text.

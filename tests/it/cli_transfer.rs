@@ -4,18 +4,12 @@
 //! rewritten.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const SHIPPED: &str = include_str!("../../workspace.ron");
 
 fn payloads(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_payloads"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("PAYLOADS_WORKSPACE")
-        .env("PAYLOADS_LOG_DIR", dir.join("logs"))
-        .output()
-        .unwrap()
+    crate::common::bin::payloads(dir).args(args).output()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -4,7 +4,7 @@
 
 use payloads::sandbox::{SandboxConfig, SandboxHandle};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const CLIENT_SECRET: &str = "env-only-client-secret-Qx7Lm2Rv";
 const API_KEY: &str = "env-only-api-key-Hn4Kp9Ws";
@@ -52,21 +52,11 @@ fn workspace_with_references(dir: &Path, sandbox: &SandboxHandle) -> PathBuf {
 /// `payloads --workspace PATH ARGS…` with exactly the given test variables set (the others
 /// removed, whatever the test runner's environment holds).
 async fn payloads(workspace: &Path, args: &[&str], vars: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command
-        .arg("--workspace")
-        .arg(workspace)
+    crate::common::bin::payloads_on(workspace)
         .args(args)
-        .env("PAYLOADS_LOG_DIR", workspace.with_file_name("logs"));
-    for name in [SECRET_VAR, CLIENT_ID_VAR, API_KEY_VAR] {
-        command.env_remove(name);
-    }
-    for (name, value) in vars {
-        command.env(name, value);
-    }
-    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .envs(vars)
+        .output_async()
         .await
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -71,6 +71,7 @@ fn workspace() -> Workspace {
                     expires_at: None,
                     token_payload: "refresh-token".into(),
                     login: None,
+                    fallback_to_client_credentials: false,
                 }),
             ),
             credential(
@@ -161,15 +162,9 @@ fn fixture() -> Fixture {
 }
 
 fn payloads(workspace: &Path, args: &[&str]) -> Output {
-    let log_dir = workspace.parent().unwrap().join("logs");
-    std::process::Command::new(env!("CARGO_BIN_EXE_payloads"))
-        .arg("--workspace")
-        .arg(workspace)
+    crate::common::bin::payloads_on(workspace)
         .args(args)
-        .env("PAYLOADS_LOG_DIR", log_dir)
-        .env_remove("PAYLOADS_WORKSPACE")
         .output()
-        .unwrap()
 }
 
 fn stdout(output: &Output) -> String {

@@ -80,5 +80,14 @@ mod tui_scroll;
 // sqlite: the Jobs history database.
 mod sqlite_history;
 mod sqlite_tui;
-// oauth (session 3): following references, Name-first forms, the Credential form's OAuth fields
+// oauth (session 3): following references, Name-first forms, the Credential form's OAuth fields, the
+// opt-in client credentials fallback of a refused refresh token
+mod oauth_fallback;
 mod oauth_links;
+// copy (issue 12): OSC 52 copy keys, the JSONPath query line, an idle Job detail
+mod copy_keys;
+mod copy_query;
+mod copy_tmux;
+// vars (issue 12): Variables in the TUI, curl in and Integrations out and in from the TUI
+mod vars_curl_tui;
+mod vars_variables;

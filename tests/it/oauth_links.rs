@@ -198,6 +198,40 @@ fn enter_on_the_token_payload_field_opens_it_over_the_form_and_esc_brings_the_fo
 }
 
 #[test]
+fn enter_on_a_payloads_credential_opens_it_and_esc_brings_the_form_back() {
+    let mut app = app();
+    // Payloads pane, list-contacts (second row after the token request), its form.
+    press(
+        &mut app,
+        &[
+            key(KeyCode::BackTab),
+            key(KeyCode::BackTab),
+            key(KeyCode::Char('j')),
+            key(KeyCode::Char('e')),
+        ],
+    );
+    assert_eq!(form(&app).value(FieldKey::Name), "List contacts");
+    tab_to(&mut app, FieldKey::Credential);
+    press(&mut app, &[key(KeyCode::Enter)]);
+    assert_eq!(
+        showing(&app),
+        (Pane::Credentials, "sandbox-oauth".to_string())
+    );
+    press(&mut app, &[key(KeyCode::Esc)]);
+    assert_eq!(form(&app).focused().key, FieldKey::Credential);
+    assert_eq!(app.focus, Pane::Payloads);
+    // No Credential chosen: nothing to open, the form stays.
+    press(&mut app, &[key(KeyCode::Left)]);
+    assert_eq!(form(&app).value(FieldKey::Credential), "(none)");
+    press(&mut app, &[key(KeyCode::Enter)]);
+    assert_eq!(form(&app).focused().key, FieldKey::Credential);
+    assert_eq!(
+        app.note.as_deref(),
+        Some("no Credential chosen here to open")
+    );
+}
+
+#[test]
 fn the_credential_form_edits_the_login_and_the_token_request() {
     let mut app = app();
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Char('e'))]);

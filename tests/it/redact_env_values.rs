@@ -3,7 +3,7 @@
 //! short, never reach the Jobs history, `jobs show`, `--json` output or stderr.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -57,16 +57,10 @@ fn workspace(dir: &Path, base_url: &str) -> PathBuf {
 }
 
 fn payloads(workspace: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_payloads"))
-        .arg("--workspace")
-        .arg(workspace)
+    crate::common::bin::payloads_on(workspace)
         .args(args)
-        .env("PAYLOADS_LOG_DIR", workspace.with_file_name("logs"))
-        .env(TRACE_VAR, TRACE)
-        .env(SIG_VAR, SIG)
-        .env(BODY_VAR, BODY)
+        .envs(&[(TRACE_VAR, TRACE), (SIG_VAR, SIG), (BODY_VAR, BODY)])
         .output()
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -12,15 +12,10 @@ use std::process::Output;
 use std::sync::{Arc, Mutex};
 
 fn payloads(workspace: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_payloads"))
-        .arg("--workspace")
-        .arg(workspace)
+    crate::common::bin::payloads_on(workspace)
         .args(args)
-        .env("PAYLOADS_LOG_DIR", workspace.parent().unwrap().join("logs"))
-        .env_remove("PAYLOADS_WORKSPACE")
         .env("NO_COLOR", "1")
         .output()
-        .unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -71,6 +71,7 @@ fn everything() -> Workspace {
                         expires_at: None,
                         token_payload: "oauth-token".into(),
                         login: None,
+                        fallback_to_client_credentials: false,
                     }),
                 )
             },

@@ -27,6 +27,7 @@ fn bearer(secret: &str, access: &str, refresh: &str) -> CredentialAuth {
         expires_at: None,
         token_payload: "token".into(),
         login: None,
+        fallback_to_client_credentials: false,
     })
 }
 

@@ -2,7 +2,8 @@
 //! reads back a value of the enum (never a string compared to a literal), and adding a
 //! Credential type, Payload kind or method makes the compiler list every `match` to extend.
 
-use crate::workspace::{Body, ClientAuth, CredentialAuth, Method, PayloadKind, Placement};
+pub use crate::workspace::CredentialType;
+use crate::workspace::{Body, ClientAuth, Method, PayloadKind, Placement};
 
 /// A closed set of values a choice field offers, each with the label it shows.
 pub trait Choice: Copy + PartialEq + 'static {
@@ -20,46 +21,12 @@ pub trait Choice: Copy + PartialEq + 'static {
     }
 }
 
-/// The kinds of Credential the form creates, one per `CredentialAuth` variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CredentialType {
-    BearerToken,
-    Basic,
-    ApiKey,
-    Custom,
-    Certificate,
-}
-
-impl CredentialType {
-    pub fn of(auth: &CredentialAuth) -> CredentialType {
-        match auth {
-            CredentialAuth::BearerToken(_) => CredentialType::BearerToken,
-            CredentialAuth::Basic(_) => CredentialType::Basic,
-            CredentialAuth::ApiKey(_) => CredentialType::ApiKey,
-            CredentialAuth::Custom(_) => CredentialType::Custom,
-            CredentialAuth::Certificate(_) => CredentialType::Certificate,
-        }
-    }
-}
-
 impl Choice for CredentialType {
     fn all() -> &'static [Self] {
-        &[
-            CredentialType::BearerToken,
-            CredentialType::Basic,
-            CredentialType::ApiKey,
-            CredentialType::Custom,
-            CredentialType::Certificate,
-        ]
+        CredentialType::ALL
     }
     fn label(self) -> &'static str {
-        match self {
-            CredentialType::BearerToken => "Bearer Token",
-            CredentialType::Basic => "Basic",
-            CredentialType::ApiKey => "API Key",
-            CredentialType::Custom => "Custom",
-            CredentialType::Certificate => "Certificate",
-        }
+        CredentialType::label(self)
     }
 }
 

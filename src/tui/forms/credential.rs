@@ -7,9 +7,8 @@ use crate::oauth::grant::{self, Grant};
 use crate::tui::edits::{self, Edit, KeptTokenFields};
 use crate::workspace::fields::CredentialFields;
 use crate::workspace::{
-    ApiKey, BasicAuth, BearerToken, CertificateAuth, ClientAuth, Credential, CredentialAuth,
-    CredentialId, CustomAuth, Login, LoginEndpoint, Payload, PayloadId, PayloadKind, Placement,
-    Workspace,
+    ApiKey, BearerToken, CertificateAuth, ClientAuth, Credential, CredentialAuth, CredentialId,
+    CustomAuth, Login, LoginEndpoint, Payload, PayloadId, PayloadKind, Placement, Workspace,
 };
 
 /// The grants that log in for the first tokens, whose login fields the form shows.
@@ -75,14 +74,18 @@ fn build(
     original: Option<String>,
     c: &Credential,
 ) -> Form {
-    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
+    let integrations: Vec<(String, String)> = ws
+        .integrations
+        .iter()
+        .map(|i| (i.id.to_string(), i.name.clone()))
+        .collect();
     let id_field = Field::line(K::Id, "Id", &c.id)
         .validated(validate::id)
         .hint("made from the name until you type one: lowercase letters, digits, - and _");
     let mut fields = vec![
         id_field,
         Field::line(K::Name, "Name", &c.name).validated(validate::required),
-        Field::choice(K::Integration, "Integration", integrations, &c.integration)
+        Field::choice_of_records(K::Integration, "Integration", integrations, &c.integration)
             .validated(validate::required)
             .hint("the Integration it belongs to; ←/→ to choose"),
         Field::choose(K::Type, "Type", CredentialType::of(&c.auth))
@@ -119,8 +122,12 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 .payloads
                 .iter()
                 .filter(|p| p.kind == PayloadKind::Credential);
-            let mut token_payloads = vec![NEW_TOKEN_PAYLOAD.to_string()];
-            token_payloads.extend(token_requests.clone().map(|p| p.id.to_string()));
+            let mut token_payloads = vec![(NEW_TOKEN_PAYLOAD.to_string(), String::new())];
+            token_payloads.extend(
+                token_requests
+                    .clone()
+                    .map(|p| (p.id.to_string(), p.name.clone())),
+            );
             let mut token_payload_owners = vec![String::new()];
             token_payload_owners.extend(token_requests.map(|p| p.integration.to_string()));
             let request = ws
@@ -150,7 +157,7 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 )
                 .validated(validate::number)
                 .hint("Access Token Duration in Minutes; an expires_in Data Target updates it"),
-                Field::choice(
+                Field::choice_of_records(
                     K::TokenPayload,
                     "Token Payload",
                     token_payloads,
@@ -181,18 +188,26 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                     ),
                 login_field(K::Scope, "scope", &endpoint.scope)
                     .hint("the scopes asked for, space-separated; blank asks for none"),
+                Field::choose(
+                    K::Fallback,
+                    "Fallback once",
+                    bearer.fallback_to_client_credentials,
+                )
+                .shown_when(
+                    K::Grant,
+                    &[
+                        Grant::RefreshToken,
+                        Grant::DeviceCode,
+                        Grant::AuthorizationCode,
+                    ],
+                )
+                .hint(
+                    "yes: when the refresh token is refused (invalid_grant), ask once with the \
+                     client credentials grant instead",
+                ),
             ]
         }
-        CredentialType::Basic => {
-            let (user, password) = match auth {
-                CredentialAuth::Basic(b) => (b.username.clone(), b.password.clone()),
-                _ => Default::default(),
-            };
-            vec![
-                table_field::<BasicAuth>(K::Username, "username", &user),
-                table_field::<BasicAuth>(K::Password, "password", &password),
-            ]
-        }
+        CredentialType::Basic => table_fields(ty, auth),
         CredentialType::ApiKey => {
             let (header, value) = match auth {
                 CredentialAuth::ApiKey(k) => (k.header.clone(), k.value.clone()),
@@ -233,6 +248,37 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
             ]
         }
     }
+}
+
+/// The fields of a type that needs no more than its field table (names, labels, secrecy), filled
+/// from `auth` when it is of that type: a type added with only a table is in the form at once.
+fn table_fields(ty: CredentialType, auth: &CredentialAuth) -> Vec<Field> {
+    let blank = ty.blank();
+    let auth = if CredentialType::of(auth) == ty {
+        auth
+    } else {
+        &blank
+    };
+    (0u8..)
+        .zip(auth.fields())
+        .map(|(i, (spec, value))| {
+            let key = K::Auth(ty, i);
+            if spec.secret {
+                Field::secret(key, spec.label, value)
+            } else {
+                Field::line(key, spec.label, value)
+            }
+        })
+        .collect()
+}
+
+/// A Credential of a type `table_fields` shows, read back from the form.
+fn auth_from_table(form: &Form, ty: CredentialType) -> CredentialAuth {
+    let mut auth = ty.blank();
+    for (i, (_, value)) in (0u8..).zip(auth.fields_mut()) {
+        *value = form.value(K::Auth(ty, i));
+    }
+    auth
 }
 
 /// An issuer: blank, or an http(s) URL with no query or fragment (RFC 8414 §2).
@@ -382,12 +428,11 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
                 expires_at,
                 token_payload: chosen.into(),
                 login: login_of(form, grant),
+                fallback_to_client_credentials: grant != Grant::ClientCredentials
+                    && form.choice::<bool>(K::Fallback) == Some(true),
             })
         }
-        CredentialType::Basic => CredentialAuth::Basic(BasicAuth {
-            username: form.value(K::Username),
-            password: form.value(K::Password),
-        }),
+        CredentialType::Basic => auth_from_table(form, ty),
         CredentialType::ApiKey => CredentialAuth::ApiKey(ApiKey {
             header: form.value(K::KeyHeader),
             value: form.value(K::KeyValue),

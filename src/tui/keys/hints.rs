@@ -25,6 +25,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Finding in a Job", rows(&[FIND])),
         ("Records", rows(&[RECORDS])),
         ("Runs", rows(&[RUNS])),
+        ("Variables", rows(&[VARIABLES])),
         (
             "In a form",
             rows(&[
@@ -43,6 +44,11 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Token Payload created", rows(&[OFFER_TOKEN_PAYLOAD])),
         ("The file has errors", rows(&[OFFER_REOPEN_EDITOR])),
         ("Logging in", rows(&[LOGIN])),
+        (
+            "Copying",
+            rows(&[COPY_PAYLOAD, COPY_JOB, COPY_MENU, CONFIRM_COPY_SECRET]),
+        ),
+        ("JSONPath query (J)", rows(&[QUERY_JOB, QUERY, QUERY_NAME])),
         ("This help", rows(&[HELP])),
         (
             "Detail screens",
@@ -168,6 +174,12 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
             }
         },
         C::LinkedJob => job_detail(|j| j.linked_job.is_some()),
+        C::Copy => match context {
+            Context::JobDetail => {
+                job_detail(|j| j.response.as_ref().is_some_and(|r| !r.body.is_empty()))
+            }
+            _ => app.focus == Pane::Payloads && app.selected_payload().is_some(),
+        },
         C::FindNext | C::FindPrev => app.find.active().is_some(),
         C::Discover => matches!(
             app.top_overlay(),

@@ -45,6 +45,14 @@ pub enum Command {
     LinkedJob,
     /// `L`: a login (device code, browser) for the selected Credential's first tokens.
     Login,
+    /// `v`: the Variables view (each Variable, who reads it, who writes it).
+    Variables,
+    /// `y`: copy the response body (Job detail) or the Payload as curl, through OSC 52.
+    Copy,
+    /// `Y` in the Job detail: the menu of what to copy.
+    CopyMenu,
+    /// `J` in the Job detail: the JSONPath query line over the response body.
+    Query,
     /// `/` in the Job detail: type a text to find.
     Find,
     FindNext,
@@ -86,6 +94,8 @@ pub enum Context {
     Find,
     RecordDetail,
     JobDetail,
+    /// The Variables view.
+    Variables,
     Help,
     Error,
     ConfirmDelete,
@@ -94,6 +104,13 @@ pub enum Context {
     OfferReopenEditor,
     /// A login waiting for the user (its code, its URL).
     Login,
+    /// The `Y` menu of the Job detail.
+    CopyMenu,
+    /// The JSONPath query line: typing the path, or the name to keep it under.
+    Query,
+    QueryName,
+    /// Copy the access token? (a secret leaves only on a yes)
+    ConfirmCopySecret,
     /// A form whose focused field is text on one line, many lines, or a choice.
     Form(FieldContext),
 }
@@ -151,11 +168,18 @@ const fn hint(rank: u8, key: &'static str, what: &'static str) -> Option<Hint> {
 pub fn table(context: Context) -> Vec<&'static [Binding]> {
     let mut groups: Vec<&'static [Binding]> = vec![GLOBAL];
     groups.extend_from_slice(match context {
-        Context::Main => &[PANES, LIST_MOVES, MAIN, RECORDS, RUNS][..],
+        Context::Main => &[PANES, LIST_MOVES, MAIN, RECORDS, RUNS, COPY_PAYLOAD][..],
         Context::Filter => &[FILTER],
         Context::Find => &[FIND],
-        Context::RecordDetail => &[RECORD_LINKS, RECORD_SCROLL, DETAIL_BACK, RECORD_DETAIL],
-        Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL],
+        Context::RecordDetail => &[
+            RECORD_LINKS,
+            RECORD_SCROLL,
+            DETAIL_BACK,
+            RECORD_DETAIL,
+            COPY_PAYLOAD,
+        ],
+        Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL, COPY_JOB, QUERY_JOB],
+        Context::Variables => &[LIST_MOVES, DETAIL_BACK, VARIABLES],
         Context::Help => &[SCROLL, HELP],
         Context::Error => &[ERROR],
         Context::ConfirmDelete => &[CONFIRM_DELETE],
@@ -163,6 +187,10 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::OfferTokenPayload => &[OFFER_TOKEN_PAYLOAD],
         Context::OfferReopenEditor => &[OFFER_REOPEN_EDITOR],
         Context::Login => &[LOGIN],
+        Context::CopyMenu => &[COPY_MENU],
+        Context::Query => &[QUERY],
+        Context::QueryName => &[QUERY_NAME],
+        Context::ConfirmCopySecret => &[CONFIRM_COPY_SECRET],
         Context::Form(FieldContext::Line) => &[FORM, LINE_FIELD],
         Context::Form(FieldContext::MultiLine) => &[FORM, MULTI_LINE_FIELD],
         Context::Form(FieldContext::Choice) => &[FORM, CHOICE_FIELD],
@@ -194,6 +222,10 @@ pub fn context(app: &App) -> Context {
             Overlay::OfferReopenEditor { .. } => Context::OfferReopenEditor,
             Overlay::Login { .. } => Context::Login,
             Overlay::Form(form) => Context::Form(form.field_context()),
+            Overlay::CopyMenu(_) => Context::CopyMenu,
+            Overlay::Query(line) if line.naming.is_some() => Context::QueryName,
+            Overlay::Query(_) => Context::Query,
+            Overlay::ConfirmCopySecret { .. } => Context::ConfirmCopySecret,
         };
     }
     if app.filter_editing {
@@ -206,6 +238,7 @@ pub fn context(app: &App) -> Context {
         Screen::Main => Context::Main,
         Screen::RecordDetail { .. } => Context::RecordDetail,
         Screen::JobDetail { .. } => Context::JobDetail,
+        Screen::Variables => Context::Variables,
     }
 }
 
@@ -213,8 +246,13 @@ pub fn context(app: &App) -> Context {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 17] = [
+    const ALL: [Context; 22] = [
+        Context::Variables,
         Context::Login,
+        Context::Query,
+        Context::QueryName,
+        Context::CopyMenu,
+        Context::ConfirmCopySecret,
         Context::Main,
         Context::Filter,
         Context::Find,

@@ -6,6 +6,7 @@ use super::{Binding, Command as C, hint};
 use crossterm::event::KeyCode;
 
 use super::screens::{c, ctrl, k};
+use crate::tui::scroll::Scroll;
 
 pub(super) const HELP: &[Binding] = &[Binding {
     keys: &[
@@ -207,7 +208,7 @@ pub(super) const REFERENCE_FIELD: &[Binding] = &[
     Binding {
         keys: &[(k(KeyCode::Enter), C::FollowLink)],
         shown: "Enter",
-        help: "open the record a field names (the Token Payload); Esc comes back to the form",
+        help: "open the record a field names (Token Payload, Credential); Esc comes back to the form",
         footer: hint(5, "Enter", "open it"),
     },
     Binding {
@@ -273,5 +274,88 @@ pub(super) const RUN_INPUTS: &[Binding] = &[
         shown: "↓ ↑",
         help: "next / previous input",
         footer: None,
+    },
+];
+
+pub(super) const COPY_MENU: &[Binding] = &[
+    Binding {
+        keys: &[
+            (c('j'), C::Scroll(Scroll::Down)),
+            (k(KeyCode::Down), C::Scroll(Scroll::Down)),
+            (c('k'), C::Scroll(Scroll::Up)),
+            (k(KeyCode::Up), C::Scroll(Scroll::Up)),
+        ],
+        shown: "j k / ↓ ↑",
+        help: "pick what to copy",
+        footer: hint(2, "j/k", "pick"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm), (c('y'), C::Confirm)],
+        shown: "Enter",
+        help: "copy it",
+        footer: hint(1, "Enter", "copy"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss), (c('q'), C::Dismiss)],
+        shown: "Esc",
+        help: "close",
+        footer: hint(3, "Esc", "close"),
+    },
+];
+
+pub(super) const CONFIRM_COPY_SECRET: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Confirm)],
+        shown: "y",
+        help: "copy the token",
+        footer: hint(1, "y", "copy the token"),
+    },
+    Binding {
+        keys: &[
+            (k(KeyCode::Esc), C::Dismiss),
+            (c('n'), C::Dismiss),
+            (c('q'), C::Dismiss),
+        ],
+        shown: "n / Esc",
+        help: "do not copy it",
+        footer: hint(2, "n/Esc", "do not copy"),
+    },
+];
+
+/// The JSONPath query line; typed characters go to the path.
+pub(super) const QUERY: &[Binding] = &[
+    Binding {
+        keys: &[],
+        shown: "type",
+        help: "a JSONPath (RFC 9535)",
+        footer: hint(3, "type", "JSONPath"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm)],
+        shown: "Enter",
+        help: "add as a response value",
+        footer: hint(1, "Enter", "add as response value"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss)],
+        shown: "Esc",
+        help: "close",
+        footer: hint(2, "Esc", "close"),
+    },
+];
+
+/// Naming the response value the query becomes.
+pub(super) const QUERY_NAME: &[Binding] = &[
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm)],
+        shown: "Enter",
+        help: "save the value under the name typed",
+        footer: hint(1, "Enter", "save"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss)],
+        shown: "Esc",
+        help: "back to the path",
+        footer: hint(2, "Esc", "back to the path"),
     },
 ];

@@ -95,6 +95,34 @@ pub(super) const MAIN: &[Binding] = &[
         help: "quit (q closes a detail screen or popup first)",
         footer: hint(51, "q", "quit"),
     },
+    Binding {
+        keys: &[(c('v'), C::Variables)],
+        shown: "v",
+        help: "the Variables, who reads and who writes each",
+        footer: hint(52, "v", "variables"),
+    },
+];
+
+/// The Variables view: a list like a pane's, with its own records.
+pub(super) const VARIABLES: &[Binding] = &[
+    Binding {
+        keys: &[(c('n'), C::New)],
+        shown: "n",
+        help: "new Variable (Variables view)",
+        footer: hint(31, "n", "new"),
+    },
+    Binding {
+        keys: &[(c('e'), C::Edit), (k(KeyCode::Enter), C::Edit)],
+        shown: "e / Enter",
+        help: "edit the selected Variable",
+        footer: hint(32, "e", "edit"),
+    },
+    Binding {
+        keys: &[(c('d'), C::Delete)],
+        shown: "d",
+        help: "delete the selected Variable (asks first, naming who reads it)",
+        footer: hint(33, "d", "delete"),
+    },
 ];
 
 /// Ctrl-C works everywhere, forms included.
@@ -342,3 +370,34 @@ pub(super) const FILTER: &[Binding] = &[
         footer: hint(3, "Esc", "clear"),
     },
 ];
+
+/// `y` on a Payload (list pane, record detail).
+pub(super) const COPY_PAYLOAD: &[Binding] = &[Binding {
+    keys: &[(c('y'), C::Copy)],
+    shown: "y",
+    help: "copy the selected Payload as a curl command (secrets as $VARIABLES)",
+    footer: hint(55, "y", "copy curl"),
+}];
+
+pub(super) const COPY_JOB: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Copy)],
+        shown: "y",
+        help: "copy the response body (Job detail)",
+        footer: hint(17, "y", "copy body"),
+    },
+    Binding {
+        keys: &[(c('Y'), C::CopyMenu)],
+        shown: "Y",
+        help: "copy…: body, request as curl, URL, a value, the token",
+        footer: hint(25, "Y", "copy…"),
+    },
+];
+
+/// `J` in the Job detail.
+pub(super) const QUERY_JOB: &[Binding] = &[Binding {
+    keys: &[(c('J'), C::Query)],
+    shown: "J",
+    help: "query the JSON body with a JSONPath; keep it as a response value",
+    footer: hint(26, "J", "JSONPath"),
+}];

@@ -28,9 +28,11 @@ pub fn render_title(app: &App, frame: &mut Frame, area: Rect) {
             theme.status(crate::jobs::JobStatus::Running),
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(left)), area);
+    let left = Line::from(left);
+    // The note takes what the left side leaves (a copy's byte count must fit at 80 columns).
+    let used = left.width() + 2;
+    frame.render_widget(Paragraph::new(left), area);
     if let Some(note) = &app.note {
-        let used: usize = 12 + app.workspace_label.chars().count() + 24;
         let room = (area.width as usize).saturating_sub(used);
         let note = super::format::fit(note, room);
         frame.render_widget(

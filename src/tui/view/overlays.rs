@@ -22,7 +22,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     }
 }
 
-fn window(
+pub(super) fn window(
     app: &App,
     frame: &mut Frame,
     title: &str,
@@ -263,6 +263,9 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
                         "Its Token Payload is deleted with it; Payloads that use it are left without a Credential."
                     }
                     RecordKind::Payload => "",
+                    RecordKind::Variable => {
+                        "Templates that read it get its value from the Data Targets that write it."
+                    }
                 }));
             }
             lines.push(Line::raw(""));
@@ -272,7 +275,12 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
         Overlay::OfferTokenPayload { payload_id } => {
             let lines = vec![
                 Line::raw(format!(
-                    "Created its Token Payload {payload_id}: a standard OAuth 2 refresh request."
+                    "Created its Token Payload {}: a standard OAuth 2 refresh request.",
+                    crate::tui::edits::named_record(
+                        &app.workspace,
+                        RecordKind::Payload,
+                        payload_id
+                    )
                 )),
                 Line::raw("Check the endpoint and the grant it sends before the first run."),
                 Line::raw(""),
@@ -282,13 +290,18 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
         }
         Overlay::Form(form) => super::form::render(app, frame, form),
         Overlay::Login { prompt, .. } => login(app, frame, prompt),
+        Overlay::CopyMenu(menu) => super::copy_menu::render_menu(app, frame, menu),
+        Overlay::Query(line) => super::query::render(app, frame, line),
+        Overlay::ConfirmCopySecret { job_id } => {
+            super::copy_menu::render_confirm_secret(app, frame, job_id)
+        }
     }
 }
 
 const HELP_WIDTH: u16 = 76;
 
 /// A popup's keys on one line, from the keymap: `y delete    n / Esc keep it`.
-fn hint_line(theme: &Theme, context: Context) -> Line<'static> {
+pub(super) fn hint_line(theme: &Theme, context: Context) -> Line<'static> {
     let mut spans = Vec::new();
     for (i, (key, what)) in keys::popup_rows(context).into_iter().enumerate() {
         if i > 0 {
@@ -313,6 +326,11 @@ fn help_lines(theme: &Theme) -> Vec<Line<'static>> {
                 Span::raw(binding.help),
             ]));
         }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Copying (y, Y)", theme.heading()));
+    for note in crate::tui::copy::HELP_NOTE {
+        lines.push(Line::raw(format!("  {note}")));
     }
     lines
 }

@@ -309,6 +309,12 @@ fn credential(b: &mut Builder, app: &App, c: &Credential) {
             None if t.token_payload.is_empty() => b.field("Token Payload", "none: e to choose one"),
             None => b.field("Token Payload", format!("{} (missing!)", t.token_payload)),
         }
+        if t.fallback_to_client_credentials {
+            b.field(
+                "Fallback once",
+                "client credentials once when the refresh token is refused",
+            );
+        }
         // The login's fields from its field table, blanks said.
         if let Some(login) = &t.login {
             b.field("Login", login.kind_label());

@@ -1,9 +1,11 @@
 //! Test helpers for the flow: a standard OAuth workspace written to a temporary file, a Runner on
-//! it, and ways to read back what was saved.
+//! it, and ways to read back what was saved; `bin` runs the binary in a clean environment.
 #![expect(
     dead_code,
     reason = "a shared harness: not every helper is used by every test"
 )]
+
+pub mod bin;
 
 use chrono::{DateTime, Utc};
 use payloads::flow::{Clock, RunEvent, RunEventKind, RunRequest, Runner, RunnerConfig};
@@ -140,6 +142,7 @@ pub fn oauth_workspace(
                 expires_at: None,
                 token_payload: "oauth-token".into(),
                 login: None,
+                fallback_to_client_credentials: false,
             }),
         }],
         payloads: vec![

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod editor;
 pub mod flow;
+pub mod interchange;
 pub mod jobs;
 pub mod logging;
 pub mod oauth;

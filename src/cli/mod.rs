@@ -4,7 +4,6 @@ mod check;
 mod complete;
 mod curl_in;
 mod curl_out;
-mod curl_parse;
 mod discover;
 mod init;
 mod inputs;

@@ -7,7 +7,7 @@ use super::forms::Form;
 use super::scroll::{ListView, Scroll, ScrollState, step_in_list};
 use super::view::rows::CachedRows;
 use crate::jobs::{Job, JobId, Trigger};
-use crate::workspace::{Credential, Integration, Payload, Workspace};
+use crate::workspace::{Credential, Integration, Payload, Variable, Workspace};
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -73,6 +73,8 @@ pub enum Screen {
         job_id: JobId,
         scroll: ScrollState,
     },
+    /// The workspace Variables: each one's value, who reads it and who writes it.
+    Variables,
 }
 
 /// Windows over the screen; the topmost takes the keys.
@@ -150,6 +152,9 @@ pub struct App {
     pub filters: [String; 4],
     /// Each list pane's window as last drawn (offset, rows that fit).
     pub(crate) lists: [ListView; 4],
+    /// The Variable selected in the Variables view (by name), and that list's window.
+    pub(crate) variable_selected: Option<String>,
+    pub(crate) variables_list: ListView,
     /// The rows of the Job detail last drawn, kept while the Job and the width stay the same.
     pub(crate) detail_rows: RefCell<Vec<CachedRows>>,
     pub filter_editing: bool,
@@ -212,6 +217,8 @@ impl App {
             selected: Default::default(),
             filters: Default::default(),
             lists: Default::default(),
+            variable_selected: None,
+            variables_list: Default::default(),
             detail_rows: RefCell::new(Vec::new()),
             filter_editing: false,
             find: Find::default(),
@@ -391,9 +398,44 @@ impl App {
         self.selected[pane.index()] = Some(ids[to].clone());
     }
 
+    /// The selected Variable of the Variables view: the remembered one while it exists, else
+    /// the first.
+    pub fn selected_variable(&self) -> Option<&Variable> {
+        let vars = &self.workspace.variables;
+        self.variable_selected
+            .as_deref()
+            .and_then(|name| vars.iter().find(|v| v.name == name))
+            .or_else(|| vars.first())
+    }
+
+    pub fn selected_variable_index(&self) -> Option<usize> {
+        let name = &self.selected_variable()?.name;
+        self.workspace
+            .variables
+            .iter()
+            .position(|v| &v.name == name)
+    }
+
+    pub fn select_variable(&mut self, name: impl Into<String>) {
+        self.variable_selected = Some(name.into());
+    }
+
+    /// Moves the Variables view's selection one scroll step.
+    pub fn scroll_variables(&mut self, step: Scroll) {
+        let len = self.workspace.variables.len();
+        let Some(at) = self.selected_variable_index() else {
+            return;
+        };
+        let to = step_in_list(at, len, step, self.variables_list.page());
+        self.variable_selected = Some(self.workspace.variables[to].name.clone());
+    }
+
     /// Leaves where the user is for record `id`'s detail, remembering the place (and taking the
     /// windows on it along) so `go_back` returns there as it was.
     pub fn follow(&mut self, kind: RecordKind, id: &str) -> bool {
+        if kind == RecordKind::Variable {
+            return self.follow_variable(id);
+        }
         let (pane, integration) = match kind {
             RecordKind::Integration => (
                 Pane::Integrations,
@@ -411,6 +453,7 @@ impl App {
                     .payload(id)
                     .map(|p| p.integration.to_string()),
             ),
+            RecordKind::Variable => return false,
         };
         let Some(integration) = integration else {
             return false;
@@ -432,6 +475,23 @@ impl App {
             scroll: ScrollState::default(),
             link: 0,
         };
+        true
+    }
+
+    /// `follow` to a Variable: the Variables view with it selected.
+    fn follow_variable(&mut self, name: &str) -> bool {
+        if self.workspace.variable(name).is_none() {
+            return false;
+        }
+        self.trail.push(Place {
+            focus: self.focus,
+            selected: self.selected.clone(),
+            filters: self.filters.clone(),
+            screen: self.screen.clone(),
+            overlays: std::mem::take(&mut self.overlays),
+        });
+        self.select_variable(name);
+        self.screen = Screen::Variables;
         true
     }
 

@@ -1,7 +1,7 @@
 //! Typed workspace edits the TUI commits: each is applied to the App's copy at once and to the
 //! store off the UI thread, so both sides apply exactly the same change.
 
-use crate::workspace::{Credential, CredentialAuth, EditError, Payload, Workspace};
+use crate::workspace::{Credential, CredentialAuth, EditError, Payload, Variable, Workspace};
 
 /// Which record a key press is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -9,6 +9,8 @@ pub enum RecordKind {
     Integration,
     Credential,
     Payload,
+    /// A workspace Variable, keyed by its name.
+    Variable,
 }
 
 impl RecordKind {
@@ -17,6 +19,7 @@ impl RecordKind {
             RecordKind::Integration => "Integration",
             RecordKind::Credential => "Credential",
             RecordKind::Payload => "Payload",
+            RecordKind::Variable => "Variable",
         }
     }
 
@@ -24,7 +27,7 @@ impl RecordKind {
     pub fn article(self) -> &'static str {
         match self {
             RecordKind::Integration => "an",
-            RecordKind::Credential | RecordKind::Payload => "a",
+            RecordKind::Credential | RecordKind::Payload | RecordKind::Variable => "a",
         }
     }
 }
@@ -42,11 +45,6 @@ pub enum EditRefused {
 }
 
 /// One committed change to the workspace.
-// One per committed form: their size does not matter, and unboxed they read better in tests.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "one per kind, short-lived; unboxed they read better"
-)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
     /// Creates (`original` None) or replaces the Integration with id `original`.
@@ -67,6 +65,16 @@ pub enum Edit {
     Payload {
         original: Option<String>,
         payload: Payload,
+    },
+    /// Creates a Payload with the Credential it uses (from a pasted curl command).
+    PayloadWithCredential {
+        payload: Payload,
+        credential: Credential,
+    },
+    /// Creates or replaces (by its name before the edit) a workspace Variable.
+    Variable {
+        original: Option<String>,
+        variable: Variable,
     },
     Delete {
         kind: RecordKind,
@@ -172,6 +180,32 @@ impl Edit {
                 |p| &p.id,
                 RecordKind::Payload,
             ),
+            Edit::PayloadWithCredential {
+                payload,
+                credential,
+            } => {
+                upsert(
+                    &mut ws.credentials,
+                    None,
+                    credential.clone(),
+                    |c| &c.id,
+                    RecordKind::Credential,
+                )?;
+                upsert(
+                    &mut ws.payloads,
+                    None,
+                    payload.clone(),
+                    |p| &p.id,
+                    RecordKind::Payload,
+                )
+            }
+            Edit::Variable { original, variable } => upsert(
+                &mut ws.variables,
+                original.as_deref(),
+                variable.clone(),
+                |v| &v.name,
+                RecordKind::Variable,
+            ),
             Edit::Delete { kind, id } => remove(ws, *kind, id),
         }
     }
@@ -205,14 +239,7 @@ fn upsert<T>(
     Ok(())
 }
 
-/// A record as titles and dialogs name it: its name, with its id as secondary text.
-pub fn named(name: &str, id: &str) -> String {
-    if name.trim().is_empty() || name == id {
-        id.to_string()
-    } else {
-        format!("{name} ({id})")
-    }
-}
+pub use crate::workspace::edit::named;
 
 /// A record of the workspace named for a dialog (`named`), or its id when it is gone.
 pub fn named_record(ws: &Workspace, kind: RecordKind, id: &str) -> String {
@@ -220,13 +247,18 @@ pub fn named_record(ws: &Workspace, kind: RecordKind, id: &str) -> String {
         RecordKind::Integration => ws.integration(id).map(|r| r.name.as_str()),
         RecordKind::Credential => ws.credential(id).map(|r| r.name.as_str()),
         RecordKind::Payload => ws.payload(id).map(|r| r.name.as_str()),
+        // A Variable's name is its key.
+        RecordKind::Variable => None,
     };
     named(name.unwrap_or(""), id)
 }
 
 /// What else in the workspace points at a record, in words, for the delete confirmation.
-pub fn referrers(ws: &Workspace, _kind: RecordKind, id: &str) -> Vec<String> {
-    ws.referrers(id)
+pub fn referrers(ws: &Workspace, kind: RecordKind, id: &str) -> Vec<String> {
+    match kind {
+        RecordKind::Variable => ws.variable_referrers(id),
+        _ => ws.referrers(id),
+    }
 }
 
 /// Deletes a record the way the workspace layer does: owned records go with it, references to it
@@ -236,6 +268,7 @@ fn remove(ws: &mut Workspace, kind: RecordKind, id: &str) -> Result<(), EditRefu
         RecordKind::Integration => ws.remove_integration(id).map(|_| ()),
         RecordKind::Credential => ws.remove_credential(id).map(|_| ()),
         RecordKind::Payload => ws.remove_payload(id),
+        RecordKind::Variable => ws.remove_variable(id),
     }
     .map_err(EditRefused::from)
 }
@@ -301,8 +334,8 @@ mod tests {
         assert_eq!(
             said,
             [
-                "payload \"oauth-token\" is its token request",
-                "payload \"call\" uses it"
+                "Payload OAuth token request (oauth-token) is its token request",
+                "Payload OAuth token request (call) uses it"
             ]
         );
         Edit::Delete {

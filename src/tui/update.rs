@@ -3,7 +3,7 @@
 //! the popups in `update_overlays`, the workspace file and the editor in `update_file`.
 
 use super::app::{App, Overlay, Pane, Screen};
-use super::edits::{self, Edit};
+use super::edits::{self, Edit, RecordKind};
 use super::find::{self, Find};
 use super::forms::{self, Form};
 use super::keys::{self, Command, Context, FieldContext};
@@ -141,6 +141,9 @@ impl App {
         if let Some(Overlay::Form(form)) = self.overlays.last_mut() {
             if !form.paste(text) {
                 self.note = Some("paste into a text field: this one is a choice".into());
+            } else if form.focused().key == forms::FieldKey::Curl {
+                // A pasted curl command fills the form at once.
+                forms::payload::read_curl(form, &self.workspace);
             }
         } else if self.overlays.is_empty() && self.filter_editing {
             let one_line = text.replace(['\r', '\n'], " ");
@@ -163,10 +166,12 @@ impl App {
                 self.on_find_key(command, key);
                 vec![]
             }
-            Context::Main | Context::RecordDetail | Context::JobDetail => match command {
-                Some(command) => self.on_screen_command(context, command),
-                None => vec![],
-            },
+            Context::Main | Context::RecordDetail | Context::JobDetail | Context::Variables => {
+                match command {
+                    Some(command) => self.on_screen_command(context, command),
+                    None => vec![],
+                }
+            }
             Context::Help
             | Context::Error
             | Context::ConfirmDelete
@@ -249,6 +254,7 @@ impl App {
         match command {
             Command::Scroll(step) => match &mut self.screen {
                 Screen::Main => self.scroll_selection(pane, step),
+                Screen::Variables => self.scroll_variables(step),
                 Screen::RecordDetail { scroll, .. } | Screen::JobDetail { scroll, .. } => {
                     scroll.scroll(step)
                 }
@@ -275,6 +281,10 @@ impl App {
                 self.quit = true;
                 return vec![Action::CancelAll, Action::Interrupt];
             }
+            Command::Variables => self.screen = Screen::Variables,
+            Command::New if context == Context::Variables => self.open_variable_form(true),
+            Command::Edit if context == Context::Variables => self.open_variable_form(false),
+            Command::Delete if context == Context::Variables => self.ask_delete_variable(),
             Command::New => self.open_new_form(),
             Command::Edit => self.open_edit_form(),
             Command::Duplicate => self.open_duplicate_form(),
@@ -426,6 +436,67 @@ impl App {
             Some(form) => self.open_form(form),
             None => self.note = Some("nothing to duplicate here".into()),
         }
+    }
+
+    /// `n` or `e` in the Variables view.
+    fn open_variable_form(&mut self, new: bool) {
+        if self.refuse_if_read_only(if new { "create a Variable" } else { "edit" }) {
+            return;
+        }
+        let form = if new {
+            Some(forms::variable::new_form())
+        } else {
+            self.selected_variable().map(forms::variable::edit_form)
+        };
+        match form {
+            Some(form) => self.open_form(form),
+            None => self.note = Some("no Variable yet: n creates one".into()),
+        }
+    }
+
+    /// `d` in the Variables view: asks first, naming what reads and writes it. A delete that
+    /// would leave a template reading nothing is explained now rather than refused after `y`.
+    fn ask_delete_variable(&mut self) {
+        let Some(name) = self.selected_variable().map(|v| v.name.clone()) else {
+            self.note = Some("nothing to delete here".into());
+            return;
+        };
+        if self.refuse_if_read_only("delete") {
+            return;
+        }
+        let kind = RecordKind::Variable;
+        let mut after = self.workspace.clone();
+        let edit = Edit::Delete {
+            kind,
+            id: name.clone(),
+        };
+        if let Err(reason) = edit.apply(&mut after) {
+            self.overlays.push(Overlay::Error(reason.to_string()));
+            return;
+        }
+        let before = crate::workspace::validate::problems(&self.workspace);
+        let broken: Vec<String> = crate::workspace::validate::problems(&after)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        if !broken.is_empty() {
+            let readers = self.workspace.variable_referrers(&name);
+            self.overlays.push(Overlay::Error(format!(
+                "The Variable {name} is kept: templates read it and no Data Target writes it.\n\n{}\n\nChange them first (e on the Payload), or edit its value here.",
+                readers
+                    .iter()
+                    .map(|r| format!("  • {r}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )));
+            return;
+        }
+        let referrers = edits::referrers(&self.workspace, kind, &name);
+        self.overlays.push(Overlay::ConfirmDelete {
+            kind,
+            id: name,
+            referrers,
+        });
     }
 
     fn ask_delete(&mut self) {

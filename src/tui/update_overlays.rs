@@ -89,8 +89,15 @@ impl App {
             Some(Command::Discover) => return self.discover(form),
             _ => {}
         }
+        let was_on_curl = form.focused().key == forms::FieldKey::Curl;
         match form.handle(command, key) {
-            FormOutcome::Continue => self.overlays.push(Overlay::Form(form)),
+            FormOutcome::Continue => {
+                // Leaving a pasted curl command reads it into the form.
+                if was_on_curl && form.focused().key != forms::FieldKey::Curl {
+                    forms::payload::read_curl(&mut form, &self.workspace);
+                }
+                self.overlays.push(Overlay::Form(form))
+            }
             FormOutcome::Cancel => self.note = Some("cancelled: nothing changed".into()),
             FormOutcome::Submit => return self.submit_form(form),
         }
@@ -98,8 +105,12 @@ impl App {
     }
 
     fn delete(&mut self, kind: RecordKind, id: String) -> Vec<Action> {
+        if kind == RecordKind::Variable {
+            return self.delete_variable(id);
+        }
         let pane = self.focus;
         let at = self.visible_ids(pane).iter().position(|i| *i == id);
+        let named = super::edits::named_record(&self.workspace, kind, &id);
         match self.commit(Edit::Delete {
             kind,
             id: id.clone(),
@@ -110,7 +121,29 @@ impl App {
                 if let (Some(at), Some(last)) = (at, ids.len().checked_sub(1)) {
                     self.select(pane, ids[at.min(last)].clone());
                 }
-                self.note = Some(format!("deleted {} {id}", kind.label()));
+                self.note = Some(format!("deleted {} {named}", kind.label()));
+                actions
+            }
+            Err(e) => {
+                self.overlays.push(Overlay::Error(e));
+                vec![]
+            }
+        }
+    }
+
+    /// Deletes a Variable; the one that took its place in the Variables view is selected.
+    fn delete_variable(&mut self, name: String) -> Vec<Action> {
+        let at = self.workspace.variables.iter().position(|v| v.name == name);
+        match self.commit(Edit::Delete {
+            kind: RecordKind::Variable,
+            id: name.clone(),
+        }) {
+            Ok(actions) => {
+                let vars = &self.workspace.variables;
+                if let (Some(at), Some(last)) = (at, vars.len().checked_sub(1)) {
+                    self.variable_selected = Some(vars[at.min(last)].name.clone());
+                }
+                self.note = Some(format!("deleted Variable {name}"));
                 actions
             }
             Err(e) => {
@@ -136,6 +169,7 @@ impl App {
             }
             FormPurpose::Credential { .. } => forms::credential::submit(&mut form, &self.workspace),
             FormPurpose::Payload { .. } => forms::payload::submit(&mut form, &self.workspace),
+            FormPurpose::Variable { .. } => forms::variable::submit(&mut form, &self.workspace),
             FormPurpose::RunInputs { .. } => None,
         };
         let Some(edit) = edit else {
@@ -180,10 +214,14 @@ impl App {
                     });
                 }
             }
-            Edit::Payload { payload, .. } => {
+            Edit::Payload { payload, .. } | Edit::PayloadWithCredential { payload, .. } => {
                 self.select(Pane::Integrations, payload.integration.clone());
                 self.focus = Pane::Payloads;
                 self.select(Pane::Payloads, payload.id.clone());
+            }
+            Edit::Variable { variable, .. } => {
+                self.screen = super::app::Screen::Variables;
+                self.select_variable(variable.name.clone());
             }
             Edit::Delete { .. } => {}
         }

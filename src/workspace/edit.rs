@@ -12,6 +12,8 @@ pub enum EditError {
     NoCredential(CredentialId),
     #[error("no payload \"{0}\"")]
     NoPayload(PayloadId),
+    #[error("no variable \"{0}\"")]
+    NoVariable(String),
     #[error("\"{0}\" is not a valid id: use lowercase letters, digits, `-` and `_`")]
     InvalidId(String),
     #[error("the id \"{0}\" is already used")]
@@ -85,15 +87,19 @@ impl Workspace {
     }
 
     /// Human descriptions of every record that refers to the record with this id, for a delete
-    /// confirmation: `credential "x" belongs to it`, `payload "y" uses it`, …
+    /// confirmation, each naming the record by its name with its id after it:
+    /// `Credential Sandbox OAuth (sandbox-oauth) belongs to it`, `Payload Get (get) uses it`, …
     pub fn referrers(&self, id: &str) -> Vec<String> {
         let mut out = Vec::new();
         if self.integration(id).is_some() {
             for c in self.credentials.iter().filter(|c| c.integration == id) {
-                out.push(format!("credential \"{}\" belongs to it", c.id));
+                out.push(format!(
+                    "Credential {} belongs to it",
+                    named(&c.name, &c.id)
+                ));
             }
             for p in self.payloads.iter().filter(|p| p.integration == id) {
-                out.push(format!("payload \"{}\" belongs to it", p.id));
+                out.push(format!("Payload {} belongs to it", named(&p.name, &p.id)));
             }
         }
         if let Some(credential) = self.credential(id) {
@@ -106,10 +112,11 @@ impl Workspace {
                 .iter()
                 .filter(|p| p.credential.as_deref() == Some(id))
             {
+                let who = named(&p.name, &p.id);
                 if Some(p.id.as_str()) == token_payload {
-                    out.push(format!("payload \"{}\" is its token request", p.id));
+                    out.push(format!("Payload {who} is its token request"));
                 } else {
-                    out.push(format!("payload \"{}\" uses it", p.id));
+                    out.push(format!("Payload {who} uses it"));
                 }
             }
         }
@@ -119,13 +126,42 @@ impl Workspace {
                     && b.token_payload == id
                 {
                     out.push(format!(
-                        "credential \"{}\" uses it as its token payload",
-                        c.id
+                        "Credential {} uses it as its token payload",
+                        named(&c.name, &c.id)
                     ));
                 }
             }
         }
         out
+    }
+
+    /// What reads and writes the Variable `name`, in words, for a delete confirmation.
+    pub fn variable_referrers(&self, name: &str) -> Vec<String> {
+        let used = self.variable_use(name);
+        let mut out = Vec::new();
+        for i in &used.read_by_integrations {
+            out.push(format!("Integration {} reads it", named(&i.name, &i.id)));
+        }
+        for p in &used.read_by_payloads {
+            out.push(format!("Payload {} reads it", named(&p.name, &p.id)));
+        }
+        for (p, value) in &used.written_by {
+            out.push(format!(
+                "Payload {} writes it (value {value})",
+                named(&p.name, &p.id)
+            ));
+        }
+        out
+    }
+
+    /// Removes the Variable `name`. Templates that read it stay as they are: the caller checks
+    /// the workspace still validates (a Data Target may still write it).
+    pub fn remove_variable(&mut self, name: &str) -> Result<(), EditError> {
+        if self.variable(name).is_none() {
+            return Err(EditError::NoVariable(name.to_string()));
+        }
+        self.variables.retain(|v| v.name != name);
+        Ok(())
     }
 
     /// Removes an Integration with its Credentials and Payloads; returns what was removed.
@@ -218,6 +254,16 @@ impl Workspace {
         let new_id = copy.id.to_string();
         self.payloads.insert(index + 1, copy);
         Ok(new_id)
+    }
+}
+
+/// A record as titles and dialogs name it: its name, with its id as secondary text
+/// (`Sandbox API (sandbox)`); the id alone when the name is blank or the same.
+pub fn named(name: &str, id: &str) -> String {
+    if name.trim().is_empty() || name == id {
+        id.to_string()
+    } else {
+        format!("{name} ({id})")
     }
 }
 

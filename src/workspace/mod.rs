@@ -11,6 +11,7 @@ pub mod model;
 pub mod save;
 pub mod store;
 pub mod validate;
+pub mod variables;
 
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use edit::EditError;

@@ -88,3 +88,6 @@ mod oauth_links;
 mod copy_keys;
 mod copy_query;
 mod copy_tmux;
+// vars (issue 12): Variables in the TUI, curl in and Integrations out and in from the TUI
+mod vars_curl_tui;
+mod vars_variables;

@@ -108,7 +108,7 @@ async fn the_jobs_pane_and_payload_detail_are_answered_by_the_database() {
     assert_eq!(app.jobs[0].id, "20261128-100599-000257", "newest first");
     let screen = render(&app, 120, 40);
     assert!(
-        screen.contains("Jobs of sandbox (140) · 600/10000"),
+        screen.contains("Jobs of Sandbox API (140) · 600/10000"),
         "{screen}"
     );
 

@@ -339,7 +339,7 @@ fn a_run_input_without_a_default_is_asked_for_not_sent_blank() {
         Some("get-contact")
     );
     press(&mut app, &[key(KeyCode::Char('r'))]);
-    assert_eq!(form(&app).title, "Run get-contact");
+    assert_eq!(form(&app).title, "Run Get contact (get-contact)");
 
     let actions = press(&mut app, &[key(KeyCode::Enter)]);
     assert!(actions.is_empty(), "nothing runs: {actions:?}");

@@ -118,6 +118,7 @@ fn the_help_pages_down_to_its_last_key_at_80x24() {
     let last = payloads::tui::keys::last_help_row().help;
     let first = payloads::tui::keys::help_sections()[0].1[0].help;
     assert!(!render(&app, 80, 24).contains("jump to the linked Job"));
+    // Enough pages for the whole help (it grows with the keymap); scrolling stops at the end.
     for _ in 0..8 {
         press(&mut app, &[key(KeyCode::PageDown)]);
     }

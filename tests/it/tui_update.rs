@@ -227,6 +227,8 @@ fn creating_a_payload_and_editing_a_field() {
         ],
     );
     assert_eq!(app.focus, Pane::Payloads);
+    // Past "From curl".
+    press(&mut app, &[key(KeyCode::Tab)]);
     type_text(&mut app, "Ping");
     let actions = press(&mut app, &[ctrl('s')]);
     assert!(actions.is_empty(), "an endpoint is required");
@@ -303,9 +305,9 @@ fn deleting_asks_first_and_names_what_refers_to_it() {
     assert_eq!(
         referrers,
         &[
-            "payload \"sandbox-oauth-token\" is its token request",
-            "payload \"list-contacts\" uses it",
-            "payload \"get-contact\" uses it",
+            "Payload Sandbox OAuth token request (sandbox-oauth-token) is its token request",
+            "Payload List contacts (list-contacts) uses it",
+            "Payload Get contact (get-contact) uses it",
         ]
     );
     assert!(
@@ -429,7 +431,10 @@ fn dynamic_inputs_are_asked_for_with_defaults_filled() {
         Some("get-contact")
     );
     assert!(press(&mut app, &[key(KeyCode::Char('r'))]).is_empty());
-    assert_eq!(form_title(&app).as_deref(), Some("Run get-contact"));
+    assert_eq!(
+        form_title(&app).as_deref(),
+        Some("Run Get contact (get-contact)")
+    );
     type_text(&mut app, "2");
     let actions = press(&mut app, &[key(KeyCode::Enter)]);
     assert_eq!(

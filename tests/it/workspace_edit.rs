@@ -130,15 +130,15 @@ fn referrers_describe_what_points_at_a_record() {
     assert_eq!(
         ws.referrers("sandbox-oauth"),
         vec![
-            "payload \"sandbox-oauth-token\" is its token request",
-            "payload \"list-contacts\" uses it",
-            "payload \"create-contact\" uses it",
-            "payload \"get-contact\" uses it",
+            "Payload Sandbox OAuth token request (sandbox-oauth-token) is its token request",
+            "Payload List contacts (list-contacts) uses it",
+            "Payload Create a contact (create-contact) uses it",
+            "Payload Get the last created contact (get-contact) uses it",
         ]
     );
     assert_eq!(
         ws.referrers("sandbox-oauth-token"),
-        vec!["credential \"sandbox-oauth\" uses it as its token payload"]
+        vec!["Credential Sandbox OAuth (sandbox-oauth) uses it as its token payload"]
     );
     assert_eq!(ws.referrers("sandbox").len(), 3 + 8);
     assert!(ws.referrers("ping").is_empty());

@@ -74,14 +74,18 @@ fn build(
     original: Option<String>,
     c: &Credential,
 ) -> Form {
-    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
+    let integrations: Vec<(String, String)> = ws
+        .integrations
+        .iter()
+        .map(|i| (i.id.to_string(), i.name.clone()))
+        .collect();
     let id_field = Field::line(K::Id, "Id", &c.id)
         .validated(validate::id)
         .hint("made from the name until you type one: lowercase letters, digits, - and _");
     let mut fields = vec![
         id_field,
         Field::line(K::Name, "Name", &c.name).validated(validate::required),
-        Field::choice(K::Integration, "Integration", integrations, &c.integration)
+        Field::choice_of_records(K::Integration, "Integration", integrations, &c.integration)
             .validated(validate::required)
             .hint("the Integration it belongs to; ←/→ to choose"),
         Field::choose(K::Type, "Type", CredentialType::of(&c.auth))
@@ -118,8 +122,12 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 .payloads
                 .iter()
                 .filter(|p| p.kind == PayloadKind::Credential);
-            let mut token_payloads = vec![NEW_TOKEN_PAYLOAD.to_string()];
-            token_payloads.extend(token_requests.clone().map(|p| p.id.to_string()));
+            let mut token_payloads = vec![(NEW_TOKEN_PAYLOAD.to_string(), String::new())];
+            token_payloads.extend(
+                token_requests
+                    .clone()
+                    .map(|p| (p.id.to_string(), p.name.clone())),
+            );
             let mut token_payload_owners = vec![String::new()];
             token_payload_owners.extend(token_requests.map(|p| p.integration.to_string()));
             let request = ws
@@ -149,7 +157,7 @@ fn type_fields(ws: &Workspace, ty: CredentialType, auth: &CredentialAuth) -> Vec
                 )
                 .validated(validate::number)
                 .hint("Access Token Duration in Minutes; an expires_in Data Target updates it"),
-                Field::choice(
+                Field::choice_of_records(
                     K::TokenPayload,
                     "Token Payload",
                     token_payloads,

@@ -7,6 +7,7 @@ pub mod integration;
 pub mod payload;
 pub mod run_inputs;
 pub mod validate;
+pub mod variable;
 
 pub use choices::Choice;
 
@@ -17,10 +18,22 @@ use crossterm::event::KeyEvent;
 /// What submitting a form does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormPurpose {
-    Integration { original: Option<String> },
-    Credential { original: Option<String> },
-    Payload { original: Option<String> },
-    RunInputs { payload_id: String },
+    Integration {
+        original: Option<String>,
+    },
+    Credential {
+        original: Option<String>,
+    },
+    Payload {
+        original: Option<String>,
+    },
+    /// A Variable, by its name before the edit.
+    Variable {
+        original: Option<String>,
+    },
+    RunInputs {
+        payload_id: String,
+    },
 }
 
 // A form holds a handful of fields: boxing the text inputs would buy nothing.
@@ -94,6 +107,11 @@ pub enum FieldKey {
     Response,
     Targets,
     Inputs,
+    /// A new Payload's "From curl" field.
+    Curl,
+    // Variable
+    Value,
+    Secret,
     /// A dynamic input of the run-inputs form (read by position, named by its label).
     Input,
 }
@@ -124,6 +142,9 @@ pub struct Field {
     /// For a choice: the choice field whose value narrows the options, and per option the value
     /// it belongs to ("" = always offered), e.g. the Credentials of the chosen Integration.
     pub narrowed_by: Option<(FieldKey, Vec<String>)>,
+    /// For a choice of records: how each option is shown (its name with its id after it),
+    /// parallel to the options; the value stays the id.
+    pub shown: Option<Vec<String>>,
     /// The value the form opened with, to tell what the user changed.
     pub initial: String,
 }
@@ -141,6 +162,7 @@ impl Field {
             validate: None,
             shown_when: None,
             narrowed_by: None,
+            shown: None,
         }
     }
 
@@ -176,7 +198,37 @@ impl Field {
             validate: None,
             shown_when: None,
             narrowed_by: None,
+            shown: None,
         }
+    }
+
+    /// A choice among records, each option `(id, name)`: shown as `Name (id)`, valued by id.
+    pub fn choice_of_records(
+        key: FieldKey,
+        label: &str,
+        options: Vec<(String, String)>,
+        current: &str,
+    ) -> Field {
+        let shown = options
+            .iter()
+            .map(|(id, name)| crate::tui::edits::named(name, id))
+            .collect();
+        let ids = options.into_iter().map(|(id, _)| id).collect();
+        let mut field = Field::choice(key, label, ids, current);
+        field.shown = Some(shown);
+        field
+    }
+
+    /// How the option at `index` is shown: its name with its id, or the option itself.
+    pub fn option_shown(&self, index: usize) -> Option<&str> {
+        let FieldInput::Choice { options, .. } = &self.input else {
+            return None;
+        };
+        self.shown
+            .as_ref()
+            .and_then(|s| s.get(index))
+            .or(options.get(index))
+            .map(String::as_str)
     }
 
     pub fn placeholder(mut self, example: &str) -> Field {
@@ -253,6 +305,12 @@ pub struct Form {
     pub enter_submits: bool,
     /// A problem with the whole form, such as a save that the workspace refused.
     pub error: Option<String>,
+    /// Lines shown under the fields until the form closes: what a pasted curl command filled
+    /// in, and every flag of it that was not understood.
+    pub notes: Vec<String>,
+    /// A new Payload's "From curl" field: the command last read into the form, and the
+    /// Credential it offers.
+    pub curl: Option<Box<payload::CurlState>>,
     /// Esc was pressed with unsaved changes: a second Esc discards them.
     discard_asked: bool,
     /// Ctrl-C was pressed with unsaved changes: a second one quits.
@@ -277,6 +335,8 @@ impl Form {
             focus: 0,
             enter_submits: false,
             error: None,
+            notes: Vec::new(),
+            curl: None,
             discard_asked: false,
             interrupt_asked: false,
             id_from_name: None,

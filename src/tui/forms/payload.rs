@@ -4,9 +4,21 @@ use super::choices::BodyKind;
 use super::{Field, FieldKey as K, Form, FormPurpose, parse_optional_number, validate};
 use crate::tui::edits::{self, Edit};
 use crate::tui::lines;
-use crate::workspace::{Body, ClientAuth, Method, Payload, PayloadKind, Workspace};
+use crate::workspace::{Body, ClientAuth, Credential, Method, Payload, PayloadKind, Workspace};
 
 const NO_CREDENTIAL: &str = "(none)";
+
+/// What a new Payload's "From curl" field last read into the form.
+#[derive(Debug, Clone)]
+pub struct CurlState {
+    /// The command as it was read; the field holding other text means it is not read yet.
+    pub read: String,
+    /// A Credential the command's `-u` or `Authorization` header calls for, offered among the
+    /// form's Credentials and created only when chosen there at save.
+    pub offered: Option<Credential>,
+    /// Why the command could not be read; a save is refused while the field still holds it.
+    pub refused: Option<String>,
+}
 
 pub fn new_form(ws: &Workspace, integration: &str) -> Form {
     let blank = Payload {
@@ -27,7 +39,99 @@ pub fn new_form(ws: &Workspace, integration: &str) -> Form {
         inputs: vec![],
         timeout_secs: None,
     };
-    build(ws, "New Payload", None, &blank)
+    let mut form = build(ws, "New Payload", None, &blank);
+    form.fields.insert(
+        0,
+        Field::multi(K::Curl, "From curl", "")
+            .placeholder("curl https://api.example.com/contacts -H 'Accept: application/json'")
+            .hint("optional: paste a curl command (\\ line ends are fine) to fill the form from it; Tab to skip"),
+    );
+    form.focus_field(0);
+    form
+}
+
+/// Reads the "From curl" field into the form when it holds a command not read yet: the form is
+/// filled from the Payload the command describes (for the Integration chosen in the form), the
+/// command's credentials are offered as a Credential, and every flag not understood is listed
+/// under the fields. Returns whether it read something (a save then waits for a look first).
+pub fn read_curl(form: &mut Form, ws: &Workspace) -> bool {
+    use crate::interchange::{curl_parse, curl_plan};
+    let text = form.value(K::Curl);
+    if text.trim().is_empty() || form.curl.as_ref().is_some_and(|c| c.read == text) {
+        return false;
+    }
+    let integration = form.value(K::Integration);
+    let planned = curl_parse::parse(&text).and_then(|request| {
+        curl_plan::plan(&request, ws, &integration, None).map(|p| (request, p))
+    });
+    let (request, plan) = match planned {
+        Ok(planned) => planned,
+        Err(reason) => {
+            form.curl = Some(Box::new(CurlState {
+                read: text,
+                offered: None,
+                refused: Some(reason.clone()),
+            }));
+            form.refuse(K::Curl, reason);
+            return true;
+        }
+    };
+    let mut filled = build(ws, "New Payload", None, &plan.payload);
+    // The form's changes are still counted from the blank form it opened as.
+    for field in &mut filled.fields {
+        if let Some(old) = form.field(field.key) {
+            field.initial = old.initial.clone();
+        }
+    }
+    let curl_field = form.field(K::Curl).cloned();
+    filled.fields.splice(0..0, curl_field);
+    let mut notes = vec![format!(
+        "from curl: {} {}; check, then Ctrl-S saves",
+        plan.payload.method.as_str(),
+        plan.payload.endpoint
+    )];
+    notes.extend(request.warnings.iter().map(|w| format!("warning: {w}")));
+    notes.extend(plan.notes.iter().cloned());
+    if let Some(credential) = &plan.new_credential {
+        notes.push(format!(
+            "offered: a new {} Credential {} to hold the command's secret (never the Payload);              it is created on save while chosen under Credential",
+            credential.auth.type_name(),
+            edits::named(&credential.name, &credential.id)
+        ));
+        offer_credential(&mut filled, credential);
+    } else if let Some(note) = &plan.credential_note {
+        notes.push(note.clone());
+    }
+    filled.notes = notes;
+    filled.curl = Some(Box::new(CurlState {
+        read: text,
+        offered: plan.new_credential.clone(),
+        refused: None,
+    }));
+    filled.focus_key(K::Name);
+    *form = filled;
+    true
+}
+
+/// Adds `credential` (not in the workspace yet) to the Credential choice, chosen.
+fn offer_credential(form: &mut Form, credential: &Credential) {
+    let Some(field) = form.fields.iter_mut().find(|f| f.key == K::Credential) else {
+        return;
+    };
+    let super::FieldInput::Choice { options, selected } = &mut field.input else {
+        return;
+    };
+    options.push(credential.id.to_string());
+    *selected = options.len() - 1;
+    if let Some(shown) = &mut field.shown {
+        shown.push(format!(
+            "new: {}",
+            edits::named(&credential.name, &credential.id)
+        ));
+    }
+    if let Some((_, owners)) = &mut field.narrowed_by {
+        owners.push(credential.integration.to_string());
+    }
 }
 
 pub fn edit_form(ws: &Workspace, p: &Payload) -> Form {
@@ -52,9 +156,17 @@ pub fn duplicate_form(ws: &Workspace, p: &Payload) -> Form {
 }
 
 fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: &Payload) -> Form {
-    let integrations: Vec<String> = ws.integrations.iter().map(|i| i.id.to_string()).collect();
-    let mut credentials = vec![NO_CREDENTIAL.to_string()];
-    credentials.extend(ws.credentials.iter().map(|c| c.id.to_string()));
+    let integrations: Vec<(String, String)> = ws
+        .integrations
+        .iter()
+        .map(|i| (i.id.to_string(), i.name.clone()))
+        .collect();
+    let mut credentials = vec![(NO_CREDENTIAL.to_string(), String::new())];
+    credentials.extend(
+        ws.credentials
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone())),
+    );
     let mut credential_owners = vec![String::new()];
     credential_owners.extend(ws.credentials.iter().map(|c| c.integration.to_string()));
     let id_field = Field::line(K::Id, "Id", &p.id)
@@ -71,7 +183,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
     let fields = vec![
         id_field,
         Field::line(K::Name, "Name", &p.name).validated(validate::required),
-        Field::choice(K::Integration, "Integration", integrations, &p.integration)
+        Field::choice_of_records(K::Integration, "Integration", integrations, &p.integration)
             .validated(validate::required)
             .hint("the Integration it belongs to; ←/→ to choose"),
         Field::choose(K::Kind, "Kind", p.kind)
@@ -82,7 +194,7 @@ fn build(ws: &Workspace, title: impl Into<String>, original: Option<String>, p: 
             .validated(validate::endpoint)
             .placeholder("/contacts/{{input.contact_id}}")
             .hint("relative to the base URL, or absolute; {{input.NAME}} {{var.NAME}} {{env.NAME}} {{now}}"),
-        Field::choice(
+        Field::choice_of_records(
             K::Credential,
             "Credential",
             credentials,
@@ -139,6 +251,18 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
     let FormPurpose::Payload { original } = form.purpose.clone() else {
         return None;
     };
+    // A pasted curl command not read yet is read first: the user sees what it fills in.
+    if original.is_none() && read_curl(form, ws) {
+        return None;
+    }
+    let unread = form.curl.as_ref().and_then(|c| {
+        let still = c.read == form.value(K::Curl);
+        c.refused.clone().filter(|_| still)
+    });
+    if let Some(reason) = unread {
+        form.refuse(K::Curl, reason);
+        return None;
+    }
     let name = form.value(K::Name);
     let id = super::record_id(form, original.as_deref(), &name, ws)?;
     let (Some(kind), Some(method), Some(body_kind), Some(client_auth)) = (
@@ -213,7 +337,19 @@ pub fn submit(form: &mut Form, ws: &Workspace) -> Option<Edit> {
         inputs: lines::parse_inputs(&form.value(K::Inputs)).ok()?,
         timeout_secs: parse_optional_number(&form.value(K::Timeout)),
     };
-    Some(Edit::Payload { original, payload })
+    // The Credential a curl command called for is created with the Payload when chosen.
+    let offered = form
+        .curl
+        .as_ref()
+        .and_then(|c| c.offered.clone())
+        .filter(|c| payload.credential.as_ref() == Some(&c.id));
+    match offered {
+        Some(credential) => Some(Edit::PayloadWithCredential {
+            payload,
+            credential,
+        }),
+        None => Some(Edit::Payload { original, payload }),
+    }
 }
 
 /// JSON bodies may hold placeholders, so they are checked with each `{{…}}` stood in for by a

@@ -30,7 +30,10 @@ pub fn form(payload: &Payload) -> Form {
         })
         .collect();
     let mut form = Form::new(
-        format!("Run {}", payload.id),
+        format!(
+            "Run {}",
+            crate::tui::edits::named(&payload.name, &payload.id)
+        ),
         FormPurpose::RunInputs {
             payload_id: payload.id.to_string(),
         },

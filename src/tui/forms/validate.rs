@@ -91,6 +91,15 @@ pub fn header_list(text: &str) -> Result<(), String> {
     template(text)
 }
 
+/// A Variable's name: letters, digits, `-` and `_` (what `{{var.NAME}}` can read).
+pub fn variable_name(value: &str) -> Result<(), String> {
+    if crate::workspace::validate::is_valid_name(value) {
+        Ok(())
+    } else {
+        Err("a Variable's name is letters, digits, `-` and `_`".into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,6 +25,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Finding in a Job", rows(&[FIND])),
         ("Records", rows(&[RECORDS])),
         ("Runs", rows(&[RUNS])),
+        ("Variables", rows(&[VARIABLES])),
         (
             "In a form",
             rows(&[

@@ -45,6 +45,8 @@ pub enum Command {
     LinkedJob,
     /// `L`: a login (device code, browser) for the selected Credential's first tokens.
     Login,
+    /// `v`: the Variables view (each Variable, who reads it, who writes it).
+    Variables,
     /// `y`: copy the response body (Job detail) or the Payload as curl, through OSC 52.
     Copy,
     /// `Y` in the Job detail: the menu of what to copy.
@@ -92,6 +94,8 @@ pub enum Context {
     Find,
     RecordDetail,
     JobDetail,
+    /// The Variables view.
+    Variables,
     Help,
     Error,
     ConfirmDelete,
@@ -175,6 +179,7 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
             COPY_PAYLOAD,
         ],
         Context::JobDetail => &[SCROLL, DETAIL_BACK, JOB_DETAIL, COPY_JOB, QUERY_JOB],
+        Context::Variables => &[LIST_MOVES, DETAIL_BACK, VARIABLES],
         Context::Help => &[SCROLL, HELP],
         Context::Error => &[ERROR],
         Context::ConfirmDelete => &[CONFIRM_DELETE],
@@ -233,6 +238,7 @@ pub fn context(app: &App) -> Context {
         Screen::Main => Context::Main,
         Screen::RecordDetail { .. } => Context::RecordDetail,
         Screen::JobDetail { .. } => Context::JobDetail,
+        Screen::Variables => Context::Variables,
     }
 }
 
@@ -240,7 +246,8 @@ pub fn context(app: &App) -> Context {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 21] = [
+    const ALL: [Context; 22] = [
+        Context::Variables,
         Context::Login,
         Context::Query,
         Context::QueryName,

@@ -95,6 +95,34 @@ pub(super) const MAIN: &[Binding] = &[
         help: "quit (q closes a detail screen or popup first)",
         footer: hint(51, "q", "quit"),
     },
+    Binding {
+        keys: &[(c('v'), C::Variables)],
+        shown: "v",
+        help: "the Variables, who reads and who writes each",
+        footer: hint(52, "v", "variables"),
+    },
+];
+
+/// The Variables view: a list like a pane's, with its own records.
+pub(super) const VARIABLES: &[Binding] = &[
+    Binding {
+        keys: &[(c('n'), C::New)],
+        shown: "n",
+        help: "new Variable (Variables view)",
+        footer: hint(31, "n", "new"),
+    },
+    Binding {
+        keys: &[(c('e'), C::Edit), (k(KeyCode::Enter), C::Edit)],
+        shown: "e / Enter",
+        help: "edit the selected Variable",
+        footer: hint(32, "e", "edit"),
+    },
+    Binding {
+        keys: &[(c('d'), C::Delete)],
+        shown: "d",
+        help: "delete the selected Variable (asks first, naming who reads it)",
+        footer: hint(33, "d", "delete"),
+    },
 ];
 
 /// Ctrl-C works everywhere, forms included.

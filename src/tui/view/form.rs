@@ -53,8 +53,12 @@ pub fn render(app: &App, frame: &mut Frame, form: &Form) {
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
 
-    // Bottom: a blank line, the hint of the focused field, and any form-level error.
-    let footer_height = 3 + u16::from(form.error.is_some());
+    // Bottom: notes, a blank line, the hint of the focused field, and any form-level error.
+    let note_rows =
+        |n: &String| (super::format::cols(n) + 2).div_ceil((inner.width as usize).max(1));
+    let notes_height =
+        (form.notes.iter().map(note_rows).sum::<usize>() as u16).min(inner.height / 3);
+    let footer_height = 3 + u16::from(form.error.is_some()) + notes_height;
     let fields_area = Rect {
         height: inner.height.saturating_sub(footer_height),
         ..inner
@@ -101,7 +105,24 @@ pub fn render(app: &App, frame: &mut Frame, form: &Form) {
         height: footer_height - 1,
         ..inner
     };
-    let mut lines = vec![Line::styled(form.focused().hint.clone(), theme.dim())];
+    // Notes that do not fit say how many are left out rather than vanish.
+    let mut lines: Vec<Line> = Vec::new();
+    let mut used = 0;
+    for (i, note) in form.notes.iter().enumerate() {
+        let rows = note_rows(note);
+        let left = form.notes.len() - i;
+        if used + rows > notes_height as usize || (left > 1 && used + rows == notes_height as usize)
+        {
+            lines.push(Line::styled(
+                format!("• … and {left} more (make the window taller to see them)"),
+                theme.label(),
+            ));
+            break;
+        }
+        used += rows;
+        lines.push(Line::styled(format!("• {note}"), theme.label()));
+    }
+    lines.push(Line::styled(form.focused().hint.clone(), theme.dim()));
     if let Some(error) = &form.error {
         lines.push(Line::styled(format!("✗ {error}"), theme.error()));
     }
@@ -161,16 +182,16 @@ fn render_field(app: &App, frame: &mut Frame, form: &Form, index: usize, row: Re
                 t.render(frame, input_area);
             }
         }
-        FieldInput::Choice { options, selected } => {
+        FieldInput::Choice { selected, .. } => {
             let offered = form.offered(index);
             let mut spans = Vec::new();
             let total: usize = offered
                 .iter()
-                .map(|&i| super::format::cols(&options[i]) + 3)
+                .map(|&i| super::format::cols(field.option_shown(i).unwrap_or("")) + 3)
                 .sum();
             if total <= input_area.width as usize {
                 for &i in &offered {
-                    let option = &options[i];
+                    let option = field.option_shown(i).unwrap_or("");
                     if i == *selected {
                         let style = if focused {
                             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
@@ -184,10 +205,7 @@ fn render_field(app: &App, frame: &mut Frame, form: &Form, index: usize, row: Re
                     spans.push(Span::raw(" "));
                 }
             } else {
-                let current = options
-                    .get(*selected)
-                    .cloned()
-                    .unwrap_or_else(|| "(none)".into());
+                let current = field.option_shown(*selected).unwrap_or("(none)");
                 spans.push(Span::styled(
                     format!("‹ {current} ›"),
                     if focused {

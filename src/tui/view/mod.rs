@@ -10,6 +10,7 @@ pub mod panes;
 pub mod query;
 pub mod record_detail;
 pub mod rows;
+pub mod variables;
 
 use super::app::{App, Pane, Screen};
 use super::theme;
@@ -60,10 +61,11 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         Screen::RecordDetail { scroll, .. } => {
             let lines = record_detail::lines(app, app.focus, body.width);
-            let block = panes::pane_block(app, panes::detail_title(app), true);
+            let block = panes::pane_block(app, panes::detail_title(app, body.width), true);
             let rows = rows::wrap(&lines, block.inner(body).width as usize);
             rows::render(frame, body, block, &rows, scroll, None);
         }
+        Screen::Variables => variables::render(app, frame, body),
         Screen::JobDetail { job_id, scroll } => {
             let title = match (&app.find.active(), app.find.editing) {
                 (_, true) => format!("Job {job_id}  /{}▏", app.find.query),

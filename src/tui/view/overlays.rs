@@ -263,6 +263,9 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
                         "Its Token Payload is deleted with it; Payloads that use it are left without a Credential."
                     }
                     RecordKind::Payload => "",
+                    RecordKind::Variable => {
+                        "Templates that read it get its value from the Data Targets that write it."
+                    }
                 }));
             }
             lines.push(Line::raw(""));
@@ -272,7 +275,12 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
         Overlay::OfferTokenPayload { payload_id } => {
             let lines = vec![
                 Line::raw(format!(
-                    "Created its Token Payload {payload_id}: a standard OAuth 2 refresh request."
+                    "Created its Token Payload {}: a standard OAuth 2 refresh request.",
+                    crate::tui::edits::named_record(
+                        &app.workspace,
+                        RecordKind::Payload,
+                        payload_id
+                    )
                 )),
                 Line::raw("Check the endpoint and the grant it sends before the first run."),
                 Line::raw(""),

@@ -33,7 +33,12 @@ fn list_title(app: &App, pane: Pane, count: usize, width: u16) -> String {
         .current_integration()
         .filter(|_| pane != Pane::Integrations)
     {
-        let narrowed = format!("{} of {} ({count})", pane.title(), i.id);
+        let who = if i.name.trim().is_empty() {
+            i.id.as_str()
+        } else {
+            i.name.as_str()
+        };
+        let narrowed = format!("{} of {who} ({count})", pane.title());
         // Room for the borders, the focus marker and a filter.
         if cols(&narrowed) + 8 <= width as usize {
             title = narrowed;
@@ -200,7 +205,7 @@ fn short_type(auth: &crate::workspace::CredentialAuth) -> &'static str {
 }
 
 pub fn render_detail_pane(app: &App, frame: &mut Frame, area: Rect) {
-    let title = detail_title(app);
+    let title = detail_title(app, area.width);
     if app.focus == Pane::Jobs
         && let Some(job) = app.selected_job()
     {
@@ -217,13 +222,22 @@ pub fn render_detail_pane(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(paragraph, area);
 }
 
-pub fn detail_title(app: &App) -> String {
+/// The detail's title, cut with `…` to fit a frame `width` wide (borders, spaces and the focus
+/// marker take 6).
+pub fn detail_title(app: &App, width: u16) -> String {
+    fit(&detail_title_whole(app), (width as usize).saturating_sub(6))
+}
+
+fn detail_title_whole(app: &App) -> String {
     let id = app.selected_id(app.focus);
-    match (app.focus, id) {
-        (Pane::Integrations, Some(id)) => format!("Integration {id}"),
-        (Pane::Credentials, Some(id)) => format!("Credential {id}"),
-        (Pane::Payloads, Some(id)) => format!("Payload {id}"),
-        (Pane::Jobs, Some(id)) => format!("Job {id}"),
+    // Records by their name, the id after it; a Job has only its id.
+    match (app.focus.record_kind(), id) {
+        (Some(kind), Some(id)) => format!(
+            "{} {}",
+            kind.label(),
+            crate::tui::edits::named_record(&app.workspace, kind, &id)
+        ),
+        (None, Some(id)) => format!("Job {id}"),
         _ => "Detail".to_string(),
     }
 }

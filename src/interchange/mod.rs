@@ -1,0 +1,5 @@
+//! Records in and out of other forms, shared by the CLI and the TUI: curl commands read into
+//! Payloads.
+
+pub mod curl_parse;
+pub mod curl_plan;

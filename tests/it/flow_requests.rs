@@ -7,20 +7,14 @@ use chrono::Utc;
 use common::*;
 use payloads::jobs::JobStatus;
 use payloads::workspace::{
-    ApiKey, BasicAuth, Body, ClientAuth, Credential, CredentialAuth, CustomAuth, DataTarget,
-    KeyValue, Method, Placement, ResponseValue, Target, ValueSource, Workspace,
+    ApiKey, BasicAuth, Body, ClientAuth, CredentialAuth, CustomAuth, DataTarget, KeyValue, Method,
+    Placement, ResponseValue, Target, ValueSource, Workspace,
 };
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn with_credential(ws: &mut Workspace, id: &str, auth: CredentialAuth) {
-    ws.credentials.push(Credential {
-        id: id.into(),
-        name: id.into(),
-        integration: "api".into(),
-        description: String::new(),
-        auth,
-    });
+    ws.credentials.push(credential(id, auth).build());
 }
 
 #[tokio::test]

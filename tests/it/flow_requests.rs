@@ -105,15 +105,10 @@ async fn basic_client_authentication_form_encodes_special_characters() {
     use base64::Engine;
     let expected = base64::engine::general_purpose::STANDARD
         .encode("my%3Aid%40host%2Fx%3Dy+z:se%3Acr%40t%2F%3D%2B+value");
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    token_endpoint()
         .and(header("authorization", format!("Basic {expected}")))
         .and(body_string("grant_type=client_credentials"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            600,
-        )))
+        .answers(NEW_ACCESS, NEW_REFRESH, 600)
         .expect(1)
         .mount(&server)
         .await;
@@ -475,12 +470,8 @@ async fn a_webhook_succeeds_or_fails_on_its_status_alone() {
 #[tokio::test]
 async fn running_a_credential_payload_refreshes_its_credential() {
     let server = MockServer::start().await;
-    Mock::given(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            120,
-        )))
+    token_endpoint()
+        .answers(NEW_ACCESS, NEW_REFRESH, 120)
         .expect(1)
         .mount(&server)
         .await;

@@ -7,8 +7,10 @@
 
 pub mod bin;
 pub mod builders;
+pub mod token_mock;
 
 pub use builders::{bearer_token, credential, integration, payload};
+pub use token_mock::token_endpoint;
 
 use chrono::{DateTime, Utc};
 use payloads::flow::{Clock, RunEvent, RunEventKind, RunRequest, Runner, RunnerConfig};

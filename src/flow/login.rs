@@ -433,6 +433,7 @@ impl Runner {
             inputs,
             c.ws,
             cancel,
+            None,
         )
         .await
     }

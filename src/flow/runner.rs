@@ -385,6 +385,7 @@ impl Runner {
         inputs: &[(String, String)],
         ws: &Workspace,
         cancel: &CancellationToken,
+        journal_for: Option<&str>,
     ) -> Result<HttpResponse, Failure> {
         let request = request::build(&RequestParts {
             payload,
@@ -397,7 +398,7 @@ impl Runner {
             default_timeout: self.inner.config.default_timeout,
         })
         .map_err(Failure::Request)?;
-        self.send_request(t, integration, auth, &request, cancel)
+        self.send_request(t, integration, auth, &request, cancel, journal_for)
             .await
     }
 
@@ -409,7 +410,7 @@ impl Runner {
         ready: &Prepared,
         cancel: &CancellationToken,
     ) -> Result<HttpResponse, Failure> {
-        self.send_request(t, integration, &ready.auth, &ready.request, cancel)
+        self.send_request(t, integration, &ready.auth, &ready.request, cancel, None)
             .await
     }
 
@@ -420,6 +421,7 @@ impl Runner {
         auth: &AppliedAuth,
         prepared: &http::PreparedRequest,
         cancel: &CancellationToken,
+        journal_for: Option<&str>,
     ) -> Result<HttpResponse, Failure> {
         let client = self
             .inner
@@ -433,6 +435,11 @@ impl Runner {
         t.emit(RunEventKind::RequestSent);
         let result = http::send(&client, prepared, self.inner.config.body_cap, cancel).await;
         let response = result.map_err(|e| self.inner.http.explain(e))?;
+        // A token answer goes to the journal before anything else is done with it (even
+        // recording it): the server may have rotated the refresh token it spent.
+        if let Some(credential_id) = journal_for {
+            self.journal_answer(t, credential_id, &response);
+        }
         self.record_response(t, &response);
         t.emit(RunEventKind::ResponseReceived {
             status: response.status.as_u16(),

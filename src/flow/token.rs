@@ -14,7 +14,7 @@ use super::targets;
 use super::tracker::{JobTracker, Sink, add_secrets};
 use crate::jobs::{JobStatus, Trigger};
 use crate::template;
-use crate::workspace::journal::{self, JournalEntry};
+use crate::workspace::journal::{self, JournalEntry, JournaledAnswer};
 use crate::workspace::{CredentialAuth, CredentialField, Payload, Target};
 use tokio_util::sync::CancellationToken;
 
@@ -113,12 +113,31 @@ impl Runner {
             })?;
             return Ok(None);
         }
-        let targets = ws
-            .payload(&bearer.token_payload)
-            .map(|p| p.targets.clone())
-            .unwrap_or_default();
+        let Some(payload) = ws.payload(&bearer.token_payload) else {
+            return Err(format!(
+                "the token journal {} names Token Payload {:?}, which is not in the workspace; it is kept",
+                path.display(),
+                bearer.token_payload
+            ));
+        };
+        let targets = payload.targets.clone();
+        let values = match (&entry.answer, entry.values.is_empty()) {
+            // Killed between the answer and its checks: read and check it now.
+            (Some(answer), true) => match tokens_from_answer(payload, answer) {
+                Ok(extracted) => extracted.values,
+                Err(why) => {
+                    journal::clear(store.path(), credential_id).map_err(|e| {
+                        format!("could not remove the token journal {}: {e}", path.display())
+                    })?;
+                    return Ok(Some(format!(
+                        "the token journal of Credential {credential_id} held an answer without usable tokens ({why}); removed it"
+                    )));
+                }
+            },
+            _ => entry.values.clone(),
+        };
         let extracted = extract::Extracted {
-            values: entry.values.clone(),
+            values,
             ..Default::default()
         };
         let applied = store
@@ -316,6 +335,7 @@ impl Runner {
                 &inputs,
                 &ws,
                 &not_cancellable,
+                Some(credential_id),
             )
             .await
         {
@@ -342,6 +362,7 @@ impl Runner {
                     &inputs,
                     &ws,
                     &not_cancellable,
+                    Some(credential_id),
                 )
                 .await
             {
@@ -371,8 +392,37 @@ impl Runner {
         saved.map_err(Failure::TokenAnswer)
     }
 
-    /// Removes the journal reserved for a token request that brought no tokens to keep (a
-    /// journal that holds tokens stays: the next holder of the lock applies it).
+    /// Writes a token answer to the journal reserved for it, before anything else is done with
+    /// it: the raw answer, read and checked like a live one by whoever applies it. Only answers
+    /// that may hold tokens (a 2xx) are kept; a failure is a step, and the save goes on.
+    pub(super) fn journal_answer(
+        &self,
+        t: &mut JobTracker,
+        credential_id: &str,
+        response: &HttpResponse,
+    ) {
+        if !response.status.is_success() {
+            return;
+        }
+        let entry = JournalEntry {
+            credential: credential_id.to_string(),
+            obtained_at: chrono::SubsecRound::trunc_subsecs(self.inner.config.clock.now(), 0),
+            values: Vec::new(),
+            answer: Some(JournaledAnswer {
+                status: response.status.as_u16(),
+                headers: response.headers.clone(),
+                body: String::from_utf8_lossy(&response.body).into_owned(),
+            }),
+        };
+        if let Err(e) = journal::write(self.inner.store.path(), &entry) {
+            t.step(format!("could not write the token journal ({e})"));
+        }
+        debug_hook_after_answer();
+    }
+
+    /// Removes the journal of a token request that brought no tokens to keep: a reservation, or
+    /// an answer refused by the checks. A journal holding checked tokens (a save failed after
+    /// them) stays: the next holder of the lock applies it.
     fn drop_reservation(&self, t: &mut JobTracker, credential_id: &str) {
         if let Err(e) = journal::clear_reservation(self.inner.store.path(), credential_id) {
             t.step(format!("could not remove the empty token journal: {e}"));
@@ -429,41 +479,18 @@ impl Runner {
                 return Err(format!("no access token in the token response: {why}"));
             }
         }
-        // Nothing is written unless every token the answer brings is one a header can carry.
-        for target in &payload.targets {
-            if let Target::Credential(
-                field @ (CredentialField::AccessToken | CredentialField::RefreshToken),
-            ) = target.target
-                && let Some(value) = extracted.get(&target.value)
-            {
-                let name = targets::field_name(field);
-                if let Some(kind) = extracted.json_type(&target.value) {
-                    return Err(format!(
-                        "the {name} in the token response is a JSON {kind}, not a string; nothing was saved"
-                    ));
-                }
-                if let Err(why) = targets::check_token(value) {
-                    return Err(format!(
-                        "the {name} in the token response {why}; nothing was saved"
-                    ));
-                }
-            }
-            if target.target == Target::Credential(CredentialField::ExpiresIn)
-                && let Some(value) = extracted.get(&target.value)
-            {
-                targets::seconds_from_expires_in(value)
-                    .map_err(|e| format!("Data Target expires_in: {e}; nothing was saved"))?;
-            }
-        }
+        check_tokens(payload, &extracted)?;
         // Whole seconds keep the file readable; rounding down only makes the expiry earlier.
         let now = chrono::SubsecRound::trunc_subsecs(self.inner.config.clock.now(), 0);
-        // Journal first: from here on a kill or a failed save cannot lose the new tokens.
+        // Journal the checked tokens (over the raw answer): from here on a kill or a failed save
+        // cannot lose them.
         let journaled = journal::write(
             self.inner.store.path(),
             &JournalEntry {
                 credential: credential_id.to_string(),
                 obtained_at: now,
                 values: extracted.values.clone(),
+                answer: None,
             },
         );
         if let Err(e) = &journaled {
@@ -592,6 +619,15 @@ fn debug_hook_after_journal() {
     }
 }
 
+/// Debug builds only: `PAYLOADS_DEBUG_ABORT_AFTER_ANSWER=1` kills the process right after the raw
+/// token answer is journaled, before it is read or checked.
+fn debug_hook_after_answer() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("PAYLOADS_DEBUG_ABORT_AFTER_ANSWER").is_some() {
+        std::process::abort();
+    }
+}
+
 /// Debug builds only: `PAYLOADS_DEBUG_FAIL_SAVE=1` makes the save of new tokens fail, as a full
 /// disk would.
 fn debug_hook_fail_save() -> bool {
@@ -602,4 +638,72 @@ fn debug_hook_fail_save() -> bool {
 /// token request fail, as a full disk would.
 fn debug_hook_fail_reserve() -> bool {
     cfg!(debug_assertions) && std::env::var_os("PAYLOADS_DEBUG_FAIL_RESERVE").is_some()
+}
+
+/// Nothing is written unless every token the answer brings is one a header can carry and its
+/// `expires_in` is a sane number of seconds.
+fn check_tokens(payload: &Payload, extracted: &extract::Extracted) -> Result<(), String> {
+    for target in &payload.targets {
+        if let Target::Credential(
+            field @ (CredentialField::AccessToken | CredentialField::RefreshToken),
+        ) = target.target
+            && let Some(value) = extracted.get(&target.value)
+        {
+            let name = targets::field_name(field);
+            if let Some(kind) = extracted.json_type(&target.value) {
+                return Err(format!(
+                    "the {name} in the token response is a JSON {kind}, not a string; nothing was saved"
+                ));
+            }
+            if let Err(why) = targets::check_token(value) {
+                return Err(format!(
+                    "the {name} in the token response {why}; nothing was saved"
+                ));
+            }
+        }
+        if target.target == Target::Credential(CredentialField::ExpiresIn)
+            && let Some(value) = extracted.get(&target.value)
+        {
+            targets::seconds_from_expires_in(value)
+                .map_err(|e| format!("Data Target expires_in: {e}; nothing was saved"))?;
+        }
+    }
+    Ok(())
+}
+
+/// The values of a token answer kept raw in the journal, read and checked as a live answer is
+/// (the answer of a refresh killed before it could check them).
+fn tokens_from_answer(
+    payload: &Payload,
+    answer: &JournaledAnswer,
+) -> Result<extract::Extracted, String> {
+    let response = HttpResponse {
+        status: reqwest::StatusCode::from_u16(answer.status)
+            .map_err(|_| format!("status {} is not an HTTP status", answer.status))?,
+        version: reqwest::Version::HTTP_11,
+        headers: answer.headers.clone(),
+        body: answer.body.clone().into_bytes(),
+        body_bytes: answer.body.len() as u64,
+        truncated: false,
+        redirects: Vec::new(),
+        elapsed: std::time::Duration::ZERO,
+        undecodable: None,
+    };
+    if !response.status.is_success() {
+        return Err(format!("the token endpoint answered {}", answer.status));
+    }
+    let extracted = extract::extract(&payload.response, &response);
+    let access = payload
+        .targets
+        .iter()
+        .find(|d| d.target == Target::Credential(CredentialField::AccessToken))
+        .ok_or("the Token Payload has no Data Target writing the access token")?;
+    if extracted
+        .get(&access.value)
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        return Err("no access token in the answer".into());
+    }
+    check_tokens(payload, &extracted)?;
+    Ok(extracted)
 }

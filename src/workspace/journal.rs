@@ -30,7 +30,20 @@ const RESERVED_BYTES: usize = 16 * 1024;
 pub struct JournalEntry {
     pub credential: String,
     pub obtained_at: DateTime<Utc>,
+    /// The checked values; empty while only the raw answer is kept.
     pub values: Vec<(String, String)>,
+    /// The answer as it arrived, journaled before anything else is done with it; its values are
+    /// read and checked by whoever applies it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<JournaledAnswer>,
+}
+
+/// A token endpoint's answer as the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournaledAnswer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
 }
 
 /// The journal file of `credential_id` for the workspace at `workspace`.
@@ -145,12 +158,13 @@ pub fn clear(workspace: &Path, credential_id: &str) -> io::Result<()> {
     }
 }
 
-/// Removes the journal of `credential_id` when it is only a reservation (no answer was written
-/// into it): after a token request that failed or was refused. A journal holding tokens, or one
-/// that does not read, is kept for the next holder of the lock.
+/// Removes the journal of `credential_id` unless it holds checked tokens: after a token request
+/// that failed, or whose answer the checks refused (a reservation, a raw answer). A journal
+/// holding checked tokens, or one that does not read, is kept for the next holder of the lock.
 pub fn clear_reservation(workspace: &Path, credential_id: &str) -> io::Result<()> {
     match read(workspace, credential_id) {
         Ok(None) => clear(workspace, credential_id),
+        Ok(Some(entry)) if entry.values.is_empty() => clear(workspace, credential_id),
         Ok(Some(_)) | Err(_) => Ok(()),
     }
 }
@@ -211,6 +225,7 @@ mod tests {
             credential: "sandbox oauth".into(),
             obtained_at: Utc::now(),
             values: vec![("access_token".into(), "a".into())],
+            answer: None,
         };
         assert_eq!(read(&ws, "sandbox oauth").unwrap(), None);
         let path = write(&ws, &entry).unwrap();

@@ -78,6 +78,61 @@ async fn a_kill_between_answer_and_save_loses_no_token() {
     server.verify().await;
 }
 
+/// Item 2: killed right after the raw answer reached the journal (before it was read or
+/// checked), the next run reads the tokens from that answer and applies them, with no second
+/// token request; an answer whose tokens the checks refuse is removed instead.
+#[tokio::test]
+async fn a_kill_before_the_answer_is_read_loses_no_token() {
+    let server = rotating_once().await;
+    let dir = Dir::new(&oauth_workspace(&server.uri(), "", None));
+
+    let mut killed = dir.command(&["refresh", "oauth"]);
+    killed.env("PAYLOADS_DEBUG_ABORT_AFTER_ANSWER", "1");
+    let status = tokio::task::spawn_blocking(move || killed.output().unwrap().status)
+        .await
+        .unwrap();
+    assert!(!status.success(), "{status:?}");
+    let entry = journal::read(&dir.workspace(), "oauth").unwrap().unwrap();
+    assert!(entry.values.is_empty() && entry.answer.is_some());
+
+    let out = dir.output(&["run", "list-contacts"]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("applied the tokens of an unfinished refresh"),
+        "{stderr}"
+    );
+    let saved = bearer(&read_workspace(&dir.workspace()), "oauth");
+    assert_eq!(saved.refresh_token, NEW_REFRESH);
+    assert_eq!(saved.access_token, NEW_ACCESS);
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+    server.verify().await;
+
+    // An answer whose token a header cannot carry is not applied, and not kept.
+    let bad = journal::JournalEntry {
+        credential: "oauth".into(),
+        obtained_at: chrono::Utc::now(),
+        values: Vec::new(),
+        answer: Some(journal::JournaledAnswer {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: r#"{"access_token":"a\u001b[2Jb","refresh_token":"r"}"#.into(),
+        }),
+    };
+    journal::write(&dir.workspace(), &bad).unwrap();
+    let out = dir.output(&["run", "list-contacts"]).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("held an answer without usable tokens"),
+        "{stderr}"
+    );
+    assert_eq!(
+        bearer(&read_workspace(&dir.workspace()), "oauth").refresh_token,
+        NEW_REFRESH
+    );
+    assert_eq!(leftovers(&dir), Vec::<String>::new());
+}
+
 /// Item 2: a save that fails (a full disk, injected) keeps the tokens in the journal; the
 /// refresh fails saying where they are, and the next command applies them.
 #[tokio::test]

@@ -106,10 +106,17 @@ async fn env_values_and_short_secrets_are_redacted_everywhere_a_job_is_shown() {
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
     // The database's list columns are plain text; the full records are compressed, and are
-    // checked above through `jobs show --json`.
-    let history =
-        String::from_utf8_lossy(&std::fs::read(dir.path().join("workspace.jobs.db")).unwrap())
-            .into_owned();
+    // checked above through `jobs show --json`. The newest rows may still be in the WAL (it is
+    // not copied into the database when a process ends), so both files are read.
+    let history: String = ["workspace.jobs.db", "workspace.jobs.db-wal"]
+        .iter()
+        .filter_map(|name| std::fs::read(dir.path().join(name)).ok())
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    assert!(
+        history.contains(&id),
+        "the Job's row is in the history files"
+    );
     let outputs = [
         ("run --json stdout", text(&run.stdout)),
         ("run stderr", text(&run.stderr)),

@@ -1,6 +1,7 @@
 //! `payloads export curl`: the command printed runs in bash against the built-in sandbox and gets
 //! the same answer a run would; secrets stay shell variables unless --reveal.
 
+use crate::common::bin::{self, text};
 use crate::sandbox_support::{any_port, start};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -14,15 +15,7 @@ fn shipped_at(base_url: &str) -> tempfile::TempDir {
 }
 
 async fn payloads(dir: &Path, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("PAYLOADS_WORKSPACE")
-        .env("PAYLOADS_LOG_DIR", dir.join("logs"));
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
+    bin::payloads(dir).args(args).output_async().await
 }
 
 async fn bash(script: &str, env: &[(&str, &str)]) -> Output {
@@ -37,10 +30,6 @@ async fn bash(script: &str, env: &[(&str, &str)]) -> Output {
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
         .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn saved_access_token(dir: &Path) -> String {

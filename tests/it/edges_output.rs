@@ -2,6 +2,7 @@
 //! head -1`) never panics and still saves its tokens and records its Jobs; text from outside is
 //! never sent raw to a terminal, while piped stdout stays byte-exact.
 
+use crate::common::bin;
 use crate::common::*;
 use payloads::jobs::JobStore;
 use payloads::workspace::Workspace;
@@ -26,14 +27,7 @@ impl Dir {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_payloads"));
-        command
-            .arg("--workspace")
-            .arg(self.workspace())
-            .args(args)
-            .env("PAYLOADS_LOG_DIR", self.dir.path().join("logs"))
-            .env_remove("PAYLOADS_WORKSPACE");
-        command
+        bin::payloads_on(&self.workspace()).args(args).command()
     }
 
     /// Runs with stdout and stderr both on one pipe whose reading end is already closed: every
@@ -52,10 +46,10 @@ impl Dir {
     }
 
     pub async fn output(&self, args: &[&str]) -> Output {
-        let mut command = self.command(args);
-        tokio::task::spawn_blocking(move || command.output().unwrap())
+        bin::payloads_on(&self.workspace())
+            .args(args)
+            .output_async()
             .await
-            .unwrap()
     }
 }
 

@@ -1,18 +1,13 @@
 //! `payloads sandbox` as a user runs it: serves until SIGTERM, and a taken port exits 2 clearly.
 
+use crate::common::bin;
 use payloads::sandbox::{self, SandboxConfig};
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
 const BOUND: Duration = Duration::from_secs(20);
-
-fn payloads() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command.env_remove("RUST_LOG");
-    command
-}
 
 #[tokio::test]
 async fn a_taken_port_exits_2_with_a_clear_message() {
@@ -23,15 +18,11 @@ async fn a_taken_port_exits_2_with_a_clear_message() {
     .await
     .unwrap();
     let port = running.addr.port().to_string();
-    let output = tokio::task::spawn_blocking(move || {
-        payloads()
-            .args(["sandbox", "--port", &port])
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let output = bin::payloads(dir.path())
+        .args(&["sandbox", "--port", &port])
+        .output_async()
+        .await;
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("already in use"), "{stderr}");
@@ -45,9 +36,10 @@ async fn a_taken_port_exits_2_with_a_clear_message() {
 #[cfg(unix)]
 #[tokio::test]
 async fn it_serves_until_sigterm_and_announces_its_address() {
-    let mut child = payloads()
-        .args(["sandbox", "--port", "0", "--token-ttl", "60"])
-        .stdin(Stdio::null())
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = bin::payloads(dir.path())
+        .args(&["sandbox", "--port", "0", "--token-ttl", "60"])
+        .command()
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -91,7 +83,7 @@ async fn it_serves_until_sigterm_and_announces_its_address() {
     assert_eq!(body["expires_in"], 60);
     let access_token = body["access_token"].as_str().unwrap().to_owned();
 
-    let killed = Command::new("kill")
+    let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();

@@ -1,22 +1,17 @@
 //! `payloads check` as a user runs it: the real binary on the shipped file and on broken copies.
 
+use crate::common::bin::{self, text};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+/// `payloads check ARGS` from a scratch directory, with `PAYLOADS_WORKSPACE` set only when given.
 fn check(args: &[&str], env_workspace: Option<&Path>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command
-        .arg("check")
-        .args(args)
-        .env_remove("PAYLOADS_WORKSPACE");
+    let scratch = tempfile::tempdir().unwrap();
+    let mut bin = bin::payloads(scratch.path()).args(&["check"]).args(args);
     if let Some(path) = env_workspace {
-        command.env("PAYLOADS_WORKSPACE", path);
+        bin = bin.env("PAYLOADS_WORKSPACE", path);
     }
-    command.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    bin.output()
 }
 
 #[test]

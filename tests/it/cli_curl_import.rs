@@ -4,7 +4,7 @@
 use crate::sandbox_support::{any_port, start};
 use payloads::workspace::{Body, CredentialAuth, KeyValue, Method, Payload, Workspace};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const SHIPPED: &str = include_str!("../../workspace.ron");
 
@@ -271,27 +271,23 @@ async fn an_imported_command_runs() {
     let dir = shipped_at(&sandbox.base_url());
     let path = dir.path().to_path_buf();
     let base = sandbox.base_url();
-    let out = tokio::task::spawn_blocking(move || {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_payloads"))
-            .args(["import", "curl", "-", "--integration", "sandbox", "--id", "new-contact"])
-            .current_dir(&path)
-            .env_remove("PAYLOADS_WORKSPACE")
-            .env("PAYLOADS_LOG_DIR", path.join("logs"))
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        let command = format!(
-            "# pasted from the API's docs\ncurl -sS -X POST '{base}/api/contacts' \\\n  \
-             -H 'Authorization: Bearer stale-token' \\\n  --json '{{\"name\": \"Imported\", \"email\": \"i@example.com\"}}'\n"
-        );
-        child.stdin.take().unwrap().write_all(command.as_bytes()).unwrap();
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
+    let pasted = format!(
+        "# pasted from the API's docs\ncurl -sS -X POST '{base}/api/contacts' \\\n  \
+         -H 'Authorization: Bearer stale-token' \\\n  --json '{{\"name\": \"Imported\", \"email\": \"i@example.com\"}}'\n"
+    );
+    let out = crate::common::bin::payloads(&path)
+        .args(&[
+            "import",
+            "curl",
+            "-",
+            "--integration",
+            "sandbox",
+            "--id",
+            "new-contact",
+        ])
+        .stdin(pasted)
+        .output_async()
+        .await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let path = dir.path().to_path_buf();
     let ran =

@@ -5,7 +5,7 @@ use crate::common::*;
 use payloads::jobs::{Job, JobStatus, Trigger};
 use payloads::workspace::Workspace;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -231,12 +231,7 @@ async fn the_workspace_is_found_from_a_nested_directory() {
 fn usage_errors_are_payloads_lines_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for args in [&["--nope"][..], &["run"], &["jobs", "--limit", "x"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_payloads"))
-            .args(args)
-            .current_dir(dir.path())
-            .env("PAYLOADS_LOG_DIR", dir.path().join("logs"))
-            .output()
-            .unwrap();
+        let out = crate::common::bin::payloads(dir.path()).args(args).output();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let stderr = text(&out.stderr);
         assert!(stderr.starts_with("payloads: "), "{args:?}: {stderr}");
@@ -247,8 +242,10 @@ fn usage_errors_are_payloads_lines_and_exit_2() {
 /// A reader that goes away (`payloads man | head -1`) ends the command quietly.
 #[test]
 fn a_closed_stdout_ends_quietly() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_payloads"))
-        .arg("man")
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = crate::common::bin::payloads(dir.path())
+        .args(&["man"])
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

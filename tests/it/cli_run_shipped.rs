@@ -29,15 +29,10 @@ async fn the_shipped_workspace_runs_list_contacts_against_the_sandbox() {
             .is_empty()
     );
 
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command
-        .arg("--workspace")
-        .arg(&path)
-        .args(["run", "list-contacts"])
-        .env("PAYLOADS_LOG_DIR", dir.path().join("logs"));
-    let out = tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap();
+    let out = crate::common::bin::payloads_on(&path)
+        .args(&["run", "list-contacts"])
+        .output_async()
+        .await;
 
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
@@ -76,16 +71,12 @@ async fn refresh_on_the_shipped_workspace_says_when_the_token_expires_in_plain_w
     )
     .unwrap();
     let run = |args: &'static [&'static str]| {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_payloads"));
-        command
-            .arg("--workspace")
-            .arg(&path)
+        crate::common::bin::payloads_on(&path)
             .args(args)
-            .env("PAYLOADS_LOG_DIR", dir.path().join("logs"));
-        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .output_async()
     };
 
-    let out = run(&["refresh", "sandbox-oauth"]).await.unwrap();
+    let out = run(&["refresh", "sandbox-oauth"]).await;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(out.status.code(), Some(0));
     assert!(
@@ -93,7 +84,7 @@ async fn refresh_on_the_shipped_workspace_says_when_the_token_expires_in_plain_w
     );
     assert!(stdout.ends_with("(in 5 min)\n"), "{stdout}");
 
-    let out = run(&["refresh", "sandbox-api-key"]).await.unwrap();
+    let out = run(&["refresh", "sandbox-api-key"]).await;
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),

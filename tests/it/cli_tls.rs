@@ -20,23 +20,14 @@ async fn run_without_system_roots(workspace: &Workspace, payload: &str) -> Outpu
     std::fs::write(&empty_bundle, "").unwrap();
     let empty_dir = dir.path().join("empty-certs");
     std::fs::create_dir(&empty_dir).unwrap();
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command
-        .arg("--workspace")
-        .arg(&ws_path)
-        .args(["run", payload])
-        .env("PAYLOADS_LOG_DIR", dir.path().join("logs"))
+    let output = crate::common::bin::payloads_on(&ws_path)
+        .args(&["run", payload])
         .env("SSL_CERT_FILE", &empty_bundle)
         .env("SSL_CERT_DIR", &empty_dir)
-        .env_remove("PAYLOADS_WORKSPACE");
-    // Off the async runtime, which keeps serving the test servers.
-    tokio::task::spawn_blocking(move || {
-        let output = command.output().unwrap();
-        drop(dir);
-        output
-    })
-    .await
-    .unwrap()
+        .output_async()
+        .await;
+    drop(dir);
+    output
 }
 
 fn workspace_at(base_url: &str) -> Workspace {

@@ -87,13 +87,10 @@ fn a_workspace_that_is_a_fifo_or_a_device_is_refused_at_once() {
     let fifo = dir.path().join("workspace.ron");
     mkfifo(&fifo);
     for path in [fifo.as_path(), std::path::Path::new("/dev/zero")] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_payloads"))
-            .arg("--workspace")
-            .arg(path)
-            .arg("check")
-            .env("PAYLOADS_LOG_DIR", dir.path().join("logs"))
-            .output()
-            .unwrap();
+        let out = crate::common::bin::payloads(dir.path())
+            .workspace(path)
+            .args(&["check"])
+            .output();
         let text = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{text}");
         assert!(text.contains("not a regular file"), "{text}");

@@ -3,18 +3,14 @@
 
 use crate::tui_support::tmux::{Tmux, free_port};
 
+use crate::common::bin;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+/// The common runner's command, for the tests here that spawn and read the child as it runs.
 fn payloads(dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_payloads"));
-    command
-        .current_dir(dir)
-        .env_remove("PAYLOADS_WORKSPACE")
-        .env("PAYLOADS_LOG_DIR", dir.join("logs"))
-        .stdin(Stdio::null());
-    command
+    bin::payloads(dir).command()
 }
 
 #[test]

@@ -21,15 +21,11 @@ async fn run_with_system_ca(workspace: &Workspace, payload: &str, ca_file: &Path
     write_workspace(&ws_path, workspace);
     let empty_dir = dir.path().join("empty-certs");
     std::fs::create_dir(&empty_dir).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_payloads"))
-        .arg("--workspace")
-        .arg(&ws_path)
-        .args(["run", payload])
-        .env("PAYLOADS_LOG_DIR", dir.path().join("logs"))
+    let child = crate::common::bin::payloads_on(&ws_path)
+        .args(&["run", payload])
         .env("SSL_CERT_FILE", ca_file)
         .env("SSL_CERT_DIR", &empty_dir)
-        .env_remove("PAYLOADS_WORKSPACE")
-        .stdin(Stdio::null())
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

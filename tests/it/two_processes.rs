@@ -14,7 +14,7 @@ use payloads::jobs::{JobStatus, JobStore};
 use payloads::sandbox::{DEMO_REFRESH_TOKEN, SandboxConfig, SandboxHandle};
 use payloads::workspace::{DataTarget, Target, Variable, Workspace, WorkspaceStore};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
@@ -50,13 +50,10 @@ fn shipped_copy(
 
 /// Starts `payloads --workspace PATH run ARGS…` in the background.
 fn start_run(workspace: &Path, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_payloads"))
-        .arg("--workspace")
-        .arg(workspace)
-        .arg("run")
+    crate::common::bin::payloads_on(workspace)
+        .args(&["run"])
         .args(args)
-        .env("PAYLOADS_LOG_DIR", workspace.with_file_name("logs"))
-        .stdin(Stdio::null())
+        .command()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -355,15 +352,10 @@ async fn processes_started_at_once_on_a_blank_token_make_one_token_request() {
     let saved = bearer(&load_checked(&path, "after the runs"), "sandbox-oauth");
     assert_ne!(saved.refresh_token, seed);
     assert!(!saved.access_token.is_empty());
-    let mut refresh = Command::new(env!("CARGO_BIN_EXE_payloads"));
-    refresh
-        .arg("--workspace")
-        .arg(&path)
-        .args(["refresh", "sandbox-oauth"])
-        .env("PAYLOADS_LOG_DIR", dir.path().join("logs"));
-    let out = tokio::task::spawn_blocking(move || refresh.output().unwrap())
-        .await
-        .unwrap();
+    let out = crate::common::bin::payloads_on(&path)
+        .args(&["refresh", "sandbox-oauth"])
+        .output_async()
+        .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     eprintln!(
         "{PROCESSES} processes + 1 session at once: {} token request(s), in {:?}",

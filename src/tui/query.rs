@@ -418,6 +418,32 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Whatever moves and typing, the pick stays on an option, and typing picks the new
+        /// Variable with the text typed.
+        #[test]
+        fn the_target_pick_stays_on_an_option(
+            variables in 0usize..4,
+            moves in proptest::collection::vec(proptest::bool::ANY, 0..20),
+            typed in "\\PC{0,10}",
+        ) {
+            let mut options = vec![TargetOption::None];
+            options.extend((0..variables).map(|i| TargetOption::Variable(format!("v{i}"))));
+            options.push(TargetOption::NewVariable);
+            let mut pick = TargetPick { options, selected: 0, new_variable: String::new() };
+            for down in moves {
+                pick.move_by(down);
+                proptest::prop_assert!(pick.selected < pick.options.len());
+            }
+            let _ = pick.picked();
+            for c in typed.chars() {
+                pick.type_name(|n| n.push(c));
+            }
+            if !typed.is_empty() {
+                proptest::prop_assert_eq!(pick.picked(), &TargetOption::NewVariable);
+                proptest::prop_assert_eq!(&pick.new_variable, &typed);
+            }
+        }
+
         /// Whatever is typed, the line answers (a match, none, or why the path is invalid).
         #[test]
         fn any_typed_path_gets_an_answer(path in "\\PC{0,40}") {

@@ -292,3 +292,45 @@ fn a_value_of_the_token_request_can_write_its_credentials_refresh_token() {
         target: Target::Credential(CredentialField::RefreshToken),
     }));
 }
+
+#[test]
+fn a_bad_new_variable_name_is_refused_on_the_line_and_esc_goes_back_to_the_name() {
+    let (_dir, _path, _store, mut app) = demo_on(
+        payloads::workspace::DEMO_WORKSPACE,
+        "list-contacts",
+        r#"{"contacts":[{"id":7}]}"#,
+    );
+    press(&mut app, &[key(KeyCode::Char('J'))]);
+    type_text(&mut app, ".contacts[0].id");
+    press(&mut app, &[key(KeyCode::Enter)]);
+    type_text(&mut app, "some_id");
+    press(&mut app, &[key(KeyCode::Enter)]);
+    // Enter on "new Variable" with no name typed asks for one.
+    press(&mut app, &[key(KeyCode::Down), key(KeyCode::Down)]);
+    let actions = press(&mut app, &[key(KeyCode::Enter)]);
+    assert!(actions.is_empty(), "{actions:?}");
+    assert!(render(&app, 80, 24).contains("type the new Variable's name"));
+    // A name the file cannot hold is refused by the same validation as the form; nothing saved.
+    type_text(&mut app, "two words");
+    let actions = press(&mut app, &[key(KeyCode::Enter)]);
+    assert!(actions.is_empty(), "{actions:?}");
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("\"two words\" is not a valid"), "{screen}");
+    assert!(
+        app.workspace
+            .payload("list-contacts")
+            .unwrap()
+            .response
+            .iter()
+            .all(|v| v.name != "some_id")
+    );
+    assert!(app.workspace.variable("two words").is_none());
+    // Esc goes back to the name, as typed.
+    press(&mut app, &[key(KeyCode::Esc)]);
+    let screen = render(&app, 80, 24);
+    assert!(
+        screen.contains("Add to list-contacts as  some_id▏"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Also write it into"), "{screen}");
+}

@@ -183,6 +183,7 @@ impl App {
             | Context::ConfirmCopySecret
             | Context::Query
             | Context::QueryName
+            | Context::QueryTarget
             | Context::Form(_) => self.on_overlay_key(command, key),
         }
     }

@@ -109,6 +109,8 @@ pub enum Context {
     /// The JSONPath query line: typing the path, or the name to keep it under.
     Query,
     QueryName,
+    /// Then where the value is written too (a Data Target), or nowhere.
+    QueryTarget,
     /// Copy the access token? (a secret leaves only on a yes)
     ConfirmCopySecret,
     /// A form whose focused field is text on one line, many lines, or a choice.
@@ -190,6 +192,7 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::CopyMenu => &[COPY_MENU],
         Context::Query => &[QUERY],
         Context::QueryName => &[QUERY_NAME],
+        Context::QueryTarget => &[QUERY_TARGET],
         Context::ConfirmCopySecret => &[CONFIRM_COPY_SECRET],
         Context::Form(FieldContext::Line) => &[FORM, LINE_FIELD],
         Context::Form(FieldContext::MultiLine) => &[FORM, MULTI_LINE_FIELD],
@@ -223,6 +226,7 @@ pub fn context(app: &App) -> Context {
             Overlay::Login { .. } => Context::Login,
             Overlay::Form(form) => Context::Form(form.field_context()),
             Overlay::CopyMenu(_) => Context::CopyMenu,
+            Overlay::Query(line) if line.target.is_some() => Context::QueryTarget,
             Overlay::Query(line) if line.naming.is_some() => Context::QueryName,
             Overlay::Query(_) => Context::Query,
             Overlay::ConfirmCopySecret { .. } => Context::ConfirmCopySecret,
@@ -246,11 +250,12 @@ pub fn context(app: &App) -> Context {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 22] = [
+    const ALL: [Context; 23] = [
         Context::Variables,
         Context::Login,
         Context::Query,
         Context::QueryName,
+        Context::QueryTarget,
         Context::CopyMenu,
         Context::ConfirmCopySecret,
         Context::Main,

@@ -89,6 +89,10 @@ impl App {
                 }
                 vec![]
             }
+            Message::Transferred(outcome) => {
+                self.on_transferred(*outcome);
+                vec![]
+            }
             Message::Reloaded(workspace) => {
                 // The store just read or wrote the file, so it loads again.
                 if self.broken.take().is_some() {
@@ -183,6 +187,8 @@ impl App {
             | Context::ConfirmCopySecret
             | Context::Query
             | Context::QueryName
+            | Context::TransferPath
+            | Context::TransferChoice
             | Context::Form(_) => self.on_overlay_key(command, key),
         }
     }
@@ -295,6 +301,8 @@ impl App {
             Command::CancelJob => return self.cancel_selection(),
             Command::LinkedJob => self.open_linked_job(),
             Command::Login => return self.login_selection(),
+            Command::Export => self.open_export(),
+            Command::Import => self.open_import(),
             Command::Find => {
                 self.find = Find {
                     query: String::new(),

@@ -25,6 +25,10 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Finding in a Job", rows(&[FIND])),
         ("Records", rows(&[RECORDS])),
         ("Runs", rows(&[RUNS])),
+        (
+            "Integrations out and in",
+            rows(&[TRANSFER, TRANSFER_PATH, TRANSFER_CHOICE]),
+        ),
         ("Variables", rows(&[VARIABLES])),
         (
             "In a form",

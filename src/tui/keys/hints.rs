@@ -142,6 +142,11 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
     };
     match command {
         C::OpenEditor => app.broken.is_none(),
+        // Integrations out and in: on their pane.
+        C::Export => {
+            app.focus == Pane::Integrations && app.selected_id(Pane::Integrations).is_some()
+        }
+        C::Import => app.focus == Pane::Integrations && app.broken.is_none(),
         C::New | C::Edit | C::Delete | C::Duplicate => {
             context != Context::Main || app.focus != Pane::Jobs
         }

@@ -387,13 +387,13 @@ pub(super) const TRANSFER_CHOICE: &[Binding] = &[
     Binding {
         keys: &[(c('y'), C::Confirm)],
         shown: "y",
-        help: "yes (secrets included / overwrite / rename the conflicts)",
+        help: "yes (to the question asked)",
         footer: hint(1, "y", "yes"),
     },
     Binding {
         keys: &[(c('n'), C::Submit), (k(KeyCode::Enter), C::Submit)],
         shown: "n / Enter",
-        help: "no (export: secrets as {{env.NAME}}; otherwise cancel)",
+        help: "no",
         footer: hint(2, "n/Enter", "no"),
     },
     Binding {

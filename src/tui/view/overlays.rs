@@ -367,7 +367,15 @@ fn transfer(app: &App, frame: &mut Frame, prompt: &crate::tui::transfer::Transfe
     let (title, what) = match &prompt.kind {
         TransferKind::Export { integration } => (
             "Export Integration",
-            format!("Write Integration {} to:", clean(integration)),
+            format!(
+                "Write Integration {} ({}) to:",
+                clean(
+                    app.workspace
+                        .integration(integration)
+                        .map_or(integration.as_str(), |i| i.name.as_str())
+                ),
+                clean(integration)
+            ),
         ),
         TransferKind::Import => (
             "Import Integration",

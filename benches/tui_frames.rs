@@ -8,6 +8,16 @@
 #[expect(dead_code, reason = "the benchmark uses a few of the shared helpers")]
 mod tui_support;
 
+#[path = "../tests/it/common/builders.rs"]
+#[expect(dead_code, reason = "the fixtures use only some of the builders")]
+mod builders;
+
+/// The fixtures build their model values with the test builders, which the test crate keeps in
+/// `common`.
+mod common {
+    pub(crate) use super::builders;
+}
+
 use crossterm::event::KeyCode;
 use payloads::tui::Message;
 use std::time::Instant;

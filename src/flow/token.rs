@@ -325,34 +325,33 @@ impl Runner {
         // Once the token request is out, it runs to its end even if the run is cancelled: the
         // server may already have rotated the refresh token, and the new one must be saved.
         let not_cancellable = CancellationToken::new();
-        let response = match self
-            .send(
-                t,
-                payload,
-                integration,
-                Some(&resolved),
-                &auth,
-                &inputs,
-                &ws,
-                &not_cancellable,
-                Some(credential_id),
-            )
-            .await
-        {
-            Ok(r) => r,
-            Err(failure) => {
-                self.drop_reservation(t, credential_id);
-                return Err(failure);
-            }
-        };
-        if let Some(fallback) = client_credentials_fallback(bearer, payload, &response) {
+        let outcome = async {
+            let response = self
+                .send(
+                    t,
+                    payload,
+                    integration,
+                    Some(&resolved),
+                    &auth,
+                    &inputs,
+                    &ws,
+                    &not_cancellable,
+                    Some(credential_id),
+                )
+                .await?;
+            let Some(fallback) = client_credentials_fallback(bearer, payload, &response) else {
+                return self
+                    .save_token_answer(t, credential_id, payload, &response)
+                    .await
+                    .map_err(Failure::TokenAnswer);
+            };
             t.step(format!(
                 "the refresh token was refused (invalid_grant); Credential {credential_id} \
                  allows one try with the client credentials grant: falling back"
             ));
             let auth = credentials::for_token_request(&resolved, fallback.client_auth);
             add_secrets(&t.redactor, &auth.secrets);
-            let response = match self
+            let response = self
                 .send(
                     t,
                     &fallback,
@@ -364,32 +363,20 @@ impl Runner {
                     &not_cancellable,
                     Some(credential_id),
                 )
-                .await
-            {
-                Ok(r) => r,
-                Err(failure) => {
-                    self.drop_reservation(t, credential_id);
-                    return Err(failure);
-                }
-            };
-            let saved = self
-                .save_token_answer(t, credential_id, &fallback, &response)
+                .await?;
+            self.save_token_answer(t, credential_id, &fallback, &response)
                 .await
                 .map_err(|e| {
                     Failure::TokenAnswer(format!("the client credentials fallback failed too: {e}"))
-                });
-            if saved.is_err() {
-                self.drop_reservation(t, credential_id);
-            }
-            return saved;
+                })
         }
-        let saved = self
-            .save_token_answer(t, credential_id, payload, &response)
-            .await;
-        if saved.is_err() {
+        .await;
+        // A journal that holds tokens stays for the next holder of the lock; an empty
+        // reservation goes with the failure that left it empty.
+        if outcome.is_err() {
             self.drop_reservation(t, credential_id);
         }
-        saved.map_err(Failure::TokenAnswer)
+        outcome
     }
 
     /// Writes a token answer to the journal reserved for it, before anything else is done with

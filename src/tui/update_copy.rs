@@ -229,10 +229,19 @@ impl App {
         }
     }
 
+    /// The Credential a Job used: a refresh Job names it; a business call's Job is read through
+    /// its Payload's Credential.
+    pub fn job_credential<'a>(&'a self, job: &'a Job) -> Option<&'a str> {
+        match job.credential.as_deref() {
+            Some(id) => Some(id),
+            None => self.workspace.payload(&job.payload)?.credential.as_deref(),
+        }
+    }
+
     /// The access token of the Job's Credential as the file holds it now (`{{env.NAME}}`
     /// resolved), when it is a Bearer Token Credential with one.
     fn job_access_token(&self, job: &Job) -> Option<(String, String)> {
-        let id = job.credential.as_deref()?;
+        let id = self.job_credential(job)?;
         let credential = self.workspace.credential(id)?;
         let CredentialAuth::BearerToken(_) = &credential.auth else {
             return None;

@@ -6,7 +6,7 @@ use crate::common;
 
 use common::*;
 use std::process::Output;
-use wiremock::matchers::{header, method, path};
+use wiremock::matchers::{header, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Runs the real binary on `workspace` (off the async runtime, which keeps serving the mock).
@@ -19,11 +19,7 @@ async fn run(dir: &tempfile::TempDir, args: &[&str]) -> Output {
 
 async fn setup(token_answer: ResponseTemplate) -> (MockServer, tempfile::TempDir) {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(token_answer)
-        .mount(&server)
-        .await;
+    token_endpoint().responds(token_answer).mount(&server).await;
     let dir = tempfile::tempdir().unwrap();
     write_workspace(
         &dir.path().join("workspace.ron"),

@@ -13,13 +13,8 @@ const BODY: &str = r#"[{"id":"c1","name":"Ada"}]"#;
 
 async fn oauth_server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            3600,
-        )))
+    token_endpoint()
+        .answers(NEW_ACCESS, NEW_REFRESH, 3600)
         .mount(&server)
         .await;
     Mock::given(method("GET"))

@@ -60,13 +60,8 @@ fn text(bytes: &[u8]) -> String {
 
 async fn oauth_server() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            3600,
-        )))
+    token_endpoint()
+        .answers(NEW_ACCESS, NEW_REFRESH, 3600)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -160,8 +155,8 @@ async fn run_json_prints_the_redacted_job() {
 #[tokio::test]
 async fn a_failed_refresh_exits_1_and_names_the_reason() {
     let server = MockServer::start().await;
-    Mock::given(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+    token_endpoint()
+        .responds(ResponseTemplate::new(400).set_body_json(serde_json::json!({
             "error": "invalid_grant", "error_description": "refresh token revoked"
         })))
         .mount(&server)

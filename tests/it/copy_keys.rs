@@ -45,9 +45,9 @@ fn no_copy(actions: &[Action]) {
 /// The business Job of `finished_pair` open in the Job detail; it ran with `sandbox-oauth`.
 fn job_detail() -> App {
     let mut app = app();
-    let mut jobs = finished_pair();
-    jobs[1].credential = Some("sandbox-oauth".into());
-    app.jobs = jobs;
+    // A business call's Job as the runner records it: no Credential of its own, so the
+    // menu's access token is read through the Payload's Credential.
+    app.jobs = finished_pair();
     app.update(Message::Resize {
         width: 80,
         height: 24,

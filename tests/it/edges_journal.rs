@@ -12,14 +12,9 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// access token opens /contacts.
 async fn rotating_once() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    token_endpoint()
         .and(body_string_contains(OLD_REFRESH))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            3600,
-        )))
+        .answers(NEW_ACCESS, NEW_REFRESH, 3600)
         .expect(1)
         .mount(&server)
         .await;

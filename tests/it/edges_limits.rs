@@ -6,7 +6,7 @@
 
 use crate::common::*;
 use crate::edges_output::Dir;
-use payloads::workspace::{CertificateAuth, Credential, CredentialAuth, ValueSource, Workspace};
+use payloads::workspace::{CertificateAuth, CredentialAuth, ValueSource, Workspace};
 use std::process::Output;
 use std::time::Duration;
 
@@ -54,16 +54,12 @@ fn pem_paths_that_are_not_regular_files_fail_check_with_their_position() {
     mkfifo(&fifo);
     let mut ws = oauth_workspace("https://127.0.0.1:1", "", None);
     ws.integrations[0].tls.ca_cert = Some(fifo.display().to_string());
-    ws.credentials.push(Credential {
-        id: "mtls".into(),
-        name: "mTLS".into(),
-        integration: "api".into(),
-        description: String::new(),
-        auth: CredentialAuth::Certificate(CertificateAuth {
-            cert_path: "/dev/zero".into(),
-            key_path: dir.path().display().to_string(),
-        }),
+    let auth = CredentialAuth::Certificate(CertificateAuth {
+        cert_path: "/dev/zero".into(),
+        key_path: dir.path().display().to_string(),
     });
+    ws.credentials
+        .push(credential("mtls", auth).name("mTLS").build());
     let d = Dir::new(&ws);
 
     let out = check(&d);

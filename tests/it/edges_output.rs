@@ -61,13 +61,8 @@ impl Dir {
 
 async fn rotating_server(contacts_body: &str) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            3600,
-        )))
+    token_endpoint()
+        .answers(NEW_ACCESS, NEW_REFRESH, 3600)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -124,8 +119,8 @@ async fn every_command_survives_a_closed_pipe() {
 async fn server_text_in_messages_is_defused_and_piped_bodies_stay_exact() {
     let hostile = "ok\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}txt.exe";
     let server = MockServer::start().await;
-    Mock::given(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+    token_endpoint()
+        .responds(ResponseTemplate::new(400).set_body_json(serde_json::json!({
             "error": "invalid_grant", "error_description": hostile
         })))
         .mount(&server)

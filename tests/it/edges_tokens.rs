@@ -10,9 +10,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn token_server(answer: serde_json::Value) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(answer))
+    token_endpoint()
+        .responds(ResponseTemplate::new(200).set_body_json(answer))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -166,13 +165,8 @@ async fn two_second_tokens_are_renewed_before_the_call() {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicI64, Ordering};
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            2,
-        )))
+    token_endpoint()
+        .answers(NEW_ACCESS, NEW_REFRESH, 2)
         .expect(2)
         .mount(&server)
         .await;

@@ -11,18 +11,13 @@ use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn token_ok(server: &MockServer, expect: u64) {
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    token_endpoint()
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains(format!("refresh_token={OLD_REFRESH}")))
         .and(body_string_contains(format!(
             "client_secret={CLIENT_SECRET}"
         )))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            1800,
-        )))
+        .answers(NEW_ACCESS, NEW_REFRESH, 1800)
         .expect(expect)
         .mount(server)
         .await;
@@ -232,9 +227,8 @@ async fn a_401_after_an_expiry_refresh_does_not_refresh_again() {
 #[tokio::test]
 async fn fifty_concurrent_runs_share_one_token_request() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(
+    token_endpoint()
+        .responds(
             ResponseTemplate::new(200)
                 .set_body_json(token_json(NEW_ACCESS, NEW_REFRESH, 3600))
                 .set_delay(std::time::Duration::from_millis(200)),
@@ -397,9 +391,8 @@ async fn a_manual_refresh_writes_new_tokens() {
 #[tokio::test]
 async fn cancelling_during_a_refresh_keeps_the_new_tokens_and_sends_nothing_more() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(
+    token_endpoint()
+        .responds(
             ResponseTemplate::new(200)
                 .set_body_json(token_json(NEW_ACCESS, NEW_REFRESH, 3600))
                 .set_delay(std::time::Duration::from_millis(500)),

@@ -6,7 +6,7 @@ use crate::common;
 use common::*;
 use payloads::jobs::{Job, JobStatus};
 use std::time::Duration;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 struct Outcome {
@@ -22,9 +22,8 @@ async fn failed_refresh(
 ) -> Outcome {
     let server = MockServer::start().await;
     if let Some(answer) = token_answer {
-        Mock::given(method("POST"))
-            .and(path("/oauth/token"))
-            .respond_with(answer)
+        token_endpoint()
+            .responds(answer)
             .expect(1)
             .mount(&server)
             .await;

@@ -7,20 +7,14 @@ use chrono::Utc;
 use common::*;
 use payloads::jobs::JobStatus;
 use payloads::workspace::{
-    ApiKey, BasicAuth, Body, ClientAuth, Credential, CredentialAuth, CustomAuth, DataTarget,
-    KeyValue, Method, Placement, ResponseValue, Target, ValueSource, Workspace,
+    ApiKey, BasicAuth, Body, ClientAuth, CredentialAuth, CustomAuth, DataTarget, KeyValue, Method,
+    Placement, ResponseValue, Target, ValueSource, Workspace,
 };
 use wiremock::matchers::{body_string, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn with_credential(ws: &mut Workspace, id: &str, auth: CredentialAuth) {
-    ws.credentials.push(Credential {
-        id: id.into(),
-        name: id.into(),
-        integration: "api".into(),
-        description: String::new(),
-        auth,
-    });
+    ws.credentials.push(credential(id, auth).build());
 }
 
 #[tokio::test]
@@ -111,15 +105,10 @@ async fn basic_client_authentication_form_encodes_special_characters() {
     use base64::Engine;
     let expected = base64::engine::general_purpose::STANDARD
         .encode("my%3Aid%40host%2Fx%3Dy+z:se%3Acr%40t%2F%3D%2B+value");
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    token_endpoint()
         .and(header("authorization", format!("Basic {expected}")))
         .and(body_string("grant_type=client_credentials"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            600,
-        )))
+        .answers(NEW_ACCESS, NEW_REFRESH, 600)
         .expect(1)
         .mount(&server)
         .await;
@@ -481,12 +470,8 @@ async fn a_webhook_succeeds_or_fails_on_its_status_alone() {
 #[tokio::test]
 async fn running_a_credential_payload_refreshes_its_credential() {
     let server = MockServer::start().await;
-    Mock::given(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            120,
-        )))
+    token_endpoint()
+        .answers(NEW_ACCESS, NEW_REFRESH, 120)
         .expect(1)
         .mount(&server)
         .await;

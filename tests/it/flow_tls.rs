@@ -7,7 +7,7 @@ use crate::tls_support;
 
 use common::*;
 use payloads::jobs::{Job, JobStatus};
-use payloads::workspace::{CertificateAuth, Credential, CredentialAuth, Method, Workspace};
+use payloads::workspace::{CertificateAuth, CredentialAuth, Method, Workspace};
 use tls_support::{CLIENT_SUBJECT, Pki, ServerOptions, TlsServer};
 
 /// A workspace whose Integration points at `server`, with a Payload `secure` (GET /secure) using
@@ -20,16 +20,12 @@ fn workspace_for(server: &TlsServer, credential: Option<&str>) -> Workspace {
 }
 
 fn with_certificate(ws: &mut Workspace, cert_path: &str, key_path: &str) {
-    ws.credentials.push(Credential {
-        id: "mtls".into(),
-        name: "Client certificate".into(),
-        integration: "api".into(),
-        description: String::new(),
-        auth: CredentialAuth::Certificate(CertificateAuth {
-            cert_path: cert_path.into(),
-            key_path: key_path.into(),
-        }),
+    let auth = CredentialAuth::Certificate(CertificateAuth {
+        cert_path: cert_path.into(),
+        key_path: key_path.into(),
     });
+    ws.credentials
+        .push(credential("mtls", auth).name("Client certificate").build());
 }
 
 trait MkDir {

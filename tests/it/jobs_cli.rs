@@ -1,13 +1,12 @@
 //! `payloads jobs` and `payloads jobs show`, run as the real binary on a history written here.
 
+use crate::common;
 use crate::jobs_support;
 
 use base64::Engine as _;
 use jobs_support::job;
 use payloads::jobs::{Job, JobStatus, JobStore, Redactor, Trigger};
-use payloads::workspace::model::{
-    ApiKey, BasicAuth, BearerToken, Credential, CredentialAuth, Variable, Workspace,
-};
+use payloads::workspace::model::{ApiKey, BasicAuth, CredentialAuth, Variable, Workspace};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -50,29 +49,16 @@ fn assert_no_secret(what: &str, text: &str) {
 }
 
 fn workspace() -> Workspace {
-    let credential = |id: &str, auth| Credential {
-        id: id.into(),
-        name: id.into(),
-        integration: "sandbox".into(),
-        description: String::new(),
-        auth,
-    };
+    let credential = |id: &str, auth| common::credential(id, auth).integration("sandbox").build();
     Workspace {
         credentials: vec![
             credential(
                 "oauth",
-                CredentialAuth::BearerToken(BearerToken {
-                    client_id: "demo-client".into(),
-                    client_secret: CLIENT_SECRET.into(),
-                    access_token: ACCESS_TOKEN.into(),
-                    refresh_token: REFRESH_TOKEN.into(),
-                    access_token_duration_minutes: 5,
-                    obtained_at: None,
-                    expires_at: None,
-                    token_payload: "refresh-token".into(),
-                    login: None,
-                    fallback_to_client_credentials: false,
-                }),
+                common::bearer_token("refresh-token")
+                    .client("demo-client", CLIENT_SECRET)
+                    .tokens(ACCESS_TOKEN, REFRESH_TOKEN)
+                    .duration_minutes(5)
+                    .auth(),
             ),
             credential(
                 "basic",

@@ -11,25 +11,19 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 async fn server(client_credentials_calls: u64) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    token_endpoint()
         .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+        .responds(ResponseTemplate::new(400).set_body_json(serde_json::json!({
             "error": "invalid_grant", "error_description": "refresh token revoked"
         })))
         .expect(1)
         .named("the refresh grant")
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
+    token_endpoint()
         .and(body_string_contains("grant_type=client_credentials"))
         .and(body_string_contains("client_secret="))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            3600,
-        )))
+        .answers(NEW_ACCESS, NEW_REFRESH, 3600)
         .expect(client_credentials_calls)
         .named("the client credentials grant")
         .mount(&server)

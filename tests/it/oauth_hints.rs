@@ -14,11 +14,7 @@ async fn refresh_error(
     tweak: impl FnOnce(&mut payloads::workspace::Workspace),
 ) -> String {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(answer)
-        .mount(&server)
-        .await;
+    token_endpoint().responds(answer).mount(&server).await;
     let mut ws = oauth_workspace(&server.uri(), "", None);
     tweak(&mut ws);
     let h = Harness::new(&ws);
@@ -78,13 +74,8 @@ async fn a_200_without_the_token_names_the_path_and_the_keys_there() {
 #[tokio::test]
 async fn both_linked_jobs_show_the_fingerprint_of_the_token_the_call_used() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/oauth/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(token_json(
-            NEW_ACCESS,
-            NEW_REFRESH,
-            1800,
-        )))
+    token_endpoint()
+        .answers(NEW_ACCESS, NEW_REFRESH, 1800)
         .mount(&server)
         .await;
     Mock::given(method("GET"))

@@ -29,7 +29,7 @@ pub fn render_confirm_secret(app: &App, frame: &mut Frame, job_id: &str) {
     let theme = Theme::new(app.colour);
     let credential = app
         .job(job_id)
-        .and_then(|j| j.credential.as_deref())
+        .and_then(|j| app.job_credential(j))
         .unwrap_or("the Job's Credential")
         .to_string();
     let lines = vec![

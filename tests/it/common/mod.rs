@@ -6,14 +6,18 @@
 )]
 
 pub mod bin;
+pub mod builders;
+pub mod token_mock;
+
+pub use builders::{bearer_token, credential, integration, payload};
+pub use token_mock::token_endpoint;
 
 use chrono::{DateTime, Utc};
 use payloads::flow::{Clock, RunEvent, RunEventKind, RunRequest, Runner, RunnerConfig};
 use payloads::jobs::{Job, JobStore, Trigger};
 use payloads::workspace::{
-    BearerToken, Body, ClientAuth, Credential, CredentialAuth, CredentialField, DataTarget,
-    DynamicInput, Integration, KeyValue, Method, Payload, PayloadKind, ResponseValue, Target,
-    TlsOptions, ValueSource, Workspace, WorkspaceStore,
+    BearerToken, Body, CredentialAuth, CredentialField, DynamicInput, KeyValue, Method, Payload,
+    PayloadKind, Target, Workspace, WorkspaceStore,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,76 +34,33 @@ pub const NEW_REFRESH: &str = "new-refresh-token-SSSS2222";
 /// The standard token request: a refresh_token grant in a form body, tokens read back by JSONPath
 /// and written onto the Credential.
 pub fn token_payload(endpoint: &str) -> Payload {
-    Payload {
-        id: "oauth-token".into(),
-        name: "Token".into(),
-        integration: "api".into(),
-        kind: PayloadKind::Credential,
-        description: String::new(),
-        method: Method::POST,
-        endpoint: endpoint.into(),
-        credential: Some("oauth".into()),
-        client_auth: ClientAuth::InBody,
-        headers: vec![],
-        parameters: vec![],
-        body: Body::Form(vec![
+    payload("oauth-token", Method::POST, endpoint)
+        .name("Token")
+        .kind(PayloadKind::Credential)
+        .credential(Some("oauth"))
+        .body(Body::Form(vec![
             KeyValue::new("grant_type", "refresh_token"),
             KeyValue::new("refresh_token", "{{credential.refresh_token}}"),
             KeyValue::new("client_id", "{{credential.client_id}}"),
             KeyValue::new("client_secret", "{{credential.client_secret}}"),
-        ]),
-        response: vec![
-            ResponseValue {
-                name: "access_token".into(),
-                source: ValueSource::JsonPath("$.access_token".into()),
-            },
-            ResponseValue {
-                name: "refresh_token".into(),
-                source: ValueSource::JsonPath("$.refresh_token".into()),
-            },
-            ResponseValue {
-                name: "expires_in".into(),
-                source: ValueSource::JsonPath("$.expires_in".into()),
-            },
-        ],
-        targets: vec![
-            DataTarget {
-                value: "access_token".into(),
-                target: Target::Credential(CredentialField::AccessToken),
-            },
-            DataTarget {
-                value: "refresh_token".into(),
-                target: Target::Credential(CredentialField::RefreshToken),
-            },
-            DataTarget {
-                value: "expires_in".into(),
-                target: Target::Credential(CredentialField::ExpiresIn),
-            },
-        ],
-        inputs: vec![],
-        timeout_secs: None,
-    }
+        ]))
+        .json_value("access_token", "$.access_token")
+        .json_value("refresh_token", "$.refresh_token")
+        .json_value("expires_in", "$.expires_in")
+        .target(
+            "access_token",
+            Target::Credential(CredentialField::AccessToken),
+        )
+        .target(
+            "refresh_token",
+            Target::Credential(CredentialField::RefreshToken),
+        )
+        .target("expires_in", Target::Credential(CredentialField::ExpiresIn))
+        .build()
 }
 
 pub fn callout(id: &str, method: Method, endpoint: &str, credential: Option<&str>) -> Payload {
-    Payload {
-        id: id.into(),
-        name: id.into(),
-        integration: "api".into(),
-        kind: PayloadKind::Callout,
-        description: String::new(),
-        method,
-        endpoint: endpoint.into(),
-        credential: credential.map(Into::into),
-        client_auth: ClientAuth::InBody,
-        headers: vec![],
-        parameters: vec![],
-        body: Body::None,
-        response: vec![],
-        targets: vec![],
-        inputs: vec![],
-        timeout_secs: None,
-    }
+    payload(id, method, endpoint).credential(credential).build()
 }
 
 pub fn input(name: &str, default: Option<&str>) -> DynamicInput {
@@ -118,33 +79,20 @@ pub fn oauth_workspace(
     obtained_at: Option<DateTime<Utc>>,
 ) -> Workspace {
     Workspace {
-        integrations: vec![Integration {
-            id: "api".into(),
-            name: "Test API".into(),
-            base_url: base_url.into(),
-            description: String::new(),
-            timeout_secs: None,
-            headers: vec![],
-            tls: TlsOptions::default(),
-        }],
-        credentials: vec![Credential {
-            id: "oauth".into(),
-            name: "OAuth".into(),
-            integration: "api".into(),
-            description: String::new(),
-            auth: CredentialAuth::BearerToken(BearerToken {
-                client_id: CLIENT_ID.into(),
-                client_secret: CLIENT_SECRET.into(),
-                access_token: access_token.into(),
-                refresh_token: OLD_REFRESH.into(),
-                access_token_duration_minutes: 60,
-                obtained_at,
-                expires_at: None,
-                token_payload: "oauth-token".into(),
-                login: None,
-                fallback_to_client_credentials: false,
-            }),
-        }],
+        integrations: vec![integration("api", base_url).name("Test API").build()],
+        credentials: vec![
+            credential(
+                "oauth",
+                bearer_token("oauth-token")
+                    .client(CLIENT_ID, CLIENT_SECRET)
+                    .tokens(access_token, OLD_REFRESH)
+                    .duration_minutes(60)
+                    .obtained_at(obtained_at)
+                    .auth(),
+            )
+            .name("OAuth")
+            .build(),
+        ],
         payloads: vec![
             token_payload("/oauth/token"),
             callout("list-contacts", Method::GET, "/contacts", Some("oauth")),

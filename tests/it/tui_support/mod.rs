@@ -4,6 +4,7 @@
 pub mod scale;
 pub mod tmux;
 
+use crate::common::builders;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use payloads::jobs::{Job, JobStatus, RequestRecord, ResponseRecord, Step, TargetResult, Trigger};
@@ -18,73 +19,43 @@ pub fn now() -> DateTime<Utc> {
 }
 
 pub fn workspace() -> Workspace {
-    let sandbox = Integration {
-        id: "sandbox".into(),
-        name: "Sandbox API".into(),
-        base_url: "http://127.0.0.1:8787".into(),
-        description: "The built-in sandbox".into(),
-        timeout_secs: Some(10),
-        headers: vec![KeyValue::new("Accept", "application/json")],
-        tls: Default::default(),
-    };
-    let billing = Integration {
-        id: "billing".into(),
-        name: "Billing".into(),
-        base_url: "https://billing.example.com/v2".into(),
-        description: String::new(),
-        timeout_secs: None,
-        headers: vec![],
-        tls: Default::default(),
-    };
-    let mut bearer = BearerToken::empty("sandbox-oauth-token");
-    bearer.client_id = "demo-client".into();
-    bearer.client_secret = "demo-secret-value".into();
-    bearer.access_token = "at-123456789".into();
-    bearer.refresh_token = "rt-987654321".into();
-    bearer.access_token_duration_minutes = 15;
-    bearer.obtained_at = Some(now() - Duration::minutes(3));
-    let oauth = Credential {
-        id: "sandbox-oauth".into(),
-        name: "Sandbox OAuth".into(),
-        integration: "sandbox".into(),
-        description: String::new(),
-        auth: CredentialAuth::BearerToken(bearer),
-    };
-    let api_key = Credential {
-        id: "billing-key".into(),
-        name: "Billing key".into(),
-        integration: "billing".into(),
-        description: String::new(),
-        auth: CredentialAuth::ApiKey(ApiKey {
+    let sandbox = builders::integration("sandbox", "http://127.0.0.1:8787")
+        .name("Sandbox API")
+        .description("The built-in sandbox")
+        .timeout_secs(10)
+        .header("Accept", "application/json")
+        .build();
+    let billing = builders::integration("billing", "https://billing.example.com/v2")
+        .name("Billing")
+        .build();
+    let bearer = builders::bearer_token("sandbox-oauth-token")
+        .client("demo-client", "demo-secret-value")
+        .tokens("at-123456789", "rt-987654321")
+        .duration_minutes(15)
+        .obtained_at(Some(now() - Duration::minutes(3)));
+    let oauth = builders::credential("sandbox-oauth", bearer.auth())
+        .name("Sandbox OAuth")
+        .integration("sandbox")
+        .build();
+    let api_key = builders::credential(
+        "billing-key",
+        CredentialAuth::ApiKey(ApiKey {
             header: "x-api-key".into(),
             value: "{{env.BILLING_KEY}}".into(),
         }),
-    };
+    )
+    .name("Billing key")
+    .integration("billing")
+    .build();
     let token = token_payload("sandbox-oauth-token", &oauth);
-    let list = Payload {
-        id: "list-contacts".into(),
-        name: "List contacts".into(),
-        integration: "sandbox".into(),
-        kind: PayloadKind::Callout,
-        description: String::new(),
-        method: Method::GET,
-        endpoint: "/api/contacts".into(),
-        credential: Some("sandbox-oauth".into()),
-        client_auth: ClientAuth::InBody,
-        headers: vec![],
-        parameters: vec![KeyValue::new("limit", "10")],
-        body: Body::None,
-        response: vec![ResponseValue {
-            name: "first".into(),
-            source: ValueSource::JsonPath("$.contacts[0].id".into()),
-        }],
-        targets: vec![DataTarget {
-            value: "first".into(),
-            target: Target::Variable("contact_id".into()),
-        }],
-        inputs: vec![],
-        timeout_secs: None,
-    };
+    let list = builders::payload("list-contacts", Method::GET, "/api/contacts")
+        .name("List contacts")
+        .integration("sandbox")
+        .credential(Some("sandbox-oauth"))
+        .parameter("limit", "10")
+        .json_value("first", "$.contacts[0].id")
+        .target("first", Target::Variable("contact_id".into()))
+        .build();
     let get = Payload {
         id: "get-contact".into(),
         name: "Get contact".into(),

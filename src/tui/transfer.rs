@@ -135,6 +135,11 @@ impl App {
                     }];
                 }
             }
+            (Step::Path, _, KeyCode::Char('u'))
+                if key.modifiers.contains(KeyModifiers::CONTROL) =>
+            {
+                prompt.path.clear();
+            }
             (Step::Path, _, KeyCode::Backspace) => {
                 prompt.path.pop();
             }

@@ -149,6 +149,10 @@ impl App {
                 // A pasted curl command fills the form at once.
                 forms::payload::read_curl(form, &self.workspace);
             }
+        } else if let Some(Overlay::Transfer(prompt)) = self.overlays.last_mut()
+            && prompt.step == super::transfer::Step::Path
+        {
+            prompt.path.push_str(text.replace(['\r', '\n'], "").trim());
         } else if self.overlays.is_empty() && self.filter_editing {
             let one_line = text.replace(['\r', '\n'], " ");
             self.filters[self.focus.index()].push_str(one_line.trim());

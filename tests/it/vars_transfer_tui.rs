@@ -128,11 +128,9 @@ fn export_writes_the_file_with_env_references_and_overwrites_only_on_a_yes() {
         use std::os::unix::fs::PermissionsExt;
         // Replacing keeps the file's mode, so the fresh one is checked below.
         let fresh = dir.path().join("fresh.ron");
-        press(&mut app, &[key(KeyCode::Char('X'))]);
-        for _ in 0..file.display().to_string().len() {
-            press(&mut app, &[key(KeyCode::Backspace)]);
-        }
-        type_text(&mut app, &fresh.display().to_string());
+        press(&mut app, &[key(KeyCode::Char('X')), ctrl('u')]);
+        assert_eq!(prompt(&app).path, "", "Ctrl-U clears the default");
+        app.update(Message::Paste(format!("{}\n", fresh.display())));
         press(&mut app, &[key(KeyCode::Enter)]);
         let actions = press(&mut app, &[key(KeyCode::Char('y'))]);
         execute(&mut app, &store, actions);

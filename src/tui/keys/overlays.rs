@@ -365,8 +365,14 @@ pub(super) const TRANSFER_PATH: &[Binding] = &[
     Binding {
         keys: &[],
         shown: "type",
-        help: "the file's path",
+        help: "the file's path (or paste it)",
         footer: hint(3, "type", "path"),
+    },
+    Binding {
+        keys: &[],
+        shown: "Ctrl-U",
+        help: "clear the path",
+        footer: hint(4, "Ctrl-U", "clear"),
     },
     Binding {
         keys: &[(k(KeyCode::Enter), C::Confirm)],

@@ -193,6 +193,7 @@ impl App {
             | Context::QueryName
             | Context::TransferPath
             | Context::TransferChoice
+            | Context::QueryTarget
             | Context::Form(_) => self.on_overlay_key(command, key),
         }
     }

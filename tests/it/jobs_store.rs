@@ -290,3 +290,50 @@ fn a_workspace_reached_through_a_symlink_shares_the_real_files_history() {
             .join("workspace.jobs.db")
     );
 }
+
+/// A succeeded Job that did not find some expected values keeps saying so in a list read back
+/// from the database (the Jobs pane's `!`), also in a history written before that column.
+#[test]
+fn missing_values_survive_the_list_and_an_older_database_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = JobStore::beside(dir.path().join("workspace.ron"));
+    let with_missing = |id: &str, offset_ms: i64| {
+        let mut j = job(id, offset_ms);
+        let response = j.response.as_mut().expect("the fixture Job has a response");
+        response.missing_values = vec![("contact_id".into(), "$.contacts[0].id".into())];
+        j
+    };
+    let first = with_missing("20261128-133745-m00001", 0);
+    store.record(&first).unwrap();
+    let listed = store.list(10).unwrap();
+    assert_eq!(
+        listed[0].response.as_ref().unwrap().missing_values,
+        first.response.as_ref().unwrap().missing_values
+    );
+
+    // The history as the previous schema wrote it: no column, version 1.
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    conn.execute_batch("ALTER TABLE jobs DROP COLUMN missing; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let store = JobStore::beside(dir.path().join("workspace.ron"));
+    let listed = store.list(10).unwrap();
+    assert_eq!(
+        ids(&listed),
+        vec![first.id.to_string()],
+        "the old row is kept"
+    );
+    assert!(
+        listed[0]
+            .response
+            .as_ref()
+            .unwrap()
+            .missing_values
+            .is_empty()
+    );
+    let second = with_missing("20261128-133746-m00002", 1000);
+    store.record(&second).unwrap();
+    let listed = store.list(10).unwrap();
+    let row = listed.iter().find(|j| j.id == second.id).unwrap();
+    assert_eq!(row.response.as_ref().unwrap().missing_values.len(), 1);
+}

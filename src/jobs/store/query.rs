@@ -50,6 +50,9 @@ pub struct JobSummary {
     /// The first line of the error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Response values a succeeded Job expected and did not find (name, where it looked).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_values: Vec<(String, String)>,
 }
 
 impl JobSummary {
@@ -79,7 +82,7 @@ impl JobSummary {
                 body_bytes: 0,
                 truncated: false,
                 not_utf8: false,
-                missing_values: Vec::new(),
+                missing_values: self.missing_values,
                 undecodable: None,
             }),
             extracted: Vec::new(),
@@ -135,7 +138,8 @@ pub struct LastFailure {
 pub const RECENT_RUNS: usize = 40;
 
 const COLUMNS: &str = "id, created_ms, started_ms, finished_ms, payload, integration, kind, \
-                       trigger, status, http_status, duration_ms, callout_ms, linked_job, error";
+                       trigger, status, http_status, duration_ms, callout_ms, linked_job, error, \
+                       missing";
 
 /// The WHERE clause and its values for `query`.
 fn filter(query: &JobQuery) -> (String, Vec<Value>) {
@@ -225,6 +229,12 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<JobSummary> {
         callout_ms: row.get::<_, Option<i64>>(11)?.map(unsigned),
         linked_job: row.get::<_, Option<String>>(12)?.map(JobId::from),
         error: row.get(13)?,
+        // A list column only: a value that does not parse (written by hand) shows no note rather
+        // than failing the whole list.
+        missing_values: row
+            .get::<_, Option<String>>(14)?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
     })
 }
 

@@ -38,10 +38,18 @@ pub(crate) fn write_in(tx: &Connection, job: &Job) -> rusqlite::Result<()> {
     let trigger = serde_json::to_string(&job.trigger)
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let error = job.error.as_deref().map(one_line);
+    let missing = match job.response.as_ref().map(|r| &r.missing_values) {
+        Some(missing) if !missing.is_empty() => Some(
+            serde_json::to_string(missing)
+                .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?,
+        ),
+        _ => None,
+    };
     let seq: i64 = tx.query_row(
         "INSERT INTO jobs (id, created_ms, started_ms, finished_ms, payload, integration, kind,
-             trigger, status, http_status, duration_ms, callout_ms, linked_job, error, stored_bytes)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+             trigger, status, http_status, duration_ms, callout_ms, linked_job, error, stored_bytes,
+             missing)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT (id) DO UPDATE SET
              created_ms = excluded.created_ms, started_ms = excluded.started_ms,
              finished_ms = excluded.finished_ms, payload = excluded.payload,
@@ -49,7 +57,7 @@ pub(crate) fn write_in(tx: &Connection, job: &Job) -> rusqlite::Result<()> {
              status = excluded.status, http_status = excluded.http_status,
              duration_ms = excluded.duration_ms, callout_ms = excluded.callout_ms,
              linked_job = excluded.linked_job, error = excluded.error,
-             stored_bytes = excluded.stored_bytes
+             stored_bytes = excluded.stored_bytes, missing = excluded.missing
          RETURNING seq",
         params![
             job.id.as_str(),
@@ -67,6 +75,7 @@ pub(crate) fn write_in(tx: &Connection, job: &Job) -> rusqlite::Result<()> {
             job.linked_job.as_deref(),
             error,
             (record.len() + ROW_OVERHEAD) as i64,
+            missing,
         ],
         |r| r.get(0),
     )?;

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 /// The schema this program writes. A file with a higher version was written by a newer program
 /// and is left alone rather than migrated backwards.
-pub(crate) const SCHEMA_VERSION: i64 = 1;
+pub(crate) const SCHEMA_VERSION: i64 = 2;
 
 /// How long a writer waits for another process's transaction before giving up. Job writes are
 /// single short transactions, so waiting this long means something is badly stuck.
@@ -60,6 +60,9 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER jobs_changed AFTER UPDATE OF stored_bytes ON jobs BEGIN
         UPDATE totals SET bytes = bytes - OLD.stored_bytes + NEW.stored_bytes;
     END;",
+    // 1 -> 2: the response values a succeeded Job expected and did not find, so a list row
+    // read back from the history still says so (JSON pairs of name and where it was looked for).
+    "ALTER TABLE jobs ADD COLUMN missing TEXT;",
 ];
 
 /// Opens (creating when missing) the database at `path`, ready for use.

@@ -52,7 +52,10 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
             "Copying",
             rows(&[COPY_PAYLOAD, COPY_JOB, COPY_MENU, CONFIRM_COPY_SECRET]),
         ),
-        ("JSONPath query (J)", rows(&[QUERY_JOB, QUERY, QUERY_NAME])),
+        (
+            "JSONPath query (J)",
+            rows(&[QUERY_JOB, QUERY, QUERY_NAME, QUERY_TARGET]),
+        ),
         ("This help", rows(&[HELP])),
         (
             "Detail screens",

@@ -113,6 +113,8 @@ pub enum Context {
     /// The JSONPath query line: typing the path, or the name to keep it under.
     Query,
     QueryName,
+    /// Then where the value is written too (a Data Target), or nowhere.
+    QueryTarget,
     /// Copy the access token? (a secret leaves only on a yes)
     ConfirmCopySecret,
     /// The export/import prompt: typing the path, or a yes/no (secrets, overwrite, rename).
@@ -205,6 +207,7 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::CopyMenu => &[COPY_MENU],
         Context::Query => &[QUERY],
         Context::QueryName => &[QUERY_NAME],
+        Context::QueryTarget => &[QUERY_TARGET],
         Context::ConfirmCopySecret => &[CONFIRM_COPY_SECRET],
         Context::TransferPath => &[TRANSFER_PATH],
         Context::TransferChoice => &[TRANSFER_CHOICE],
@@ -240,6 +243,7 @@ pub fn context(app: &App) -> Context {
             Overlay::Login { .. } => Context::Login,
             Overlay::Form(form) => Context::Form(form.field_context()),
             Overlay::CopyMenu(_) => Context::CopyMenu,
+            Overlay::Query(line) if line.target.is_some() => Context::QueryTarget,
             Overlay::Query(line) if line.naming.is_some() => Context::QueryName,
             Overlay::Query(_) => Context::Query,
             Overlay::ConfirmCopySecret { .. } => Context::ConfirmCopySecret,
@@ -267,13 +271,14 @@ pub fn context(app: &App) -> Context {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 24] = [
+    const ALL: [Context; 25] = [
         Context::TransferPath,
         Context::TransferChoice,
         Context::Variables,
         Context::Login,
         Context::Query,
         Context::QueryName,
+        Context::QueryTarget,
         Context::CopyMenu,
         Context::ConfirmCopySecret,
         Context::Main,

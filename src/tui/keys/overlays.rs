@@ -360,6 +360,37 @@ pub(super) const QUERY_NAME: &[Binding] = &[
     },
 ];
 
+/// Choosing where the new value is also written (a Data Target), or nowhere.
+pub(super) const QUERY_TARGET: &[Binding] = &[
+    Binding {
+        keys: &[
+            (k(KeyCode::Down), C::Scroll(Scroll::Down)),
+            (k(KeyCode::Up), C::Scroll(Scroll::Up)),
+        ],
+        shown: "↓ ↑",
+        help: "pick a Data Target",
+        footer: hint(3, "↓/↑", "pick"),
+    },
+    Binding {
+        keys: &[],
+        shown: "type",
+        help: "a new Variable's name",
+        footer: hint(4, "type", "new Variable"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm)],
+        shown: "Enter",
+        help: "save with the target picked",
+        footer: hint(1, "Enter", "save"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss)],
+        shown: "Esc",
+        help: "back to the name",
+        footer: hint(2, "Esc", "back to the name"),
+    },
+];
+
 /// Typing the path of an export or import.
 pub(super) const TRANSFER_PATH: &[Binding] = &[
     Binding {

@@ -254,6 +254,12 @@ pub fn export(
     }
     let written = options.open(&path).and_then(|mut f| {
         use std::io::Write;
+        // A replaced file keeps its mode: narrow it before a secret goes in.
+        #[cfg(unix)]
+        if with_secrets {
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
         f.write_all(text.as_bytes())
     });
     done(match written {

@@ -126,7 +126,12 @@ fn export_writes_the_file_with_env_references_and_overwrites_only_on_a_yes() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        // Replacing keeps the file's mode, so the fresh one is checked below.
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "a replaced file is narrowed too: {mode:o}"
+        );
         let fresh = dir.path().join("fresh.ron");
         press(&mut app, &[key(KeyCode::Char('X')), ctrl('u')]);
         assert_eq!(prompt(&app).path, "", "Ctrl-U clears the default");

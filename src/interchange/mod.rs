@@ -1,5 +1,6 @@
 //! Records in and out of other forms, shared by the CLI and the TUI: curl commands read into
-//! Payloads.
+//! Payloads, Integrations exported and imported.
 
 pub mod curl_parse;
 pub mod curl_plan;
+pub mod transfer;

@@ -116,6 +116,8 @@ pub enum Overlay {
     ConfirmCopySecret {
         job_id: JobId,
     },
+    /// `X` / `I`: the export or import prompt.
+    Transfer(Box<super::transfer::TransferPrompt>),
 }
 
 /// The workspace file on disk no longer loads. The last good state stays on view, read-only,

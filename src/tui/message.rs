@@ -61,6 +61,8 @@ pub enum Message {
         issuer: String,
         result: Result<crate::oauth::discovery::Endpoints, String>,
     },
+    /// An export or import finished (or needs an answer: overwrite? rename?).
+    Transferred(Box<super::transfer::TransferOutcome>),
     /// The runs of a Payload, counted by the history.
     PayloadStats {
         payload: String,
@@ -126,4 +128,16 @@ pub enum Action {
     /// Put text on the terminal's clipboard: the event loop writes the OSC 52 sequence between
     /// frames, on the terminal ratatui draws on.
     Copy(super::copy::Osc52),
+    /// Write Integration `integration`'s export document to `path`.
+    Export {
+        integration: String,
+        path: std::path::PathBuf,
+        with_secrets: bool,
+        overwrite: bool,
+    },
+    /// Merge the export document at `path` into the workspace.
+    Import {
+        path: std::path::PathBuf,
+        rename: bool,
+    },
 }

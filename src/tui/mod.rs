@@ -18,6 +18,7 @@ pub mod runtime;
 pub mod scroll;
 pub mod terminal;
 pub mod theme;
+pub mod transfer;
 pub mod update;
 mod update_copy;
 mod update_file;

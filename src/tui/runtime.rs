@@ -261,6 +261,27 @@ impl<R: StartRuns> Executor for LiveExecutor<R> {
                     token.cancel();
                 }
             }
+            Action::Export {
+                integration,
+                path,
+                with_secrets,
+                overwrite,
+            } => {
+                let store = self.store.clone();
+                let messages = self.messages.clone();
+                tokio::task::spawn_blocking(move || {
+                    let message =
+                        super::transfer::export(&store, integration, path, with_secrets, overwrite);
+                    let _ = messages.send(message);
+                });
+            }
+            Action::Import { path, rename } => {
+                let store = self.store.clone();
+                let messages = self.messages.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = messages.send(super::transfer::import(&store, path, rename));
+                });
+            }
             Action::CheckFile { after_editor } => {
                 let store = self.store.clone();
                 let messages = self.messages.clone();

@@ -89,6 +89,10 @@ impl App {
                 }
                 vec![]
             }
+            Message::Transferred(outcome) => {
+                self.on_transferred(*outcome);
+                vec![]
+            }
             Message::Reloaded(workspace) => {
                 // The store just read or wrote the file, so it loads again.
                 if self.broken.take().is_some() {
@@ -145,6 +149,10 @@ impl App {
                 // A pasted curl command fills the form at once.
                 forms::payload::read_curl(form, &self.workspace);
             }
+        } else if let Some(Overlay::Transfer(prompt)) = self.overlays.last_mut()
+            && prompt.step == super::transfer::Step::Path
+        {
+            prompt.path.push_str(text.replace(['\r', '\n'], "").trim());
         } else if self.overlays.is_empty() && self.filter_editing {
             let one_line = text.replace(['\r', '\n'], " ");
             self.filters[self.focus.index()].push_str(one_line.trim());
@@ -183,6 +191,8 @@ impl App {
             | Context::ConfirmCopySecret
             | Context::Query
             | Context::QueryName
+            | Context::TransferPath
+            | Context::TransferChoice
             | Context::QueryTarget
             | Context::Form(_) => self.on_overlay_key(command, key),
         }
@@ -296,6 +306,8 @@ impl App {
             Command::CancelJob => return self.cancel_selection(),
             Command::LinkedJob => self.open_linked_job(),
             Command::Login => return self.login_selection(),
+            Command::Export => self.open_export(),
+            Command::Import => self.open_import(),
             Command::Find => {
                 self.find = Find {
                     query: String::new(),

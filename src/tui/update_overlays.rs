@@ -22,6 +22,9 @@ impl App {
             (Overlay::Form(form), command) => return self.on_form_key(form, command, key),
             (Overlay::CopyMenu(menu), command) => return self.on_copy_menu_key(menu, command),
             (Overlay::Query(line), command) => return self.on_query_key(line, command, key),
+            (Overlay::Transfer(prompt), command) => {
+                return self.on_transfer_key(prompt, command, key);
+            }
             (Overlay::ConfirmCopySecret { job_id }, command) => {
                 return self.on_confirm_copy_secret(job_id, command);
             }

@@ -91,3 +91,5 @@ mod copy_tmux;
 // vars (issue 12): Variables in the TUI, curl in and Integrations out and in from the TUI
 mod vars_curl_tui;
 mod vars_variables;
+// transfer (issue 12 item 4): Integrations exported and imported from the TUI
+mod vars_transfer_tui;

@@ -25,6 +25,10 @@ pub fn help_sections() -> Vec<(&'static str, Vec<&'static Binding>)> {
         ("Finding in a Job", rows(&[FIND])),
         ("Records", rows(&[RECORDS])),
         ("Runs", rows(&[RUNS])),
+        (
+            "Integrations out and in",
+            rows(&[TRANSFER, TRANSFER_PATH, TRANSFER_CHOICE]),
+        ),
         ("Variables", rows(&[VARIABLES])),
         (
             "In a form",
@@ -141,6 +145,11 @@ fn offered(app: &App, context: Context, command: Command) -> bool {
     };
     match command {
         C::OpenEditor => app.broken.is_none(),
+        // Integrations out and in: on their pane.
+        C::Export => {
+            app.focus == Pane::Integrations && app.selected_id(Pane::Integrations).is_some()
+        }
+        C::Import => app.focus == Pane::Integrations && app.broken.is_none(),
         C::New | C::Edit | C::Delete | C::Duplicate => {
             context != Context::Main || app.focus != Pane::Jobs
         }

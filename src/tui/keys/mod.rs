@@ -45,6 +45,10 @@ pub enum Command {
     LinkedJob,
     /// `L`: a login (device code, browser) for the selected Credential's first tokens.
     Login,
+    /// `X`: export the selected Integration to a file.
+    Export,
+    /// `I`: import an exported Integration from a file.
+    Import,
     /// `v`: the Variables view (each Variable, who reads it, who writes it).
     Variables,
     /// `y`: copy the response body (Job detail) or the Payload as curl, through OSC 52.
@@ -113,6 +117,9 @@ pub enum Context {
     QueryTarget,
     /// Copy the access token? (a secret leaves only on a yes)
     ConfirmCopySecret,
+    /// The export/import prompt: typing the path, or a yes/no (secrets, overwrite, rename).
+    TransferPath,
+    TransferChoice,
     /// A form whose focused field is text on one line, many lines, or a choice.
     Form(FieldContext),
 }
@@ -170,7 +177,15 @@ const fn hint(rank: u8, key: &'static str, what: &'static str) -> Option<Hint> {
 pub fn table(context: Context) -> Vec<&'static [Binding]> {
     let mut groups: Vec<&'static [Binding]> = vec![GLOBAL];
     groups.extend_from_slice(match context {
-        Context::Main => &[PANES, LIST_MOVES, MAIN, RECORDS, RUNS, COPY_PAYLOAD][..],
+        Context::Main => &[
+            PANES,
+            LIST_MOVES,
+            MAIN,
+            RECORDS,
+            RUNS,
+            COPY_PAYLOAD,
+            TRANSFER,
+        ][..],
         Context::Filter => &[FILTER],
         Context::Find => &[FIND],
         Context::RecordDetail => &[
@@ -194,6 +209,8 @@ pub fn table(context: Context) -> Vec<&'static [Binding]> {
         Context::QueryName => &[QUERY_NAME],
         Context::QueryTarget => &[QUERY_TARGET],
         Context::ConfirmCopySecret => &[CONFIRM_COPY_SECRET],
+        Context::TransferPath => &[TRANSFER_PATH],
+        Context::TransferChoice => &[TRANSFER_CHOICE],
         Context::Form(FieldContext::Line) => &[FORM, LINE_FIELD],
         Context::Form(FieldContext::MultiLine) => &[FORM, MULTI_LINE_FIELD],
         Context::Form(FieldContext::Choice) => &[FORM, CHOICE_FIELD],
@@ -230,6 +247,10 @@ pub fn context(app: &App) -> Context {
             Overlay::Query(line) if line.naming.is_some() => Context::QueryName,
             Overlay::Query(_) => Context::Query,
             Overlay::ConfirmCopySecret { .. } => Context::ConfirmCopySecret,
+            Overlay::Transfer(prompt) => match prompt.step {
+                crate::tui::transfer::Step::Path => Context::TransferPath,
+                _ => Context::TransferChoice,
+            },
         };
     }
     if app.filter_editing {
@@ -250,7 +271,9 @@ pub fn context(app: &App) -> Context {
 mod tests {
     use super::*;
 
-    const ALL: [Context; 23] = [
+    const ALL: [Context; 25] = [
+        Context::TransferPath,
+        Context::TransferChoice,
         Context::Variables,
         Context::Login,
         Context::Query,

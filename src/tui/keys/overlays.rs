@@ -390,3 +390,53 @@ pub(super) const QUERY_TARGET: &[Binding] = &[
         footer: hint(2, "Esc", "back to the name"),
     },
 ];
+
+/// Typing the path of an export or import.
+pub(super) const TRANSFER_PATH: &[Binding] = &[
+    Binding {
+        keys: &[],
+        shown: "type",
+        help: "the file's path (or paste it)",
+        footer: hint(3, "type", "path"),
+    },
+    Binding {
+        keys: &[],
+        shown: "Ctrl-U",
+        help: "clear the path",
+        footer: hint(4, "Ctrl-U", "clear"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Enter), C::Confirm)],
+        shown: "Enter",
+        help: "use this path",
+        footer: hint(1, "Enter", "ok"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss)],
+        shown: "Esc",
+        help: "cancel",
+        footer: hint(2, "Esc", "cancel"),
+    },
+];
+
+/// A yes/no of an export or import: include secrets, overwrite, rename the conflicts.
+pub(super) const TRANSFER_CHOICE: &[Binding] = &[
+    Binding {
+        keys: &[(c('y'), C::Confirm)],
+        shown: "y",
+        help: "yes (to the question asked)",
+        footer: hint(1, "y", "yes"),
+    },
+    Binding {
+        keys: &[(c('n'), C::Submit), (k(KeyCode::Enter), C::Submit)],
+        shown: "n / Enter",
+        help: "no",
+        footer: hint(2, "n/Enter", "no"),
+    },
+    Binding {
+        keys: &[(k(KeyCode::Esc), C::Dismiss)],
+        shown: "Esc",
+        help: "cancel",
+        footer: hint(3, "Esc", "cancel"),
+    },
+];

@@ -166,6 +166,22 @@ pub(super) const RECORDS: &[Binding] = &[
     },
 ];
 
+/// Integrations out to a file and in from one.
+pub(super) const TRANSFER: &[Binding] = &[
+    Binding {
+        keys: &[(c('X'), C::Export)],
+        shown: "X",
+        help: "export the selected Integration to a file",
+        footer: hint(62, "X", "export"),
+    },
+    Binding {
+        keys: &[(c('I'), C::Import)],
+        shown: "I",
+        help: "import an exported Integration from a file",
+        footer: hint(63, "I", "import"),
+    },
+];
+
 pub(super) const RUNS: &[Binding] = &[
     Binding {
         keys: &[(c('r'), C::Run)],

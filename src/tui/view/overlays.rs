@@ -292,6 +292,7 @@ pub fn render(app: &App, frame: &mut Frame, overlay: &Overlay) {
         Overlay::Login { prompt, .. } => login(app, frame, prompt),
         Overlay::CopyMenu(menu) => super::copy_menu::render_menu(app, frame, menu),
         Overlay::Query(line) => super::query::render(app, frame, line),
+        Overlay::Transfer(prompt) => transfer(app, frame, prompt),
         Overlay::ConfirmCopySecret { job_id } => {
             super::copy_menu::render_confirm_secret(app, frame, job_id)
         }
@@ -356,4 +357,62 @@ pub fn render_too_small(frame: &mut Frame) {
             .wrap(Wrap { trim: true }),
         rect,
     );
+}
+
+/// The export / import prompt: the path line, then its question.
+fn transfer(app: &App, frame: &mut Frame, prompt: &crate::tui::transfer::TransferPrompt) {
+    use crate::tui::transfer::{Step, TransferKind};
+    let theme = Theme::new(app.colour);
+    let clean = |s: &str| -> String { s.chars().filter(|c| !c.is_control()).collect() };
+    let (title, what) = match &prompt.kind {
+        TransferKind::Export { integration } => (
+            "Export Integration",
+            format!(
+                "Write Integration {} ({}) to:",
+                clean(
+                    app.workspace
+                        .integration(integration)
+                        .map_or(integration.as_str(), |i| i.name.as_str())
+                ),
+                clean(integration)
+            ),
+        ),
+        TransferKind::Import => (
+            "Import Integration",
+            "Read the exported Integration from:".into(),
+        ),
+    };
+    let mut lines = vec![Line::raw(what)];
+    let cursor = if prompt.step == Step::Path { "_" } else { "" };
+    lines.push(Line::from(vec![
+        Span::styled("> ", theme.key()),
+        Span::raw(format!("{}{cursor}", clean(&prompt.path))),
+    ]));
+    lines.push(Line::raw(""));
+    let context = match &prompt.step {
+        Step::Path => Context::TransferPath,
+        Step::Secrets => {
+            lines.push(Line::raw(
+                "Include the secrets? (no: they become {{env.NAME}} references)",
+            ));
+            Context::TransferChoice
+        }
+        Step::Overwrite { .. } => {
+            lines.push(Line::raw("The file exists. Overwrite it?"));
+            Context::TransferChoice
+        }
+        Step::Conflicts(conflicts) => {
+            lines.push(Line::raw("These ids are already in the workspace:"));
+            for c in conflicts {
+                lines.push(Line::raw(format!("  {}", clean(c))));
+            }
+            lines.push(Line::raw(
+                "Import them under new ids (references rewritten)?",
+            ));
+            Context::TransferChoice
+        }
+    };
+    lines.push(Line::raw(""));
+    lines.push(hint_line(&theme, context));
+    window(app, frame, title, lines, 70, false, None);
 }

@@ -149,6 +149,8 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
         app.note = Some(recovered.join("; "));
     }
     let mut executor = LiveExecutor::new(store, runner, messages);
+    // Installed before the terminal is taken over (see `stop_signal`).
+    let stop = stop_signal();
     let exit = async {
         let mut guard = TerminalGuard::take_over()?;
         event_loop::run(
@@ -157,7 +159,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
             &mut CrosstermConsole,
             &mut executor,
             receiver,
-            stop_signal(),
+            stop,
         )
         .await
     }

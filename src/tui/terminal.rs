@@ -93,20 +93,26 @@ impl Console for CrosstermConsole {
 }
 
 /// Resolves when the process is asked to stop: SIGTERM, SIGHUP (a dropped SSH session) or SIGINT.
-pub async fn stop_signal() -> Stop {
+/// The handlers are installed by this call, not when the future is first polled: called before
+/// the terminal is taken over, a signal that comes right after the first frame still ends in the
+/// loop's restore instead of the default action (which would leave the terminal raw).
+pub fn stop_signal() -> impl std::future::Future<Output = Stop> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup), Ok(mut int)) = (
+    let handlers = (
         signal(SignalKind::terminate()),
         signal(SignalKind::hangup()),
         signal(SignalKind::interrupt()),
-    ) else {
-        // Without signal handlers, only the keys stop the TUI.
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => Stop::Terminate,
-        _ = hup.recv() => Stop::HangUp,
-        _ = int.recv() => Stop::Interrupt,
+    );
+    async move {
+        let (Ok(mut term), Ok(mut hup), Ok(mut int)) = handlers else {
+            // Without signal handlers, only the keys stop the TUI.
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => Stop::Terminate,
+            _ = hup.recv() => Stop::HangUp,
+            _ = int.recv() => Stop::Interrupt,
+        }
     }
 }
 

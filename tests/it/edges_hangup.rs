@@ -2,9 +2,8 @@
 //! so the TUI gets SIGHUP and EIO) ends on the same path as `q`: the running Job is cancelled and
 //! recorded, the workspace file is left untouched, and the process exits. Needs tmux.
 
-use crate::tui_support::tmux::{Tmux, free_port};
+use crate::tui_support::tmux::{Tmux, demo_with_a_slow_payload, free_port};
 use payloads::jobs::{JobStatus, JobStore};
-use payloads::workspace::DEMO_WORKSPACE;
 use std::time::{Duration, Instant};
 
 const LIMIT: Duration = Duration::from_secs(45);
@@ -13,19 +12,7 @@ const LIMIT: Duration = Duration::from_secs(45);
 fn a_closed_terminal_records_the_running_job_cancelled_and_leaves_the_file_alone() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    let slow = r#"        (
-            id: "slow",
-            name: "Slow answer",
-            integration: "sandbox",
-            kind: Webhook,
-            method: GET,
-            endpoint: "/api/slow?ms=30000",
-        ),
-    ],
-    // Variables"#;
-    let workspace = DEMO_WORKSPACE
-        .replace("127.0.0.1:8787", &format!("127.0.0.1:{port}"))
-        .replacen("    ],\n    // Variables", slow, 1);
+    let workspace = demo_with_a_slow_payload(port);
     let path = dir.path().join("workspace.ron");
     std::fs::write(&path, &workspace).unwrap();
     let tmux = Tmux::start(dir.path(), 100, 30);

@@ -9,7 +9,7 @@ use payloads::jobs::{JobStatus, JobStore};
 use payloads::workspace::DEMO_WORKSPACE;
 use std::path::Path;
 use std::time::Duration;
-use tui_support::tmux::{Tmux, free_port};
+use tui_support::tmux::{Tmux, demo_with_a_slow_payload, free_port};
 
 // Generous: a loaded CI machine is slow, and every wait ends as soon as the screen is ready.
 const LIMIT: Duration = Duration::from_secs(45);
@@ -134,21 +134,7 @@ fn e_hands_the_terminal_to_the_editor_and_loads_or_offers_to_fix_what_it_saved()
 fn quitting_while_a_job_runs_asks_then_records_it_cancelled() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
-    // The demo workspace plus a Payload that takes its time.
-    let slow = r#"        (
-            id: "slow",
-            name: "Slow answer",
-            integration: "sandbox",
-            kind: Webhook,
-            method: GET,
-            endpoint: "/api/slow?ms=30000",
-        ),
-    ],
-    // Variables"#;
-    let workspace = DEMO_WORKSPACE
-        .replace("127.0.0.1:8787", &format!("127.0.0.1:{port}"))
-        .replacen("    ],\n    // Variables", slow, 1);
-    assert!(workspace.contains("\"slow\""));
+    let workspace = demo_with_a_slow_payload(port);
     let path = dir.path().join("workspace.ron");
     std::fs::write(&path, workspace).unwrap();
     let tmux = Tmux::start(dir.path(), 100, 30);

@@ -92,3 +92,26 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// The demo workspace on the sandbox at `port`, plus a Payload `slow` whose answer takes 30 s:
+/// a Job that is still running when a test quits, hangs up or signals the TUI.
+pub fn demo_with_a_slow_payload(port: u16) -> String {
+    let slow = r#"        (
+            id: "slow",
+            name: "Slow answer",
+            integration: "sandbox",
+            kind: Webhook,
+            method: GET,
+            endpoint: "/api/slow?ms=30000",
+        ),
+    ],
+    // Variables"#;
+    let workspace = payloads::workspace::DEMO_WORKSPACE
+        .replace("127.0.0.1:8787", &format!("127.0.0.1:{port}"))
+        .replacen("    ],\n    // Variables", slow, 1);
+    assert!(
+        workspace.contains("\"slow\""),
+        "the demo's Payloads list moved"
+    );
+    workspace
+}

@@ -38,7 +38,7 @@ pub fn export(ctx: &Context, payload_id: &str, raw_inputs: &[String], reveal: bo
     };
     // A Bearer token that a run would refresh first is refreshed first here too.
     let outcome = runtime.block_on(async {
-        let runner = run::new_runner(store, workspace)?;
+        let runner = run::new_runner(store, workspace);
         let needs = payload.kind != PayloadKind::Credential
             && payload
                 .credential

@@ -132,13 +132,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
             "{message}. The run went on."
         )));
     });
-    let runner = match Runner::new(store.clone(), jobs, RunnerConfig::default()) {
-        Ok(runner) => runner,
-        Err(e) => {
-            super::output::error(format_args!("cannot start the runner: {e}"));
-            return ExitCode::from(super::EXIT_USAGE);
-        }
-    };
+    let runner = Runner::new(store.clone(), jobs, RunnerConfig::default());
     // Tokens an interrupted refresh left in its journal are applied before anything runs.
     let recovered = runner.recover_tokens().await;
     for note in &recovered {

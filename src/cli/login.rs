@@ -58,7 +58,7 @@ pub fn login(
         Err(code) => return code,
     };
     let job = runtime.block_on(async {
-        let runner = new_runner(store, workspace)?;
+        let runner = new_runner(store, workspace);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let (prompt_tx, mut prompt_rx) = tokio::sync::mpsc::unbounded_channel();
         let options = LoginOptions {

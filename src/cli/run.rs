@@ -18,7 +18,7 @@ pub(super) fn usage_error(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(super::EXIT_USAGE)
 }
 
-pub(super) fn open(workspace: &Path) -> Result<(WorkspaceStore, Workspace), ExitCode> {
+pub(super) fn open(workspace: &Path) -> Result<(WorkspaceStore, Arc<Workspace>), ExitCode> {
     // Load errors already read `path:line:col: what is wrong`.
     let store = WorkspaceStore::open(workspace).map_err(usage_error)?;
     let snapshot = store.snapshot();
@@ -66,7 +66,7 @@ pub fn run(ctx: &Context, payload: &str, inputs: &[String], json: bool) -> ExitC
         Err(code) => return code,
     };
     let job = runtime.block_on(async {
-        let runner = new_runner(store, workspace)?;
+        let runner = new_runner(store, workspace);
         recover_tokens(&runner).await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start(
@@ -280,13 +280,13 @@ pub fn refresh(ctx: &Context, credential: &str, json: bool) -> ExitCode {
         Err(code) => return code,
     };
     let outcome = runtime.block_on(async {
-        let runner = new_runner(store, workspace)?;
+        let runner = new_runner(store, workspace);
         recover_tokens(&runner).await;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let handle = runner.start_refresh(credential, Trigger::ManualRefresh, tx);
         let job = follow(handle, rx, events_paint(ctx)).await?;
         super::jobs::report_import(runner.jobs());
-        Ok::<(Job, Workspace), ExitCode>((job, runner.store().snapshot()))
+        Ok::<(Job, Arc<Workspace>), ExitCode>((job, runner.store().snapshot()))
     });
     let (job, after) = match outcome {
         Ok(done) => done,
@@ -348,16 +348,14 @@ fn body_note(response: &ResponseRecord) -> Option<String> {
     })
 }
 
-pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Result<Runner, ExitCode> {
+pub(super) fn new_runner(store: WorkspaceStore, workspace: &Path) -> Runner {
     let jobs = JobStore::beside(workspace);
     jobs.set_limits(crate::jobs::JobLimits::from_settings(
         &store.snapshot().settings,
     ));
     // A history that cannot be written never stops a run: it is said once, with what to do.
     jobs.on_failure(|message| output::error(format_args!("{message}; the run goes on")));
-    let runner = Runner::new(Arc::new(store), Arc::new(jobs), RunnerConfig::default())
-        .map_err(usage_error)?;
-    Ok(runner)
+    Runner::new(Arc::new(store), Arc::new(jobs), RunnerConfig::default())
 }
 
 /// Prints every event as it happens until the run ends; Ctrl-C cancels the run.

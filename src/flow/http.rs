@@ -82,8 +82,9 @@ pub enum HttpError {
 pub struct HttpClients {
     connect_timeout: Duration,
     /// For `http://` URLs of Integrations with default TLS settings: trusts no CA at all, so that
-    /// building it reads no file.
-    plain: Client,
+    /// building it reads no file. Built on the first request, like the others: a TUI that runs
+    /// nothing never touches the HTTP and TLS code (its pages stay out of memory).
+    plain: OnceLock<Result<Client, String>>,
     /// For `https://` URLs with default TLS settings, and whether this machine turned out to have
     /// no CA certificates (a bare container, say): then only an Integration's own `tls.ca_cert`
     /// is trusted, and plain HTTP still works.
@@ -119,24 +120,35 @@ impl ClientFor<'_> {
         match self {
             ClientFor::Special(client) => Ok(client.clone()),
             ClientFor::Default(clients) if url.scheme() == "https" => clients.default_tls(),
-            ClientFor::Default(clients) => Ok(clients.plain.clone()),
+            ClientFor::Default(clients) => clients.plain(),
         }
     }
 }
 
 impl HttpClients {
-    pub fn new(connect_timeout: Duration) -> Result<HttpClients, HttpError> {
-        // No CA is given and the built-in roots are off: reqwest loads no certificate at all.
-        let plain = builder(connect_timeout)
-            .tls_certs_only(Vec::<reqwest::Certificate>::new())
-            .build()
-            .map_err(|e| HttpError::Tls(error_chain(&e)))?;
-        Ok(HttpClients {
+    /// Builds nothing yet: each client is made on the first request that needs it.
+    pub fn new(connect_timeout: Duration) -> HttpClients {
+        HttpClients {
             connect_timeout,
-            plain,
+            plain: OnceLock::new(),
             default: OnceLock::new(),
             special: Mutex::new(HashMap::new()),
-        })
+        }
+    }
+
+    /// The plain-HTTP client, built on the first call. No CA is given and the built-in roots are
+    /// off: reqwest loads no certificate at all.
+    fn plain(&self) -> Result<Client, HttpError> {
+        let built = self.plain.get_or_init(|| {
+            builder(self.connect_timeout)
+                .tls_certs_only(Vec::<reqwest::Certificate>::new())
+                .build()
+                .map_err(|e| error_chain(&e))
+        });
+        match built {
+            Ok(client) => Ok(client.clone()),
+            Err(reason) => Err(HttpError::Tls(reason.clone())),
+        }
     }
 
     /// The default TLS client, built (and the system CA store read) on the first call.

@@ -67,14 +67,10 @@ impl std::fmt::Debug for Runner {
 }
 
 impl Runner {
-    pub fn new(
-        store: Arc<WorkspaceStore>,
-        jobs: Arc<JobStore>,
-        config: RunnerConfig,
-    ) -> Result<Runner, FlowError> {
-        let http = HttpClients::new(config.connect_timeout)?;
+    pub fn new(store: Arc<WorkspaceStore>, jobs: Arc<JobStore>, config: RunnerConfig) -> Runner {
+        let http = HttpClients::new(config.connect_timeout);
         let gate = RefreshGate::beside(store.path());
-        Ok(Runner {
+        Runner {
             inner: Arc::new(Inner {
                 store,
                 jobs,
@@ -82,7 +78,7 @@ impl Runner {
                 http,
                 gate,
             }),
-        })
+        }
     }
 
     pub fn store(&self) -> &Arc<WorkspaceStore> {

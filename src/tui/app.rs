@@ -11,6 +11,7 @@ use crate::workspace::{Credential, Integration, Payload, Variable, Workspace};
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pane {
@@ -141,7 +142,8 @@ impl BrokenFile {
 
 #[derive(Debug, Clone)]
 pub struct App {
-    pub workspace: Workspace,
+    /// The store's snapshot (shared, not copied); an edit replaces it with the edited copy.
+    pub workspace: Arc<Workspace>,
     /// The workspace file as the user named it, for the title bar.
     pub workspace_label: String,
     pub now: DateTime<Utc>,
@@ -203,13 +205,13 @@ pub struct JobRow<'a> {
 
 impl App {
     pub fn new(
-        workspace: Workspace,
+        workspace: impl Into<Arc<Workspace>>,
         workspace_label: impl Into<String>,
         jobs: Vec<Job>,
         now: DateTime<Utc>,
     ) -> App {
         App {
-            workspace,
+            workspace: workspace.into(),
             workspace_label: workspace_label.into(),
             now,
             size: (80, 24),

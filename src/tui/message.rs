@@ -8,6 +8,7 @@ use crate::jobs::JobId;
 use crate::workspace::Workspace;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub enum Message {
@@ -25,10 +26,10 @@ pub enum Message {
     /// A committed edit was saved (or refused); `workspace` is the store's copy afterwards.
     Saved {
         result: Result<(), String>,
-        workspace: Workspace,
+        workspace: Arc<Workspace>,
     },
     /// The store's copy changed for another reason (a Credential written back by a run).
-    Reloaded(Workspace),
+    Reloaded(Arc<Workspace>),
     /// An action could not be carried out, e.g. a run could not start.
     ActionFailed(String),
     /// A login (Job `job_id`) needs the user: where to go and what code to enter.
@@ -76,7 +77,7 @@ pub enum FileCheck {
     /// It loads, and holds what we already show.
     Unchanged,
     /// It loads, with changes: the store's new copy.
-    Loaded(Workspace),
+    Loaded(Arc<Workspace>),
     /// It does not load; the store keeps the last good copy.
     Broken(BrokenFile),
 }

@@ -57,7 +57,7 @@ pub enum TransferOutcome {
     Imported {
         path: PathBuf,
         renames: Vec<Rename>,
-        workspace: Box<crate::workspace::Workspace>,
+        workspace: std::sync::Arc<crate::workspace::Workspace>,
     },
     /// Import refused: these ids are taken.
     Conflicts {
@@ -211,7 +211,7 @@ impl App {
                 renames,
                 workspace,
             } => {
-                self.workspace = *workspace;
+                self.workspace = workspace;
                 let mut note = format!("imported {}", path.display());
                 for (kind, from, to) in renames {
                     note.push_str(&format!("; renamed {kind} {from} to {to}"));
@@ -301,7 +301,7 @@ pub fn import(store: &WorkspaceStore, path: PathBuf, rename: bool) -> Message {
         Ok(()) => TransferOutcome::Imported {
             path,
             renames,
-            workspace: Box::new(store.snapshot()),
+            workspace: store.snapshot(),
         },
         Err(e) => TransferOutcome::Failed(format!("Nothing was imported: {e}")),
     })

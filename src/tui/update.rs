@@ -9,7 +9,9 @@ use super::forms::{self, Form};
 use super::keys::{self, Command, Context, FieldContext};
 use super::message::{Action, Message};
 use super::scroll::ScrollState;
+use crate::workspace::Workspace;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::sync::Arc;
 
 impl App {
     pub fn update(&mut self, message: Message) -> Vec<Action> {
@@ -478,7 +480,7 @@ impl App {
             return;
         }
         let kind = RecordKind::Variable;
-        let mut after = self.workspace.clone();
+        let mut after = Workspace::clone(&self.workspace);
         let edit = Edit::Delete {
             kind,
             id: name.clone(),
@@ -529,7 +531,7 @@ impl App {
             kind,
             id: id.clone(),
         })
-        .apply(&mut self.workspace.clone())
+        .apply(&mut Workspace::clone(&self.workspace))
         {
             self.overlays.push(Overlay::Error(reason.to_string()));
             return;
@@ -555,7 +557,7 @@ impl App {
                     .unwrap_or_default()
             ));
         }
-        let mut next = self.workspace.clone();
+        let mut next = Workspace::clone(&self.workspace);
         edit.apply(&mut next).map_err(|e| e.to_string())?;
         let before = crate::workspace::validate::problems(&self.workspace);
         let new: Vec<String> = crate::workspace::validate::problems(&next)
@@ -565,7 +567,7 @@ impl App {
         if !new.is_empty() {
             return Err(new.join("; "));
         }
-        self.workspace = next;
+        self.workspace = Arc::new(next);
         self.pending_saves += 1;
         Ok(vec![Action::Save(edit)])
     }

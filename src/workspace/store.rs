@@ -8,7 +8,7 @@ use super::save::{to_text, write_atomic_with};
 use super::validate::validate;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 /// Why a save was abandoned just before its rename: another program wrote the file meanwhile.
@@ -62,7 +62,9 @@ impl Stamp {
 
 #[derive(Debug)]
 struct State {
-    workspace: Workspace,
+    /// Shared with every snapshot taken: a change replaces it, so readers never see it move and
+    /// a snapshot costs a reference count, not a copy of every record.
+    workspace: Arc<Workspace>,
     /// The file's text as we last read or wrote it.
     text: String,
     stamp: Option<Stamp>,
@@ -86,7 +88,7 @@ impl WorkspaceStore {
         Ok(WorkspaceStore {
             path,
             state: Mutex::new(State {
-                workspace,
+                workspace: Arc::new(workspace),
                 text,
                 stamp,
             }),
@@ -97,8 +99,8 @@ impl WorkspaceStore {
         &self.path
     }
 
-    /// A copy of the current workspace.
-    pub fn snapshot(&self) -> Workspace {
+    /// The current workspace, as it stands now (later changes replace the store's, not this).
+    pub fn snapshot(&self) -> Arc<Workspace> {
         self.lock_state().workspace.clone()
     }
 
@@ -134,12 +136,12 @@ impl WorkspaceStore {
         super::save::remove_stale_temp_files(&self.path);
         for attempt in 1.. {
             self.catch_up(&mut state)?;
-            let mut next = state.workspace.clone();
+            let mut next = Workspace::clone(&state.workspace);
             let result = match change(&mut next) {
                 Ok(result) => result,
                 Err(e) => return Ok(Err(e)),
             };
-            if next == state.workspace {
+            if next == *state.workspace {
                 return Ok(Ok(result));
             }
             let canonical = to_text(&next);
@@ -159,7 +161,7 @@ impl WorkspaceStore {
             });
             match written {
                 Ok(()) => {
-                    state.workspace = next;
+                    state.workspace = Arc::new(next);
                     state.text = text;
                     state.stamp = Stamp::of(&self.path);
                     return Ok(Ok(result));
@@ -186,8 +188,8 @@ impl WorkspaceStore {
             return Ok(false);
         }
         let workspace = parse(&self.path, &text)?;
-        let changed = workspace != state.workspace;
-        state.workspace = workspace;
+        let changed = workspace != *state.workspace;
+        state.workspace = Arc::new(workspace);
         state.text = text;
         Ok(changed)
     }
@@ -220,7 +222,7 @@ impl WorkspaceStore {
                 ));
                 StoreError::Load(d)
             })?;
-            state.workspace = workspace;
+            state.workspace = Arc::new(workspace);
             state.text = text;
             state.stamp = Stamp::of(&self.path);
         }

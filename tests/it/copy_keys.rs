@@ -232,7 +232,7 @@ fn y_on_a_payload_copies_it_as_curl_with_secrets_as_variables() {
 
     // A Payload whose input has no default and no earlier run says what it needs.
     let mut app = self::app();
-    app.workspace.payloads[2].inputs[0].default = None;
+    std::sync::Arc::make_mut(&mut app.workspace).payloads[2].inputs[0].default = None;
     press(&mut app, &[key(KeyCode::Tab), key(KeyCode::Tab)]);
     app.select(payloads::tui::Pane::Payloads, "get-contact");
     no_copy(&press(&mut app, &[key(KeyCode::Char('y'))]));

@@ -9,7 +9,7 @@ use payloads::tui::{Action, App, Message, Overlay};
 use payloads::workspace::{CredentialField, DataTarget, Target, ValueSource, WorkspaceStore};
 
 /// The business Job of `finished_pair` open in the Job detail of an App over `workspace`.
-fn job_detail(workspace: payloads::workspace::Workspace) -> App {
+fn job_detail(workspace: impl Into<std::sync::Arc<payloads::workspace::Workspace>>) -> App {
     let mut app = App::new(workspace, "workspace.ron", finished_pair(), now());
     app.colour = false;
     app.update(Message::Resize {

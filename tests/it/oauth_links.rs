@@ -327,7 +327,7 @@ fn runner(dir: &tempfile::TempDir) -> Runner {
     std::fs::write(&path, "").unwrap();
     let store = Arc::new(WorkspaceStore::open(&path).unwrap());
     let jobs = Arc::new(JobStore::beside(&path));
-    Runner::new(store, jobs, RunnerConfig::default()).unwrap()
+    Runner::new(store, jobs, RunnerConfig::default())
 }
 
 /// A new device-code Credential's form with `issuer` typed, and Ctrl-O pressed: the action.

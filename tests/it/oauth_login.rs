@@ -41,7 +41,7 @@ async fn setup(config: SandboxConfig, login: Option<&str>) -> Setup {
     std::fs::write(&path, text).unwrap();
     let store = Arc::new(WorkspaceStore::open(&path).unwrap());
     let jobs = Arc::new(JobStore::beside(&path));
-    let runner = Runner::new(store, jobs, RunnerConfig::default()).unwrap();
+    let runner = Runner::new(store, jobs, RunnerConfig::default());
     Setup {
         _dir: dir,
         path,

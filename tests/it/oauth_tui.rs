@@ -11,7 +11,7 @@ use payloads::tui::{Action, App, Message, Overlay};
 use std::time::Duration;
 
 fn shipped_app() -> App {
-    let ws = payloads::workspace::load::ron_options()
+    let ws: payloads::workspace::Workspace = payloads::workspace::load::ron_options()
         .from_str(payloads::workspace::DEMO_WORKSPACE)
         .unwrap();
     let mut app = App::new(ws, "workspace.ron", Vec::new(), now());

@@ -117,7 +117,7 @@ async fn a_token_expiry_on_screen_is_redrawn_every_second() {
     // Before the first token there is no expiry to count down: nothing to redraw.
     let mut app = self::app();
     app.focus = Pane::Credentials;
-    for c in &mut app.workspace.credentials {
+    for c in &mut std::sync::Arc::make_mut(&mut app.workspace).credentials {
         if let CredentialAuth::BearerToken(t) = &mut c.auth {
             t.access_token.clear();
         }

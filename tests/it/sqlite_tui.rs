@@ -80,7 +80,7 @@ async fn the_jobs_pane_and_payload_detail_are_answered_by_the_database() {
         first_rows.iter().all(|j| j.steps.is_empty()),
         "rows are list columns"
     );
-    let runner = payloads::flow::Runner::new(store.clone(), jobs, Default::default()).unwrap();
+    let runner = payloads::flow::Runner::new(store.clone(), jobs, Default::default());
     let (messages, mut receiver) = unbounded_channel();
     let mut executor = LiveExecutor::new(store.clone(), runner, messages);
     let mut app = App::new(store.snapshot(), "workspace.ron", first_rows, Utc::now());

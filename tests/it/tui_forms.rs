@@ -227,7 +227,7 @@ fn saving_an_edit_form_keeps_tokens_refreshed_while_it_was_open() {
     );
 
     // A refresh (a run here, or another process) writes rotated tokens while the form is open.
-    let mut refreshed = app.workspace.clone();
+    let mut refreshed = payloads::workspace::Workspace::clone(&app.workspace);
     let obtained = now();
     for c in &mut refreshed.credentials {
         if let payloads::workspace::CredentialAuth::BearerToken(b) = &mut c.auth
@@ -239,7 +239,7 @@ fn saving_an_edit_form_keeps_tokens_refreshed_while_it_was_open() {
             b.obtained_at = Some(obtained);
         }
     }
-    app.update(payloads::tui::Message::Reloaded(refreshed));
+    app.update(payloads::tui::Message::Reloaded(refreshed.into()));
 
     tab_to(&mut app, FieldKey::Description);
     type_text(&mut app, "edited");
@@ -247,7 +247,7 @@ fn saving_an_edit_form_keeps_tokens_refreshed_while_it_was_open() {
     let [Action::Save(edit)] = actions.as_slice() else {
         panic!("expected one Save, got {actions:?}");
     };
-    let mut saved = app.workspace.clone();
+    let mut saved = payloads::workspace::Workspace::clone(&app.workspace);
     edit.apply(&mut saved).unwrap();
     let b = bearer(&saved, "sandbox-oauth");
     assert_eq!(
@@ -275,7 +275,7 @@ fn a_refresh_landing_between_save_and_write_is_kept_too() {
     };
     // The edit is applied inside the store's locked update, after it caught up with the file:
     // by then another process may have rotated the tokens, which the TUI has not seen yet.
-    let mut on_disk = app.workspace.clone();
+    let mut on_disk = payloads::workspace::Workspace::clone(&app.workspace);
     let obtained = now();
     for c in &mut on_disk.credentials {
         if let payloads::workspace::CredentialAuth::BearerToken(b) = &mut c.auth
@@ -310,7 +310,7 @@ fn a_token_typed_into_the_edit_form_wins() {
     let [Action::Save(edit)] = actions.as_slice() else {
         panic!("expected one Save, got {actions:?}");
     };
-    let mut saved = app.workspace.clone();
+    let mut saved = payloads::workspace::Workspace::clone(&app.workspace);
     edit.apply(&mut saved).unwrap();
     assert_eq!(
         bearer(&saved, "sandbox-oauth").refresh_token,

@@ -66,7 +66,7 @@ fn a_valid_outside_edit_is_shown_with_the_selection_kept() {
     let mut extra = edited.payloads[1].clone();
     extra.id = "list-more".into();
     edited.payloads.insert(1, extra);
-    check(&mut app, FileCheck::Loaded(edited));
+    check(&mut app, FileCheck::Loaded(edited.into()));
 
     assert_eq!(
         app.selected_id(Pane::Payloads).as_deref(),
@@ -336,7 +336,7 @@ async fn a_run_whose_token_write_back_meets_a_broken_file_fails_and_says_so() {
     std::fs::write(&path, &text).unwrap();
     let store = Arc::new(WorkspaceStore::open(&path).unwrap());
     let jobs = Arc::new(payloads::jobs::JobStore::beside(&path));
-    let runner = payloads::flow::Runner::new(store.clone(), jobs, Default::default()).unwrap();
+    let runner = payloads::flow::Runner::new(store.clone(), jobs, Default::default());
     let (messages, mut receiver) = unbounded_channel();
     let mut executor = LiveExecutor::new(store.clone(), runner, messages);
     let mut app = App::new(store.snapshot(), "workspace.ron", vec![], now());

@@ -107,7 +107,7 @@ fn error_popup() {
     let mut app = with_jobs();
     app.update(Message::Saved {
         result: Err("could not save workspace.ron: No space left on device (os error 28)".into()),
-        workspace: workspace(),
+        workspace: workspace().into(),
     });
     assert!(matches!(app.top_overlay(), Some(Overlay::Error(_))));
     both_sizes("error_popup", &app);
@@ -186,7 +186,7 @@ fn quit_confirmation() {
 #[test]
 fn wide_characters() {
     let mut app = with_jobs();
-    let ws = &mut app.workspace;
+    let ws = std::sync::Arc::make_mut(&mut app.workspace);
     ws.integrations[0].name = "日本語の統合テスト 🚀🚀 e\u{301}e\u{301} with a long name".into();
     ws.credentials[0].name = "認証 🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑".into();
     ws.payloads[1].name = "連絡先一覧を取得する 📇📇📇📇📇📇".into();
@@ -202,7 +202,7 @@ fn a_long_error_is_cut_to_fit_and_keeps_its_dismiss_line() {
     let long: Vec<String> = (1..=40).map(|n| format!("reason line {n}")).collect();
     app.update(Message::Saved {
         result: Err(long.join("\n")),
-        workspace: workspace(),
+        workspace: workspace().into(),
     });
     let screen = render(&app, 80, 24);
     assert!(screen.contains("reason line 1 "), "{screen}");

@@ -476,7 +476,7 @@ fn failures_show_an_error_the_user_dismisses() {
     let mut app = app();
     app.update(Message::Saved {
         result: Err("could not save workspace.ron: disk full".into()),
-        workspace: workspace(),
+        workspace: workspace().into(),
     });
     let Some(Overlay::Error(text)) = app.top_overlay() else {
         panic!("a failed save shows an error")

@@ -71,7 +71,7 @@ fn stderr_of(out: &Output) -> String {
 /// The file as any reader sees it: it must load and validate.
 fn load_checked(path: &Path, when: &str) -> Workspace {
     match WorkspaceStore::open(path) {
-        Ok(store) => store.snapshot(),
+        Ok(store) => payloads::workspace::Workspace::clone(&store.snapshot()),
         Err(e) => panic!(
             "{when}: the workspace no longer loads: {e}\n{}",
             std::fs::read_to_string(path).unwrap_or_default()
@@ -129,8 +129,7 @@ async fn a_session_and_headless_runs_keep_every_write_and_share_one_refresh() {
         store.clone(),
         Arc::new(JobStore::beside(&path)),
         RunnerConfig::default(),
-    )
-    .unwrap();
+    );
     assert!(
         bearer(&store.snapshot(), "sandbox-oauth")
             .access_token
@@ -297,8 +296,7 @@ async fn processes_started_at_once_on_a_blank_token_make_one_token_request() {
         Arc::new(WorkspaceStore::open(&path).unwrap()),
         Arc::new(JobStore::beside(&path)),
         RunnerConfig::default(),
-    )
-    .unwrap();
+    );
 
     let started = Instant::now();
     let children: Vec<Child> = (0..PROCESSES)
@@ -382,8 +380,7 @@ async fn a_run_waiting_for_another_process_refresh_can_be_cancelled() {
         Arc::new(WorkspaceStore::open(&path).unwrap()),
         Arc::new(JobStore::beside(&path)),
         RunnerConfig::default(),
-    )
-    .unwrap();
+    );
 
     let run = session.start(
         request("list-contacts", &[]),

@@ -16,7 +16,7 @@ use tokio::sync::mpsc::unbounded_channel;
 /// secret and unused.
 fn with_variables() -> App {
     let mut app = app();
-    let ws = &mut app.workspace;
+    let ws = std::sync::Arc::make_mut(&mut app.workspace);
     ws.variables = vec![
         Variable {
             name: "contact_id".into(),
@@ -217,7 +217,7 @@ fn deleting_names_the_readers_and_writers_first() {
 fn a_variable_only_templates_read_is_not_deleted() {
     let mut app = with_variables();
     // Nothing writes contact_id any more: deleting it would leave get-contact reading nothing.
-    for p in &mut app.workspace.payloads {
+    for p in &mut std::sync::Arc::make_mut(&mut app.workspace).payloads {
         p.targets
             .retain(|t| !matches!(t.target, Target::Variable(_)));
     }
@@ -253,7 +253,7 @@ async fn saves_land_in_the_file_with_its_comments() {
     std::fs::write(&path, DEMO_WORKSPACE).unwrap();
     let store = Arc::new(WorkspaceStore::open(&path).unwrap());
     let jobs = Arc::new(payloads::jobs::JobStore::beside(&path));
-    let runner = payloads::flow::Runner::new(store.clone(), jobs, Default::default()).unwrap();
+    let runner = payloads::flow::Runner::new(store.clone(), jobs, Default::default());
     let (messages, mut receiver) = unbounded_channel();
     let mut executor = LiveExecutor::new(store.clone(), runner, messages);
     let mut app = App::new(store.snapshot(), "workspace.ron", vec![], now());

@@ -84,7 +84,7 @@ fn edit(text: &str, change: impl FnMut(&mut Workspace)) -> (Vec<String>, Vec<Str
     let (_dir, path, store) = store_for(text);
     store.update(change).unwrap();
     let now = std::fs::read_to_string(&path).unwrap();
-    assert_eq!(load(&path).unwrap(), store.snapshot());
+    assert_eq!(load(&path).unwrap(), *store.snapshot());
     let (removed, added) = changed_lines(text, &now);
     (removed, added, now)
 }

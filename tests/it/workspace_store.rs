@@ -55,7 +55,7 @@ fn two_stores_on_one_file_keep_each_others_changes() {
             "b"
         );
     }
-    assert_eq!(b.snapshot(), on_disk);
+    assert_eq!(*b.snapshot(), on_disk);
 }
 
 #[test]
@@ -307,5 +307,5 @@ fn an_editor_saving_while_we_save_loses_nothing() {
     let on_disk = load(&path).unwrap();
     assert_eq!(on_disk.integrations[0].name, "Edited by hand");
     assert_eq!(on_disk.variable("from-payloads").unwrap().value, "kept");
-    assert_eq!(store.snapshot(), on_disk);
+    assert_eq!(*store.snapshot(), on_disk);
 }

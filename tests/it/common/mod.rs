@@ -120,7 +120,7 @@ impl Harness {
         write_workspace(&path, workspace);
         let store = Arc::new(WorkspaceStore::open(&path).unwrap());
         let jobs = Arc::new(JobStore::beside(&path));
-        let runner = Runner::new(store, jobs, config).unwrap();
+        let runner = Runner::new(store, jobs, config);
         Harness { dir, path, runner }
     }
 

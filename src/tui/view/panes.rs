@@ -75,26 +75,47 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
     let theme = Theme::new(app.colour);
     let focused = app.focus == pane && app.overlays.is_empty();
     let width = area.width.saturating_sub(4) as usize;
+    // Only the rows in the window are built: a pane of 1,000 Payloads costs 38 rows a frame.
+    let view = &app.lists[pane.index()];
+    let selected = app.selected_index(pane);
+    let window = |count: usize| {
+        list_window(
+            count,
+            selected,
+            view.offset.get(),
+            area.height.saturating_sub(2) as usize,
+        )
+    };
+    let shown: std::ops::Range<usize>;
+    let count: usize;
     let (items, empty): (Vec<ListItem>, &str) = match pane {
         Pane::Integrations => (
-            app.visible_integrations()
-                .iter()
-                .map(|i| ListItem::new(fit(&i.name, width)))
-                .collect(),
+            {
+                let all = app.visible_integrations();
+                (count, shown) = (all.len(), window(all.len()));
+                all[shown.clone()]
+                    .iter()
+                    .map(|i| ListItem::new(fit(&i.name, width)))
+                    .collect()
+            },
             "none yet: n creates one",
         ),
         Pane::Credentials => (
-            app.visible_credentials()
-                .iter()
-                .map(|c| {
-                    let kind = short_type(&c.auth);
-                    let name_width = width.saturating_sub(kind.len() + 1);
-                    ListItem::new(Line::from(vec![
-                        Span::raw(format!("{} ", pad(&c.name, name_width))),
-                        Span::styled(kind, theme.dim()),
-                    ]))
-                })
-                .collect(),
+            {
+                let all = app.visible_credentials();
+                (count, shown) = (all.len(), window(all.len()));
+                all[shown.clone()]
+                    .iter()
+                    .map(|c| {
+                        let kind = short_type(&c.auth);
+                        let name_width = width.saturating_sub(kind.len() + 1);
+                        ListItem::new(Line::from(vec![
+                            Span::raw(format!("{} ", pad(&c.name, name_width))),
+                            Span::styled(kind, theme.dim()),
+                        ]))
+                    })
+                    .collect()
+            },
             if app.current_integration().is_some() {
                 "none yet: n creates one"
             } else {
@@ -108,8 +129,9 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
                 .map(|p| p.method.as_str().len())
                 .max()
                 .unwrap_or(3);
+            (count, shown) = (payloads.len(), window(payloads.len()));
             (
-                payloads
+                payloads[shown.clone()]
                     .iter()
                     .map(|p| {
                         let method = p.method.as_str();
@@ -128,46 +150,50 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
             )
         }
         Pane::Jobs => (
-            app.job_rows()
-                .iter()
-                .map(|row| {
-                    let job = row.job;
-                    let indent = if row.nested { " └ " } else { "" };
-                    let elapsed = app.elapsed(job).map(seconds).unwrap_or_default();
-                    let status = job.status.label();
-                    let with_time = width >= 50;
-                    let time = if with_time {
-                        format!("{} ", clock(job.created_at))
-                    } else {
-                        String::new()
-                    };
-                    let fixed = indent.chars().count() + 2 + time.len() + 10 + 7;
-                    let name_width = width.saturating_sub(fixed).max(6);
-                    // `!`: it succeeded, but some expected response values were not found.
-                    let (symbol, symbol_style) = if job.status == crate::jobs::JobStatus::Succeeded
-                        && job.missing_note().is_some()
-                    {
-                        ("!", theme.heading())
-                    } else {
-                        (
-                            status_symbol(job.status, app.spinner),
-                            theme.status(job.status),
-                        )
-                    };
-                    ListItem::new(Line::from(vec![
-                        Span::raw(indent),
-                        Span::styled(format!("{symbol} "), symbol_style),
-                        Span::styled(time, theme.dim()),
-                        Span::raw(pad(&job.payload, name_width)),
-                        Span::styled(format!(" {status:<9}"), theme.status(job.status)),
-                        Span::raw(format!("{elapsed:>6}")),
-                    ]))
-                })
-                .collect(),
+            {
+                let all = app.job_rows();
+                (count, shown) = (all.len(), window(all.len()));
+                all[shown.clone()]
+                    .iter()
+                    .map(|row| {
+                        let job = row.job;
+                        let indent = if row.nested { " └ " } else { "" };
+                        let elapsed = app.elapsed(job).map(seconds).unwrap_or_default();
+                        let status = job.status.label();
+                        let with_time = width >= 50;
+                        let time = if with_time {
+                            format!("{} ", clock(job.created_at))
+                        } else {
+                            String::new()
+                        };
+                        let fixed = indent.chars().count() + 2 + time.len() + 10 + 7;
+                        let name_width = width.saturating_sub(fixed).max(6);
+                        // `!`: it succeeded, but some expected response values were not found.
+                        let (symbol, symbol_style) = if job.status
+                            == crate::jobs::JobStatus::Succeeded
+                            && job.missing_note().is_some()
+                        {
+                            ("!", theme.heading())
+                        } else {
+                            (
+                                status_symbol(job.status, app.spinner),
+                                theme.status(job.status),
+                            )
+                        };
+                        ListItem::new(Line::from(vec![
+                            Span::raw(indent),
+                            Span::styled(format!("{symbol} "), symbol_style),
+                            Span::styled(time, theme.dim()),
+                            Span::raw(pad(&job.payload, name_width)),
+                            Span::styled(format!(" {status:<9}"), theme.status(job.status)),
+                            Span::raw(format!("{elapsed:>6}")),
+                        ]))
+                    })
+                    .collect()
+            },
             "no runs yet: r runs a Payload",
         ),
     };
-    let count = items.len();
     let block = pane_block(app, list_title(app, pane, count, area.width), focused);
     if items.is_empty() {
         let filter = &app.filters[pane.index()];
@@ -190,13 +216,33 @@ pub fn render_list_pane(app: &App, frame: &mut Frame, area: Rect, pane: Pane) {
         .highlight_style(theme.selected(focused))
         .highlight_symbol(if focused { "▶ " } else { "› " });
     // The window stays where the last draw left it, so moving up a long list does not jump.
-    let view = &app.lists[pane.index()];
     let mut state = ListState::default()
-        .with_offset(view.offset.get())
-        .with_selected(app.selected_index(pane));
+        .with_offset(0)
+        .with_selected(selected.map(|s| s.saturating_sub(shown.start)));
     frame.render_stateful_widget(list, area, &mut state);
-    view.offset.set(state.offset());
+    view.offset.set(shown.start);
     view.visible.set(area.height.saturating_sub(2) as usize);
+}
+
+/// The rows of a list of `count` one-line rows that a pane `height` rows high shows, the first
+/// being where ratatui's `List` would start: the last draw's `offset`, moved just enough to show
+/// the `selected` row.
+fn list_window(
+    count: usize,
+    selected: Option<usize>,
+    offset: usize,
+    height: usize,
+) -> std::ops::Range<usize> {
+    let height = height.max(1);
+    let mut first = offset.min(count.saturating_sub(1));
+    if let Some(selected) = selected.filter(|&s| s < count) {
+        if selected >= first + height {
+            first = selected + 1 - height;
+        } else if selected < first {
+            first = selected;
+        }
+    }
+    first..(first + height).min(count)
 }
 
 /// The Credential type in a few letters, so names keep the room in narrow panes.
@@ -239,5 +285,57 @@ fn detail_title_whole(app: &App) -> String {
         ),
         (None, Some(id)) => format!("Job {id}"),
         _ => "Detail".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_window;
+    use proptest::prelude::*;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::{List, ListState, StatefulWidget};
+
+    /// ratatui's `List` over all `count` rows, from `offset` with `selected`: what it draws and
+    /// where it leaves the offset.
+    fn whole(count: usize, selected: Option<usize>, offset: usize, area: Rect) -> (Buffer, usize) {
+        let rows: Vec<String> = (0..count).map(|i| format!("row {i}")).collect();
+        let mut buffer = Buffer::empty(area);
+        let mut state = ListState::default()
+            .with_offset(offset)
+            .with_selected(selected);
+        List::new(rows)
+            .highlight_symbol("> ")
+            .render(area, &mut buffer, &mut state);
+        (buffer, state.offset())
+    }
+
+    proptest! {
+        /// Drawing only the window's rows draws exactly what the whole list draws, and the
+        /// window starts where ratatui would have moved the offset.
+        #[test]
+        fn the_window_draws_what_the_whole_list_draws(
+            count in 0usize..60,
+            selected in proptest::option::of(0usize..60),
+            offset in 0usize..70,
+            height in 1u16..20,
+        ) {
+            let selected = selected.filter(|&s| s < count);
+            let area = Rect::new(0, 0, 12, height);
+            let (expected, expected_offset) = whole(count, selected, offset, area);
+            let shown = list_window(count, selected, offset, height as usize);
+            let rows: Vec<String> = shown.clone().map(|i| format!("row {i}")).collect();
+            let mut buffer = Buffer::empty(area);
+            let mut state = ListState::default()
+                .with_offset(0)
+                .with_selected(selected.map(|s| s - shown.start));
+            List::new(rows)
+                .highlight_symbol("> ")
+                .render(area, &mut buffer, &mut state);
+            prop_assert_eq!(buffer, expected);
+            if count > 0 {
+                prop_assert_eq!(shown.start, expected_offset);
+            }
+        }
     }
 }

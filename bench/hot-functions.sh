@@ -44,36 +44,9 @@ export HOME=$dir XDG_STATE_HOME=$dir/state PAYLOADS_LOG_DIR=$dir/log
 unset PAYLOADS_WORKSPACE
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
-# The workspace of bench/startup.sh: N Callout Payloads behind one Bearer Token Credential.
-workspace() {
-  local n=$1
-  printf '(\n    integrations: [(id: "sbx", name: "Sandbox", base_url: "http://127.0.0.1:%s")],\n' "$port"
-  cat <<'RON'
-    credentials: [
-        (id: "oauth", name: "Sandbox OAuth", integration: "sbx",
-         auth: BearerToken(client_id: "demo-client", client_secret: "demo-secret",
-             access_token: "", refresh_token: "", access_token_duration_minutes: 5,
-             token_payload: "token")),
-    ],
-    payloads: [
-        (id: "token", name: "Token request", integration: "sbx", kind: Credential,
-         method: POST, endpoint: "/oauth/token", credential: "oauth",
-         body: Form([(name: "grant_type", value: "client_credentials"),
-                     (name: "client_id", value: "demo-client"),
-                     (name: "client_secret", value: "demo-secret")]),
-         response: [(name: "access_token", source: JsonPath("$.access_token")),
-                    (name: "expires_in", source: JsonPath("$.expires_in"))],
-         targets: [(value: "access_token", target: Credential(AccessToken)),
-                   (value: "expires_in", target: Credential(ExpiresIn))]),
-RON
-  for i in $(seq -w 1 "$n"); do
-    printf '        (id: "p%s", name: "List contacts %s", integration: "sbx", kind: Callout,\n' "$i" "$i"
-    printf '         method: GET, endpoint: "/api/contacts", credential: "oauth"),\n'
-  done
-  printf '    ],\n)\n'
-}
-workspace 1000 > "$dir/thousand.ron"
-workspace 1 > "$dir/one.ron"
+source bench/workspace.sh
+sandbox_workspace 1000 "$port" > "$dir/thousand.ron"
+sandbox_workspace 1 "$port" > "$dir/one.ron"
 
 grind() {
   local out=$1; shift

@@ -31,20 +31,8 @@ for tool in valgrind tmux python3; do
   command -v "$tool" > /dev/null || { echo "bench/hot-functions.sh needs $tool" >&2; exit 2; }
 done
 
-dir=$(mktemp -d)
-sock="payloads-hot-$$"
-sandbox=
-cleanup() {
-  [[ -n $sandbox ]] && kill "$sandbox" 2> /dev/null || true
-  tmux -L "$sock" kill-server 2> /dev/null || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-export HOME=$dir XDG_STATE_HOME=$dir/state PAYLOADS_LOG_DIR=$dir/log
-unset PAYLOADS_WORKSPACE
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-
-source bench/workspace.sh
+source bench/common.sh
+bench_scratch hot
 sandbox_workspace 1000 "$port" > "$dir/thousand.ron"
 sandbox_workspace 1 "$port" > "$dir/one.ron"
 

@@ -37,22 +37,8 @@ for tool in python3 tmux /usr/bin/time less; do
   command -v "$tool" > /dev/null || { echo "bench/startup.sh needs $tool" >&2; exit 2; }
 done
 
-dir=$(mktemp -d)
-sock="payloads-bench-$$"
-sandbox=
-cleanup() {
-  [[ -n $sandbox ]] && kill "$sandbox" 2> /dev/null || true
-  tmux -L "$sock" kill-server 2> /dev/null || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-# Nothing of the user's: logs, Jobs and state all land in the temp dir.
-export HOME=$dir XDG_STATE_HOME=$dir/state PAYLOADS_LOG_DIR=$dir/log
-unset PAYLOADS_WORKSPACE
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-
-source bench/workspace.sh
+source bench/common.sh
+bench_scratch bench
 sandbox_workspace 1 "$port" > "$dir/one.ron"
 sandbox_workspace 1000 "$port" > "$dir/thousand.ron"
 cp "$dir/one.ron" "$dir/blank.ron"

@@ -1,4 +1,26 @@
-# Sourced by the bench scripts: `sandbox_workspace N PORT` prints a workspace of N Callout
+# Sourced by the bench scripts.
+
+# bench_scratch NAME: a temporary folder ($dir) for everything the run writes, removed on exit
+# with the tmux server $sock and the sandbox $sandbox (when one was started); HOME, the state
+# folder and the logs point into it, so nothing of the user's is touched; $port is a free
+# loopback port.
+bench_scratch() {
+  dir=$(mktemp -d)
+  sock="payloads-$1-$$"
+  sandbox=
+  trap bench_cleanup EXIT
+  export HOME=$dir XDG_STATE_HOME=$dir/state PAYLOADS_LOG_DIR=$dir/log
+  unset PAYLOADS_WORKSPACE
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+}
+
+bench_cleanup() {
+  [[ -n $sandbox ]] && kill "$sandbox" 2> /dev/null || true
+  tmux -L "$sock" kill-server 2> /dev/null || true
+  rm -rf "$dir"
+}
+
+# `sandbox_workspace N PORT` prints a workspace of N Callout
 # Payloads against the sandbox on 127.0.0.1:PORT, all behind one Bearer Token Credential whose
 # token is blank (so a run requests one first).
 sandbox_workspace() {

@@ -25,148 +25,134 @@ pub struct SyntaxError(pub usize);
 
 /// Splits RON text into tokens. Comments (`//…`, nested `/*…*/`) and whitespace are skipped.
 pub fn tokenize(text: &str) -> Result<Vec<Token>, SyntaxError> {
-    Tokens::new(text, false).collect()
+    scan(text, false)
 }
 
 /// Like `tokenize`, for text that may be broken (a file mid-edit): an unknown character becomes
 /// an `Other` token and an unterminated string or comment runs to the end.
 pub fn tokenize_lossy(text: &str) -> Vec<Token> {
-    Tokens::new(text, true)
-        .collect::<Result<_, _>>()
-        .unwrap_or_default()
+    scan(text, true).unwrap_or_default()
 }
 
-/// The tokens of RON text one at a time, for readers that need no list of them all (a split of
-/// a big file walks 20,000 tokens and keeps none).
-pub struct Tokens<'a> {
-    text: &'a str,
-    i: usize,
-    /// In lossy mode an unterminated literal or comment ends the text.
-    lossy: bool,
-    failed: bool,
-}
-
-impl<'a> Tokens<'a> {
-    pub fn new(text: &'a str, lossy: bool) -> Tokens<'a> {
-        Tokens {
-            text,
-            i: 0,
-            lossy,
-            failed: false,
-        }
-    }
-
-    fn unterminated(&self, start: usize) -> Result<usize, SyntaxError> {
-        if self.lossy {
-            Ok(self.text.len())
+fn scan(text: &str, lossy: bool) -> Result<Vec<Token>, SyntaxError> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    // In lossy mode an unterminated literal or comment ends the text.
+    let unterminated = |start: usize| {
+        if lossy {
+            Ok(bytes.len())
         } else {
             Err(SyntaxError(start))
         }
-    }
-
-    /// The next token, `Ok(None)` at the end.
-    fn scan(&mut self) -> Result<Option<Token>, SyntaxError> {
-        let text = self.text;
-        let bytes = text.as_bytes();
-        let token = |kind, start, end| Ok(Some(Token { kind, start, end }));
-        while self.i < bytes.len() {
-            let b = bytes[self.i];
-            let start = self.i;
-            match b {
-                b' ' | b'\t' | b'\r' | b'\n' => self.i += 1,
-                b'/' if bytes.get(self.i + 1) == Some(&b'/') => {
-                    while self.i < bytes.len() && bytes[self.i] != b'\n' {
-                        self.i += 1;
-                    }
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        let start = i;
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
                 }
-                b'/' if bytes.get(self.i + 1) == Some(&b'*') => {
-                    let mut depth = 0usize;
-                    loop {
-                        if self.i + 1 >= bytes.len() {
-                            self.i = self.unterminated(start)?;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                loop {
+                    if i + 1 >= bytes.len() {
+                        i = unterminated(start)?;
+                        break;
+                    }
+                    if bytes[i] == b'/' && bytes[i + 1] == b'*' {
+                        depth += 1;
+                        i += 2;
+                    } else if bytes[i] == b'*' && bytes[i + 1] == b'/' {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
                             break;
                         }
-                        if bytes[self.i] == b'/' && bytes[self.i + 1] == b'*' {
-                            depth += 1;
-                            self.i += 2;
-                        } else if bytes[self.i] == b'*' && bytes[self.i + 1] == b'/' {
-                            depth -= 1;
-                            self.i += 2;
-                            if depth == 0 {
-                                break;
-                            }
-                        } else {
-                            self.i += 1;
-                        }
-                    }
-                }
-                b'"' | b'\'' => {
-                    self.i = match skip_quoted(bytes, self.i, b) {
-                        Some(end) => end,
-                        None => self.unterminated(start)?,
-                    };
-                    let kind = if b == b'"' {
-                        TokenKind::Str
                     } else {
-                        TokenKind::Char
-                    };
-                    return token(kind, start, self.i);
-                }
-                b'r' if matches!(bytes.get(self.i + 1), Some(b'"') | Some(b'#')) => {
-                    self.i = match skip_raw_string(bytes, self.i) {
-                        Some(end) => end,
-                        None => self.unterminated(start)?,
-                    };
-                    return token(TokenKind::Str, start, self.i);
-                }
-                b'(' | b')' | b'[' | b']' | b'{' | b'}' | b':' | b',' | b'#' | b'!' => {
-                    self.i += 1;
-                    return token(TokenKind::Punct(b), start, self.i);
-                }
-                _ if b.is_ascii_alphabetic() || b == b'_' => {
-                    while self.i < bytes.len()
-                        && (bytes[self.i].is_ascii_alphanumeric() || bytes[self.i] == b'_')
-                    {
-                        self.i += 1;
+                        i += 1;
                     }
-                    return token(TokenKind::Ident, start, self.i);
                 }
-                _ if b.is_ascii_digit() || b == b'-' || b == b'+' || b == b'.' => {
-                    self.i += 1;
-                    while self.i < bytes.len()
-                        && (bytes[self.i].is_ascii_alphanumeric()
-                            || matches!(bytes[self.i], b'.' | b'_'))
-                    {
-                        self.i += 1;
-                    }
-                    return token(TokenKind::Number, start, self.i);
-                }
-                _ if self.lossy => {
-                    self.i += text[self.i..].chars().next().map_or(1, char::len_utf8);
-                    return token(TokenKind::Other, start, self.i);
-                }
-                _ => return Err(SyntaxError(start)),
             }
-        }
-        Ok(None)
-    }
-}
-
-impl Iterator for Tokens<'_> {
-    type Item = Result<Token, SyntaxError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
-            return None;
-        }
-        match self.scan() {
-            Ok(token) => token.map(Ok),
-            Err(e) => {
-                self.failed = true;
-                Some(Err(e))
+            b'"' => {
+                i = match skip_quoted(bytes, i, b'"') {
+                    Some(end) => end,
+                    None => unterminated(start)?,
+                };
+                tokens.push(Token {
+                    kind: TokenKind::Str,
+                    start,
+                    end: i,
+                });
             }
+            b'\'' => {
+                i = match skip_quoted(bytes, i, b'\'') {
+                    Some(end) => end,
+                    None => unterminated(start)?,
+                };
+                tokens.push(Token {
+                    kind: TokenKind::Char,
+                    start,
+                    end: i,
+                });
+            }
+            b'r' if matches!(bytes.get(i + 1), Some(b'"') | Some(b'#')) => {
+                i = match skip_raw_string(bytes, i) {
+                    Some(end) => end,
+                    None => unterminated(start)?,
+                };
+                tokens.push(Token {
+                    kind: TokenKind::Str,
+                    start,
+                    end: i,
+                });
+            }
+            b'(' | b')' | b'[' | b']' | b'{' | b'}' | b':' | b',' | b'#' | b'!' => {
+                i += 1;
+                tokens.push(Token {
+                    kind: TokenKind::Punct(b),
+                    start,
+                    end: i,
+                });
+            }
+            _ if b.is_ascii_alphabetic() || b == b'_' => {
+                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                    i += 1;
+                }
+                tokens.push(Token {
+                    kind: TokenKind::Ident,
+                    start,
+                    end: i,
+                });
+            }
+            _ if b.is_ascii_digit() || b == b'-' || b == b'+' || b == b'.' => {
+                i += 1;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'.' | b'_'))
+                {
+                    i += 1;
+                }
+                tokens.push(Token {
+                    kind: TokenKind::Number,
+                    start,
+                    end: i,
+                });
+            }
+            _ if lossy => {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+                tokens.push(Token {
+                    kind: TokenKind::Other,
+                    start,
+                    end: i,
+                });
+            }
+            _ => return Err(SyntaxError(start)),
         }
     }
+    Ok(tokens)
 }
 
 fn skip_quoted(bytes: &[u8], mut i: usize, quote: u8) -> Option<usize> {

@@ -148,9 +148,6 @@ pub fn parse_syntax(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
     if text.trim().is_empty() {
         return Ok(Workspace::default());
     }
-    if let Some(workspace) = super::parse_split::parse_in_two(text) {
-        return Ok(workspace);
-    }
     ron_options()
         .from_str::<Workspace>(text)
         .map_err(|e| Diagnostics::single(describe(path, text, &e)))

@@ -8,7 +8,6 @@ pub mod journal;
 pub mod load;
 mod locate;
 pub mod model;
-mod parse_split;
 pub mod save;
 pub mod store;
 pub mod validate;

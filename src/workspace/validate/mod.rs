@@ -244,14 +244,13 @@ impl<'w> Checker<'w> {
     fn ids(&mut self, section: &'static str, kind: &str, ids: Vec<&str>) {
         let mut first: HashMap<&str, usize> = HashMap::new();
         for (index, id) in ids.into_iter().enumerate() {
-            // Worded only for a record with a problem: most have none.
-            let who = || label(kind, id, index);
+            let who = label(kind, id, index);
             if id.is_empty() {
                 self.push(
                     section,
                     index,
                     Anchor::Record,
-                    format!("{}: id is empty", who()),
+                    format!("{who}: id is empty"),
                 );
             } else if !is_valid_id(id) {
                 let fixed = to_id(id);
@@ -265,8 +264,7 @@ impl<'w> Checker<'w> {
                     index,
                     Anchor::Record,
                     format!(
-                        "{}: invalid id; ids are lowercase letters, digits, `-` and `_`{hint}",
-                        who()
+                        "{who}: invalid id; ids are lowercase letters, digits, `-` and `_`{hint}"
                     ),
                 );
             }
@@ -276,8 +274,7 @@ impl<'w> Checker<'w> {
                     index,
                     anchor: Anchor::Record,
                     message: format!(
-                        "{}: duplicate id; the {kind} at {{related}} already uses it",
-                        who()
+                        "{who}: duplicate id; the {kind} at {{related}} already uses it"
                     ),
                     related: Some(earlier),
                 });

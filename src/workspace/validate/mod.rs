@@ -244,13 +244,14 @@ impl<'w> Checker<'w> {
     fn ids(&mut self, section: &'static str, kind: &str, ids: Vec<&str>) {
         let mut first: HashMap<&str, usize> = HashMap::new();
         for (index, id) in ids.into_iter().enumerate() {
-            let who = label(kind, id, index);
+            // Worded only for a record with a problem: most have none.
+            let who = || label(kind, id, index);
             if id.is_empty() {
                 self.push(
                     section,
                     index,
                     Anchor::Record,
-                    format!("{who}: id is empty"),
+                    format!("{}: id is empty", who()),
                 );
             } else if !is_valid_id(id) {
                 let fixed = to_id(id);
@@ -264,7 +265,8 @@ impl<'w> Checker<'w> {
                     index,
                     Anchor::Record,
                     format!(
-                        "{who}: invalid id; ids are lowercase letters, digits, `-` and `_`{hint}"
+                        "{}: invalid id; ids are lowercase letters, digits, `-` and `_`{hint}",
+                        who()
                     ),
                 );
             }
@@ -274,7 +276,8 @@ impl<'w> Checker<'w> {
                     index,
                     anchor: Anchor::Record,
                     message: format!(
-                        "{who}: duplicate id; the {kind} at {{related}} already uses it"
+                        "{}: duplicate id; the {kind} at {{related}} already uses it",
+                        who()
                     ),
                     related: Some(earlier),
                 });

@@ -5,15 +5,25 @@
 use super::event_loop::{Console, Stop};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste, EventStream};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
-use ratatui::DefaultTerminal;
-use std::io;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, BufWriter, Stdout};
+
+/// The TUI's terminal. Frames go through a buffer big enough for a whole 120x40 frame with its
+/// colours, so one draw is one `write` (ratatui flushes after each): the standard output's own
+/// buffer holds 1 KiB, which cut a first frame into twenty writes, each a wake-up of the
+/// terminal (and a packet over SSH).
+pub type TuiTerminal = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Room for a full frame: 120x40 cells with colour changes take about 20 KB.
+const FRAME_BUFFER: usize = 64 * 1024;
 
 /// Restores the terminal when dropped, whatever path leaves the TUI.
 pub struct TerminalGuard {
     /// Never dropped: ratatui's `Terminal` prints to stderr from its `Drop` when it cannot show
     /// the cursor, and with the terminal gone that print panics. The guard shows the cursor
     /// itself (quietly); the Terminal's buffers are freed when the process ends.
-    pub terminal: std::mem::ManuallyDrop<DefaultTerminal>,
+    pub terminal: std::mem::ManuallyDrop<TuiTerminal>,
 }
 
 impl TerminalGuard {
@@ -30,8 +40,10 @@ impl TerminalGuard {
         }));
         crossterm::terminal::enable_raw_mode()?;
         crossterm::execute!(io::stdout(), EnterAlternateScreen)?;
-        let terminal =
-            ratatui::Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
+        let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+            FRAME_BUFFER,
+            io::stdout(),
+        )))?;
         // Pasted text then arrives as one piece, so its newlines are not taken for Enter.
         crossterm::execute!(io::stdout(), EnableBracketedPaste)?;
         Ok(TerminalGuard {

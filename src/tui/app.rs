@@ -242,8 +242,13 @@ impl App {
     }
 
     fn matches(&self, pane: Pane, texts: &[&str]) -> bool {
-        let filter = self.filters[pane.index()].to_lowercase();
-        filter.is_empty() || texts.iter().any(|t| t.to_lowercase().contains(&filter))
+        // Most frames have no filter: then nothing is lowercased (a copy per row of 1,000).
+        let filter = &self.filters[pane.index()];
+        if filter.is_empty() {
+            return true;
+        }
+        let filter = filter.to_lowercase();
+        texts.iter().any(|t| t.to_lowercase().contains(&filter))
     }
 
     pub fn visible_integrations(&self) -> Vec<&Integration> {
@@ -359,7 +364,15 @@ impl App {
     }
 
     pub fn selected_index(&self, pane: Pane) -> Option<usize> {
-        self.selected_in(pane, &self.visible_ids(pane))
+        // Compared in place: every frame asks, and copying 1,000 ids to find one is waste.
+        let remembered = self.selected[pane.index()].as_deref();
+        let (count, found) = match pane {
+            Pane::Integrations => position(self.visible_integrations(), remembered, |i| &i.id),
+            Pane::Credentials => position(self.visible_credentials(), remembered, |c| &c.id),
+            Pane::Payloads => position(self.visible_payloads(), remembered, |p| &p.id),
+            Pane::Jobs => position(self.job_rows(), remembered, |r| &r.job.id),
+        };
+        (count > 0).then(|| found.unwrap_or(0))
     }
 
     /// Where the selection sits among `ids` (the pane's visible ids), computed once by callers.
@@ -555,4 +568,14 @@ impl App {
         let end = job.finished_at.unwrap_or(self.now);
         Some(((end - start).num_milliseconds().max(0)) as f64 / 1000.0)
     }
+}
+
+/// How many `rows` there are, and where the one whose id is `wanted` sits among them.
+fn position<T, I: PartialEq<str> + ?Sized>(
+    rows: Vec<T>,
+    wanted: Option<&str>,
+    id: impl Fn(&T) -> &I,
+) -> (usize, Option<usize>) {
+    let found = wanted.and_then(|wanted| rows.iter().position(|row| id(row) == wanted));
+    (rows.len(), found)
 }

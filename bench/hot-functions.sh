@@ -31,6 +31,8 @@ for tool in valgrind tmux python3; do
   command -v "$tool" > /dev/null || { echo "bench/hot-functions.sh needs $tool" >&2; exit 2; }
 done
 
+# Asked before HOME moves to the scratch folder (rustup reads its settings from HOME).
+rustc_version=$(rustc --version)
 source bench/common.sh
 bench_scratch hot
 sandbox_workspace 1000 "$port" > "$dir/thousand.ron"
@@ -98,12 +100,14 @@ for path in paths:
                 if re.match(r"^[A-Za-z_][A-Za-z0-9_$.]*$", symbol) and symbol not in seen:
                     seen.add(symbol)
                     ran.append(symbol)
-    print("\n".join(ran))
+    # Sorted within a path (their order there does not matter), so a new list differs from the
+    # old one only where the code did.
+    print("\n".join(sorted(ran)))
     print(f"{path}: {len(ran)} functions", file=sys.stderr)
 PY
 echo "wrote link/hot-functions.txt ($(wc -l < link/hot-functions.txt) functions, $(wc -c < link/hot-functions.txt) bytes)" >&2
 # The stamp build.rs compares: the names change with the compiler and with Cargo.lock.
-python3 - "$(rustc --version)" > link/hot-functions.stamp <<'PY'
+python3 - "$rustc_version" > link/hot-functions.stamp <<'PY'
 import sys
 hash = 0xcbf29ce484222325
 for byte in open("Cargo.lock", "rb").read():

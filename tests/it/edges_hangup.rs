@@ -4,7 +4,8 @@
 
 use crate::tui_support::tmux::{Tmux, demo_with_a_slow_payload, free_port};
 use payloads::jobs::{JobStatus, JobStore};
-use std::time::{Duration, Instant};
+use std::io::Read;
+use std::time::Duration;
 
 const LIMIT: Duration = Duration::from_secs(45);
 
@@ -15,9 +16,24 @@ fn a_closed_terminal_records_the_running_job_cancelled_and_leaves_the_file_alone
     let workspace = demo_with_a_slow_payload(port);
     let path = dir.path().join("workspace.ron");
     std::fs::write(&path, &workspace).unwrap();
+    // The TUI's exit is an event: it holds the write end of a FIFO (fd 9, inherited through
+    // `exec`), and a reader gets end-of-file once every writer is gone, zombie or not.
+    let fifo = dir.path().join("exited");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo");
+    let (exited, exit) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // Opening blocks until the shell opens the write end; reading ends when the TUI exits.
+        let mut rest = Vec::new();
+        let read = std::fs::File::open(&fifo).and_then(|mut f| f.read_to_end(&mut rest));
+        let _ = exited.send(read.map(|_| ()));
+    });
     let tmux = Tmux::start(dir.path(), 100, 30);
     let command = format!(
-        "sh -c 'echo $$ > pid; PAYLOADS_LOG_DIR=logs exec {} demo --port {port} --workspace workspace.ron'",
+        "sh -c 'exec 9>exited; PAYLOADS_LOG_DIR=logs exec {} demo --port {port} --workspace workspace.ron'",
         env!("CARGO_BIN_EXE_payloads"),
     );
     tmux.send(&[&command, "Enter"]);
@@ -27,26 +43,13 @@ fn a_closed_terminal_records_the_running_job_cancelled_and_leaves_the_file_alone
         s.lines()
             .any(|l| l.contains("slow") && l.contains("running"))
     });
-    let pid = std::fs::read_to_string(dir.path().join("pid")).unwrap();
-    let proc_dir = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
 
     // The SSH client dies: tmux closes the pty's master side.
     drop(tmux);
 
-    let deadline = Instant::now() + LIMIT;
-    // A process's exit has no event a test can wait on: poll /proc, bounded by the deadline.
-    // A zombie (exited, not yet reaped by whoever inherited it) has exited too.
-    let running = || {
-        std::fs::read_to_string(proc_dir.join("stat")).is_ok_and(|stat| {
-            !stat
-                .rsplit_once(')')
-                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
-        })
-    };
-    while running() {
-        assert!(Instant::now() < deadline, "the TUI did not exit");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    exit.recv_timeout(LIMIT)
+        .expect("the TUI did not exit")
+        .expect("the exit FIFO was read");
     let jobs = JobStore::beside(&path).list(10).unwrap();
     let slow = jobs.iter().find(|j| j.payload == "slow").expect("recorded");
     assert_eq!(slow.status, JobStatus::Cancelled, "{slow:?}");

@@ -27,7 +27,11 @@ fn main() {
     println!("cargo::rerun-if-changed={STAMP_FILE}");
     println!("cargo::rerun-if-changed=Cargo.lock");
     println!("cargo::rerun-if-changed=build.rs");
-    if !(links_with_rust_lld() && env::var("PROFILE").as_deref() == Ok("release")) {
+    if env::var("PROFILE").as_deref() != Ok("release") {
+        return;
+    }
+    let rustc = rustc_version();
+    if !links_with_rust_lld(&rustc) {
         return;
     }
     if loader_reads_relr() {
@@ -44,7 +48,7 @@ fn main() {
     );
     println!("cargo::rustc-link-arg-bin=payloads=-Wl,--no-warn-symbol-ordering");
     let stamp = std::fs::read_to_string(manifest.join(STAMP_FILE)).unwrap_or_default();
-    if stamp.trim() != current_stamp(&manifest).trim() {
+    if stamp.trim() != current_stamp(&manifest, &rustc).trim() {
         println!(
             "cargo::warning={ORDER_FILE} was made with another compiler or Cargo.lock, so few of \
              its names match: run bench/hot-functions.sh to place the hot code together again"
@@ -73,39 +77,40 @@ fn loader_reads_relr() -> bool {
 
 /// What the list's names depend on: the compiler's version and every dependency's version (the
 /// FNV-1a hash of Cargo.lock). bench/hot-functions.sh writes the same two lines.
-fn current_stamp(manifest: &Path) -> String {
-    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
-    let version = Command::new(rustc)
-        .arg("--version")
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8(o.stdout).ok())
-        .unwrap_or_default();
+fn current_stamp(manifest: &Path, rustc_version: &str) -> String {
     let lock = std::fs::read(manifest.join("Cargo.lock")).unwrap_or_default();
     let hash = lock.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     });
-    format!("{}\nCargo.lock {hash:016x}\n", version.trim())
+    format!("{}\nCargo.lock {hash:016x}\n", rustc_version.trim())
 }
 
 /// rust-lld is the default linker of `x86_64-unknown-linux-gnu` since Rust 1.90; GNU ld and
 /// others do not know `--symbol-ordering-file`, so anything else (a `linker` or `-C linker*`
 /// flag set by the user, another target, an older compiler) gets no ordering.
-fn links_with_rust_lld() -> bool {
+fn links_with_rust_lld(rustc_version: &str) -> bool {
     let target = env::var("TARGET").unwrap_or_default();
     let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
     target == "x86_64-unknown-linux-gnu"
         && env::var_os("RUSTC_LINKER").is_none()
         && !flags.contains("linker")
-        && rustc_minor().is_some_and(|minor| minor >= 90)
+        && rustc_minor(rustc_version).is_some_and(|minor| minor >= 90)
 }
 
-/// The minor version of the compiler cargo builds with (`rustc 1.95.0 (…)` gives 95).
-fn rustc_minor() -> Option<u32> {
+/// `rustc --version` of the compiler cargo builds with; empty when it cannot be asked.
+fn rustc_version() -> String {
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
-    let output = Command::new(rustc).arg("--version").output().ok()?;
-    let text = String::from_utf8(output.stdout).ok()?;
-    let version = text.split_whitespace().nth(1)?;
+    Command::new(rustc)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .unwrap_or_default()
+}
+
+/// The minor version in `rustc 1.95.0 (…)`: 95.
+fn rustc_minor(rustc_version: &str) -> Option<u32> {
+    let version = rustc_version.split_whitespace().nth(1)?;
     let mut parts = version.split('.');
     (parts.next()? == "1").then_some(())?;
     parts.next()?.parse().ok()

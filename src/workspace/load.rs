@@ -148,9 +148,16 @@ pub fn parse_syntax(path: &Path, text: &str) -> Result<Workspace, Diagnostics> {
     if text.trim().is_empty() {
         return Ok(Workspace::default());
     }
-    ron_options()
-        .from_str::<Workspace>(text)
-        .map_err(|e| Diagnostics::single(describe(path, text, &e)))
+    from_ron(text).map_err(|e| Diagnostics::single(describe(path, text, &e)))
+}
+
+/// Workspace text read in the workspace's dialect: by the fast reader when the text is within
+/// its subset (almost every file), else by `ron`, which also words every error.
+pub(crate) fn from_ron(text: &str) -> Result<Workspace, SpannedError> {
+    match super::fast_read::from_str::<Workspace>(text) {
+        Ok(workspace) => Ok(workspace),
+        Err(super::fast_read::Declined) => ron_options().from_str::<Workspace>(text),
+    }
 }
 
 fn describe(path: &Path, text: &str, error: &SpannedError) -> Diagnostic {

@@ -2,6 +2,7 @@
 
 pub(crate) mod diagnostics;
 pub mod edit;
+mod fast_read;
 pub(crate) mod fields;
 pub(crate) mod ids;
 pub mod journal;

@@ -40,7 +40,7 @@ fn to_text_escaping(workspace: &Workspace, escape: bool) -> String {
     text.push('\n');
     let folded = fold_small_records(&text);
     // Folding is cosmetic: keep it only when it provably reads back as the same workspace.
-    match ron_options().from_str::<Workspace>(&folded) {
+    match super::load::from_ron(&folded) {
         Ok(back) if back == *workspace => folded,
         _ => text,
     }

@@ -202,12 +202,27 @@ fn time_problem(at: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
         .then(|| format!("the year {} is not believable (1970 to 9999)", at.year()))
 }
 
-fn label(kind: &str, id: &str, index: usize) -> String {
-    if id.is_empty() {
-        format!("{kind} #{}", index + 1)
-    } else {
-        format!("{kind} \"{id}\"")
+/// How messages name a record: `payload "list-contacts"`, or `payload #3` when it has no id.
+/// Worded only when a message is, and most records have none.
+#[derive(Clone, Copy)]
+struct Label<'a> {
+    kind: &'static str,
+    id: &'a str,
+    index: usize,
+}
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.id.is_empty() {
+            write!(f, "{} #{}", self.kind, self.index + 1)
+        } else {
+            write!(f, "{} \"{}\"", self.kind, self.id)
+        }
     }
+}
+
+fn label<'a>(kind: &'static str, id: &'a str, index: usize) -> Label<'a> {
+    Label { kind, id, index }
 }
 
 fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
@@ -241,17 +256,17 @@ impl<'w> Checker<'w> {
         });
     }
 
-    fn ids(&mut self, section: &'static str, kind: &str, ids: Vec<&str>) {
+    fn ids(&mut self, section: &'static str, kind: &'static str, ids: Vec<&str>) {
         let mut first: HashMap<&str, usize> = HashMap::new();
         for (index, id) in ids.into_iter().enumerate() {
             // Worded only for a record with a problem: most have none.
-            let who = || label(kind, id, index);
+            let who = label(kind, id, index);
             if id.is_empty() {
                 self.push(
                     section,
                     index,
                     Anchor::Record,
-                    format!("{}: id is empty", who()),
+                    format!("{}: id is empty", who),
                 );
             } else if !is_valid_id(id) {
                 let fixed = to_id(id);
@@ -266,7 +281,7 @@ impl<'w> Checker<'w> {
                     Anchor::Record,
                     format!(
                         "{}: invalid id; ids are lowercase letters, digits, `-` and `_`{hint}",
-                        who()
+                        who
                     ),
                 );
             }
@@ -277,7 +292,7 @@ impl<'w> Checker<'w> {
                     anchor: Anchor::Record,
                     message: format!(
                         "{}: duplicate id; the {kind} at {{related}} already uses it",
-                        who()
+                        who
                     ),
                     related: Some(earlier),
                 });
@@ -287,7 +302,7 @@ impl<'w> Checker<'w> {
         }
     }
 
-    fn integration_ref(&mut self, section: &'static str, index: usize, who: &str, id: &str) {
+    fn integration_ref(&mut self, section: &'static str, index: usize, who: Label<'_>, id: &str) {
         if self.ws.integration(id).is_none() {
             let hint = suggest(id, self.ws.integrations.iter().map(|i| i.id.as_str()));
             self.push(
@@ -313,7 +328,7 @@ impl<'w> Checker<'w> {
                     format!("{who}: base_url \"{url}\" must start with http:// or https://"),
                 );
             }
-            self.header_names("integrations", index, &who, &integration.headers);
+            self.header_names("integrations", index, who, &integration.headers);
             let mut texts = vec![("base_url", url.as_str())];
             texts.extend(
                 integration
@@ -325,7 +340,7 @@ impl<'w> Checker<'w> {
                 self.templates(
                     "integrations",
                     index,
-                    &who,
+                    who,
                     field,
                     text,
                     CredentialRef::None,
@@ -357,8 +372,8 @@ impl<'w> Checker<'w> {
         let ws = self.ws;
         for (index, credential) in ws.credentials.iter().enumerate() {
             let who = label("credential", &credential.id, index);
-            self.integration_ref("credentials", index, &who, &credential.integration);
-            self.credential_header(index, &who, &credential.auth);
+            self.integration_ref("credentials", index, who, &credential.integration);
+            self.credential_header(index, who, &credential.auth);
             for (field, text) in credential_text_fields(&credential.auth) {
                 let message = match template::check(text) {
                     Err(e) => Some((template_error(&e), template_anchor(text, &e))),

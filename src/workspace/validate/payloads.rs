@@ -8,8 +8,8 @@ impl<'w> Checker<'w> {
         let ws = self.ws;
         for (index, payload) in ws.payloads.iter().enumerate() {
             let who = label("payload", &payload.id, index);
-            self.integration_ref("payloads", index, &who, &payload.integration);
-            let credential = self.payload_credential(index, &who, payload);
+            self.integration_ref("payloads", index, who, &payload.integration);
+            let credential = self.payload_credential(index, who, payload);
 
             // Templates.
             let inputs: Vec<&str> = payload.inputs.iter().map(|i| i.name.as_str()).collect();
@@ -47,7 +47,7 @@ impl<'w> Checker<'w> {
                 self.templates(
                     "payloads",
                     index,
-                    &who,
+                    who,
                     field,
                     text,
                     credential_ref,
@@ -55,9 +55,9 @@ impl<'w> Checker<'w> {
                 );
             }
 
-            self.header_names("payloads", index, &who, &payload.headers);
+            self.header_names("payloads", index, who, &payload.headers);
             if let Body::Json(text) = &payload.body {
-                self.json_body(index, &who, text);
+                self.json_body(index, who, text);
             }
 
             // Inputs and the response model.
@@ -125,7 +125,7 @@ impl<'w> Checker<'w> {
                     format!("{who}: a Webhook has no response model; remove its response values and data targets, or make it a Callout"),
                 );
             }
-            self.targets(index, &who, payload, credential, &seen_values);
+            self.targets(index, who, payload, credential, &seen_values);
             if let Some(message) = super::timeout_problem(payload.timeout_secs) {
                 self.push(
                     "payloads",
@@ -141,7 +141,7 @@ impl<'w> Checker<'w> {
     pub(super) fn payload_credential(
         &mut self,
         index: usize,
-        who: &str,
+        who: Label<'_>,
         payload: &Payload,
     ) -> Option<&'w Credential> {
         let ws = self.ws;

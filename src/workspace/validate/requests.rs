@@ -9,7 +9,7 @@ impl<'w> Checker<'w> {
         &mut self,
         section: &'static str,
         index: usize,
-        who: &str,
+        who: Label<'_>,
         headers: &[KeyValue],
     ) {
         for header in headers {
@@ -25,7 +25,7 @@ impl<'w> Checker<'w> {
     }
 
     /// The header an API Key or Custom credential sends must be a valid header name.
-    pub(super) fn credential_header(&mut self, index: usize, who: &str, auth: &CredentialAuth) {
+    pub(super) fn credential_header(&mut self, index: usize, who: Label<'_>, auth: &CredentialAuth) {
         let (field, name) = match auth {
             CredentialAuth::ApiKey(key) => ("header", &key.header),
             CredentialAuth::Custom(custom) if custom.placement == Placement::Header => {
@@ -45,7 +45,7 @@ impl<'w> Checker<'w> {
 
     /// A JSON body must be JSON once its placeholders are filled in. Each placeholder stands in
     /// as `0`, which is valid both inside a string and as a bare value.
-    pub(super) fn json_body(&mut self, index: usize, who: &str, text: &str) {
+    pub(super) fn json_body(&mut self, index: usize, who: Label<'_>, text: &str) {
         let Some(filled) = fill_placeholders(text) else {
             return; // a template error, reported already
         };

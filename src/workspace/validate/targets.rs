@@ -7,7 +7,7 @@ impl<'w> Checker<'w> {
     pub(super) fn targets(
         &mut self,
         index: usize,
-        who: &str,
+        who: Label<'_>,
         payload: &Payload,
         credential: Option<&Credential>,
         values: &[&str],
@@ -95,7 +95,7 @@ impl<'w> Checker<'w> {
         &mut self,
         section: &'static str,
         index: usize,
-        who: &str,
+        who: Label<'_>,
         field: &str,
         text: &str,
         credential: CredentialRef<'_>,

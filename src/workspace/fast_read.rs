@@ -47,6 +47,7 @@ pub(crate) fn from_str<'de, T: de::Deserialize<'de>>(text: &'de str) -> Result<T
         text,
         pos: 0,
         newtype_variant: false,
+        depth: 0,
     };
     reader.skip_ws()?;
     // `#![enable(…)]` may change the dialect: left to `ron`.
@@ -68,6 +69,8 @@ struct Reader<'de> {
     /// `ron`'s `newtype_variant`: inside `Variant(…)`, a struct's fields come without their own
     /// parentheses (`UNWRAP_VARIANT_NEWTYPES`).
     newtype_variant: bool,
+    /// How many structs and lists the cursor is inside: the workspace's own lists are at 1.
+    depth: u32,
 }
 
 /// A byte that continues an identifier (`ron` asks `is_xid_continue`; beyond ASCII we decline).
@@ -311,11 +314,15 @@ impl<'de> Reader<'de> {
 
     /// The fields of a struct up to (not including) its `)`.
     fn fields<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
-        visitor.visit_map(CommaSeparated {
-            reader: self,
+        self.depth += 1;
+        let value = visitor.visit_map(CommaSeparated {
+            reader: &mut *self,
             terminator: b')',
             had_comma: true,
-        })
+            elements: None,
+        })?;
+        self.depth -= 1;
+        Ok(value)
     }
 }
 
@@ -382,11 +389,21 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.newtype_variant = false;
         self.expect(b'[')?;
+        // The workspace's own lists (1,000 Payloads, say) are counted first, so that each is
+        // allocated once rather than copied at every doubling; lists inside records are short.
+        let elements = if self.depth == 1 {
+            count_elements(&self.bytes()[self.pos..])
+        } else {
+            None
+        };
+        self.depth += 1;
         let value = visitor.visit_seq(CommaSeparated {
             reader: &mut *self,
             terminator: b']',
             had_comma: true,
+            elements,
         })?;
+        self.depth -= 1;
         self.skip_ws()?;
         self.expect(b']')?;
         Ok(value)
@@ -435,11 +452,90 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 }
 
+/// How many elements the list starting at `text` (just after its `[`) holds: the commas at its
+/// own level, plus one unless the last is trailing. Strings (escaped and raw) and comments are
+/// skipped. Only a hint: `None` where the text ends first.
+fn count_elements(text: &[u8]) -> Option<usize> {
+    let mut commas = 0;
+    // Whether anything but whitespace and comments came since the last comma.
+    let mut pending = false;
+    let mut level = 0usize;
+    let mut at = 0;
+    while let Some(&byte) = text.get(at) {
+        match byte {
+            b' ' | b'\t' | b'\n' | b'\r' => {}
+            b'"' => {
+                // A raw string's opening `r#…"` was read as pending text already.
+                let hashes = text[..at].iter().rev().take_while(|&&b| b == b'#').count();
+                let raw = at > hashes && text[at - hashes - 1] == b'r';
+                at = if raw {
+                    let fence = &text[at - hashes..at];
+                    let mut close = at + 1;
+                    loop {
+                        let quote = text[close..].iter().position(|&b| b == b'"')? + close;
+                        if text[quote + 1..].starts_with(fence) {
+                            break quote + hashes;
+                        }
+                        close = quote + 1;
+                    }
+                } else {
+                    let mut close = at + 1;
+                    loop {
+                        let next = text[close..]
+                            .iter()
+                            .position(|&b| b == b'"' || b == b'\\')?
+                            + close;
+                        if text[next] == b'"' {
+                            break next;
+                        }
+                        close = next + 2;
+                    }
+                };
+                pending = true;
+            }
+            b'/' if text.get(at + 1) == Some(&b'/') => {
+                at += text[at..].iter().position(|&b| b == b'\n')?;
+            }
+            b'/' if text.get(at + 1) == Some(&b'*') => {
+                let mut nested = 1;
+                at += 2;
+                while nested > 0 {
+                    at += text[at..].iter().position(|&b| b == b'/' || b == b'*')?;
+                    if text[at..].starts_with(b"/*") {
+                        nested += 1;
+                        at += 1;
+                    } else if text[at..].starts_with(b"*/") {
+                        nested -= 1;
+                        at += 1;
+                    }
+                    at += 1;
+                }
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                level += 1;
+                pending = true;
+            }
+            b')' | b']' | b'}' if level == 0 => return Some(commas + usize::from(pending)),
+            b')' | b']' | b'}' => level -= 1,
+            b',' if level == 0 => {
+                commas += 1;
+                pending = false;
+            }
+            _ => pending = true,
+        }
+        at += 1;
+    }
+    None
+}
+
 /// `ron`'s `CommaSeparated`: the elements of a list or the fields of a struct.
 struct CommaSeparated<'a, 'de> {
     reader: &'a mut Reader<'de>,
     terminator: u8,
     had_comma: bool,
+    /// A list's length when it was counted: serde's `size_hint`, so the `Vec` is sized once.
+    elements: Option<usize>,
 }
 
 impl CommaSeparated<'_, '_> {
@@ -457,12 +553,17 @@ impl CommaSeparated<'_, '_> {
 impl<'de> de::SeqAccess<'de> for CommaSeparated<'_, 'de> {
     type Error = Declined;
 
+    fn size_hint(&self) -> Option<usize> {
+        self.elements
+    }
+
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
         if !self.has_element()? {
             return Ok(None);
         }
         let value = seed.deserialize(&mut *self.reader)?;
         self.had_comma = self.reader.comma()?;
+        self.elements = self.elements.map(|n| n.saturating_sub(1));
         Ok(Some(value))
     }
 }

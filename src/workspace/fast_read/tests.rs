@@ -380,3 +380,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn counts_the_elements_of_the_workspace_lists() {
+    use super::count_elements;
+    for text in corpus() {
+        let workspace = with_ron(text).expect("ron reads the corpus");
+        for (section, len) in [
+            ("integrations", workspace.integrations.len()),
+            ("credentials", workspace.credentials.len()),
+            ("payloads", workspace.payloads.len()),
+            ("variables", workspace.variables.len()),
+        ] {
+            let Some(at) = text.find(&format!("{section}: [")) else {
+                continue;
+            };
+            let list = &text.as_bytes()[at + section.len() + 3..];
+            assert_eq!(count_elements(list), Some(len), "{section} in:\n{text}");
+        }
+    }
+    assert_eq!(count_elements(b"]"), Some(0));
+    assert_eq!(count_elements(b" // ]\n ]"), Some(0));
+    assert_eq!(
+        count_elements(b"(a: \"],\"), r#\"\"], \"#, /* ], */ ]"),
+        Some(2)
+    );
+    assert_eq!(count_elements(b"1, 2,"), None);
+}

@@ -47,3 +47,33 @@ fn holding_keys_over_a_thousand_jobs_and_two_hundred_payloads_lands_where_it_sho
     }
     assert_eq!(app.visible_payloads().len(), 10);
 }
+
+#[test]
+fn the_detail_pane_words_only_the_lines_it_can_show_and_draws_the_same() {
+    use payloads::tui::view::record_detail::lines;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+    // The Integration's detail names its 200-odd Payloads, one a line.
+    let app = big_app();
+    let draw = |lines, area: Rect| {
+        let mut buffer = Buffer::empty(area);
+        Paragraph::new(lines)
+            .block(Block::bordered())
+            .wrap(Wrap { trim: false })
+            .render(area, &mut buffer);
+        buffer
+    };
+    for (width, height) in [(120, 40), (80, 24), (30, 12), (12, 6), (60, 3)] {
+        let area = Rect::new(0, 0, width, height);
+        let all = lines(&app, Pane::Integrations, width, usize::MAX);
+        let shown = lines(&app, Pane::Integrations, width, usize::from(height - 2));
+        assert!(
+            shown.len() < all.len() / 4,
+            "{} of {}",
+            shown.len(),
+            all.len()
+        );
+        assert_eq!(draw(shown, area), draw(all, area), "{width}x{height}");
+    }
+}

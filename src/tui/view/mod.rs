@@ -60,7 +60,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             panes::render_detail_pane(app, frame, detail);
         }
         Screen::RecordDetail { scroll, .. } => {
-            let lines = record_detail::lines(app, app.focus, body.width);
+            let lines = record_detail::lines(app, app.focus, body.width, usize::MAX);
             let block = panes::pane_block(app, panes::detail_title(app, body.width), true);
             let rows = rows::wrap(&lines, block.inner(body).width as usize);
             rows::render(frame, body, block, &rows, scroll, None);

@@ -261,9 +261,12 @@ pub fn render_detail_pane(app: &App, frame: &mut Frame, area: Rect) {
         super::rows::render(frame, area, block, &rows, &ScrollState::default(), None);
         return;
     }
-    let lines = record_detail::lines(app, app.focus, area.width);
+    let block = pane_block(app, title, false);
+    // The pane does not scroll: only its first rows of lines are ever seen.
+    let shown = block.inner(area).height as usize;
+    let lines = record_detail::lines(app, app.focus, area.width, shown);
     let paragraph = Paragraph::new(lines)
-        .block(pane_block(app, title, false))
+        .block(block)
         .wrap(Wrap { trim: false });
     frame.render_widget(paragraph, area);
 }

@@ -23,6 +23,9 @@ struct Builder {
     links: Vec<Link>,
     /// The link selected in the full-screen detail (none in the main screen's pane).
     selected: Option<usize>,
+    /// Lines past this many are not shown (the main screen's pane does not scroll), so long
+    /// lists stop there: an Integration's 1,000 Payloads are not worded for 18 rows.
+    shown: usize,
 }
 
 /// A record the detail names, on line `line` of it.
@@ -67,6 +70,9 @@ impl Builder {
             self.block("", empty);
         }
         for id in ids {
+            if self.lines.len() >= self.shown {
+                break;
+            }
             let marker = if self.next_link_selected() {
                 SELECTED
             } else {
@@ -116,9 +122,10 @@ impl Builder {
 }
 
 /// The lines for the selection of `pane` (a Job summary for the Jobs pane).
-/// `width` is the width of the pane, borders included.
-pub fn lines(app: &App, pane: Pane, width: u16) -> Vec<Line<'static>> {
-    build(app, pane, width).lines
+/// `width` is the width of the pane, borders included; `shown`, how many lines can be seen
+/// (each line takes a row or more): the lists of records stop there.
+pub fn lines(app: &App, pane: Pane, width: u16, shown: usize) -> Vec<Line<'static>> {
+    build(app, pane, width, shown).lines
 }
 
 /// The records the full-screen detail of the focused pane's selection names, in j / k order.
@@ -126,10 +133,10 @@ pub fn links(app: &App) -> Vec<Link> {
     if app.focus == Pane::Jobs {
         return Vec::new();
     }
-    build(app, app.focus, app.size.0).links
+    build(app, app.focus, app.size.0, usize::MAX).links
 }
 
-fn build(app: &App, pane: Pane, width: u16) -> Builder {
+fn build(app: &App, pane: Pane, width: u16, shown: usize) -> Builder {
     let selected = match &app.screen {
         Screen::RecordDetail { link, .. } => Some(*link),
         _ => None,
@@ -140,6 +147,7 @@ fn build(app: &App, pane: Pane, width: u16) -> Builder {
         value_width: (width as usize).saturating_sub(2 + LABEL).max(8),
         links: Vec::new(),
         selected,
+        shown,
     };
     fill(app, pane, &mut b);
     b

@@ -44,15 +44,7 @@ impl<'w> Checker<'w> {
                 None => CredentialRef::Reported,
             };
             for (field, text) in texts {
-                self.templates(
-                    "payloads",
-                    index,
-                    who,
-                    field,
-                    text,
-                    credential_ref,
-                    &inputs,
-                );
+                self.templates("payloads", index, who, field, text, credential_ref, &inputs);
             }
 
             self.header_names("payloads", index, who, &payload.headers);

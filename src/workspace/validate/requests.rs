@@ -25,7 +25,12 @@ impl<'w> Checker<'w> {
     }
 
     /// The header an API Key or Custom credential sends must be a valid header name.
-    pub(super) fn credential_header(&mut self, index: usize, who: Label<'_>, auth: &CredentialAuth) {
+    pub(super) fn credential_header(
+        &mut self,
+        index: usize,
+        who: Label<'_>,
+        auth: &CredentialAuth,
+    ) {
         let (field, name) = match auth {
             CredentialAuth::ApiKey(key) => ("header", &key.header),
             CredentialAuth::Custom(custom) if custom.placement == Placement::Header => {

@@ -452,81 +452,101 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
     }
 }
 
-/// How many elements the list starting at `text` (just after its `[`) holds: the commas at its
-/// own level, plus one unless the last is trailing. Strings (escaped and raw) and comments are
-/// skipped. Only a hint: `None` where the text ends first.
+/// How many records the list starting at `text` (just after its `[`) holds, found with
+/// `memchr` from parenthesis to parenthesis and over strings (escaped and raw) and comments
+/// between records. Only a hint for serde's `size_hint`, so the rare text that fools it (a
+/// parenthesis or quote in a comment inside a record) costs a wrong capacity, never a wrong
+/// value; `None` where an element is not a `(…)` record or the text ends first.
 fn count_elements(text: &[u8]) -> Option<usize> {
-    let mut commas = 0;
-    // Whether anything but whitespace and comments came since the last comma.
-    let mut pending = false;
-    let mut level = 0usize;
+    let mut records = 0;
     let mut at = 0;
-    while let Some(&byte) = text.get(at) {
-        match byte {
-            b' ' | b'\t' | b'\n' | b'\r' => {}
-            b'"' => {
-                // A raw string's opening `r#…"` was read as pending text already.
-                let hashes = text[..at].iter().rev().take_while(|&&b| b == b'#').count();
-                let raw = at > hashes && text[at - hashes - 1] == b'r';
-                at = if raw {
-                    let fence = &text[at - hashes..at];
-                    let mut close = at + 1;
-                    loop {
-                        let quote = text[close..].iter().position(|&b| b == b'"')? + close;
-                        if text[quote + 1..].starts_with(fence) {
-                            break quote + hashes;
-                        }
-                        close = quote + 1;
-                    }
-                } else {
-                    let mut close = at + 1;
-                    loop {
-                        let next = text[close..]
-                            .iter()
-                            .position(|&b| b == b'"' || b == b'\\')?
-                            + close;
-                        if text[next] == b'"' {
-                            break next;
-                        }
-                        close = next + 2;
-                    }
-                };
-                pending = true;
+    loop {
+        match *text.get(at)? {
+            b' ' | b'\t' | b'\n' | b'\r' | b',' => at += 1,
+            b'/' => at = after_comment(text, at)?,
+            b']' => return Some(records),
+            b'(' => {
+                records += 1;
+                at = after_group(text, at)?;
             }
-            b'/' if text.get(at + 1) == Some(&b'/') => {
-                at += text[at..].iter().position(|&b| b == b'\n')?;
-            }
-            b'/' if text.get(at + 1) == Some(&b'*') => {
-                let mut nested = 1;
-                at += 2;
-                while nested > 0 {
-                    at += text[at..].iter().position(|&b| b == b'/' || b == b'*')?;
-                    if text[at..].starts_with(b"/*") {
-                        nested += 1;
-                        at += 1;
-                    } else if text[at..].starts_with(b"*/") {
-                        nested -= 1;
-                        at += 1;
-                    }
-                    at += 1;
+            _ => return None,
+        }
+    }
+}
+
+/// Just past the `)` that closes the `(` at `open`.
+fn after_group(text: &[u8], open: usize) -> Option<usize> {
+    let mut level = 0usize;
+    let mut at = open;
+    loop {
+        at += memchr::memchr3(b'(', b')', b'"', &text[at..])?;
+        match text[at] {
+            b'(' => level += 1,
+            b')' => {
+                level -= 1;
+                if level == 0 {
+                    return Some(at + 1);
                 }
+            }
+            _ => {
+                at = after_string(text, at)?;
                 continue;
             }
-            b'(' | b'[' | b'{' => {
-                level += 1;
-                pending = true;
-            }
-            b')' | b']' | b'}' if level == 0 => return Some(commas + usize::from(pending)),
-            b')' | b']' | b'}' => level -= 1,
-            b',' if level == 0 => {
-                commas += 1;
-                pending = false;
-            }
-            _ => pending = true,
         }
         at += 1;
     }
-    None
+}
+
+/// Just past the string whose `"` is at `quote`: a raw one when `r` and `#`s come before it.
+fn after_string(text: &[u8], quote: usize) -> Option<usize> {
+    let hashes = text[..quote]
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b'#')
+        .count();
+    let mut from = quote + 1;
+    if quote > hashes && text[quote - hashes - 1] == b'r' {
+        let fence = &text[quote - hashes..quote];
+        loop {
+            let close = memchr::memchr(b'"', &text[from..])? + from;
+            if text[close + 1..].starts_with(fence) {
+                return Some(close + 1 + hashes);
+            }
+            from = close + 1;
+        }
+    }
+    loop {
+        let next = memchr::memchr2(b'"', b'\\', &text[from..])? + from;
+        if text[next] == b'"' {
+            return Some(next + 1);
+        }
+        from = next + 2;
+    }
+}
+
+/// Just past the comment starting at `at` (`//` to its line end, or `/* … */` nested).
+fn after_comment(text: &[u8], at: usize) -> Option<usize> {
+    match text.get(at + 1)? {
+        b'/' => Some(memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |n| at + n)),
+        b'*' => {
+            let mut nested = 1;
+            let mut at = at + 2;
+            while nested > 0 {
+                at += memchr::memchr2(b'/', b'*', &text[at..])?;
+                if text[at..].starts_with(b"/*") {
+                    nested += 1;
+                    at += 2;
+                } else if text[at..].starts_with(b"*/") {
+                    nested -= 1;
+                    at += 2;
+                } else {
+                    at += 1;
+                }
+            }
+            Some(at)
+        }
+        _ => None,
+    }
 }
 
 /// `ron`'s `CommaSeparated`: the elements of a list or the fields of a struct.

@@ -402,7 +402,7 @@ fn counts_the_elements_of_the_workspace_lists() {
     assert_eq!(count_elements(b"]"), Some(0));
     assert_eq!(count_elements(b" // ]\n ]"), Some(0));
     assert_eq!(
-        count_elements(b"(a: \"],\"), r#\"\"], \"#, /* ], */ ]"),
+        count_elements(br##"(a: "],)\""), (b: r#""], )"#), /* ], ( */ ]"##),
         Some(2)
     );
     assert_eq!(count_elements(b"1, 2,"), None);

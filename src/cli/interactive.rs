@@ -92,7 +92,16 @@ fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> Exit
 }
 
 async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
-    let store = match WorkspaceStore::open(path) {
+    // The terminal's frame buffers are made on a second thread while this one reads and checks
+    // the workspace: both are needed before the first frame, and on two cores they overlap.
+    let (store, terminal) = std::thread::scope(|scope| {
+        let terminal = scope.spawn(TerminalGuard::prepare);
+        let store = WorkspaceStore::open(path);
+        // A panic there (none is known) only means making it again here.
+        let terminal = terminal.join().unwrap_or_else(|_| TerminalGuard::prepare());
+        (store, terminal)
+    });
+    let store = match store {
         Ok(store) => Arc::new(store),
         Err(e) => {
             super::output::error(format_args!("{e}"));
@@ -146,7 +155,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
     // Installed before the terminal is taken over (see `stop_signal`).
     let stop = stop_signal();
     let exit = async {
-        let mut guard = TerminalGuard::take_over()?;
+        let mut guard = TerminalGuard::take_over(terminal)?;
         event_loop::run(
             &mut *guard.terminal,
             &mut app,

@@ -1,5 +1,6 @@
 //! Pure rendering of the App: `view(&App, &mut Frame)` reads state and draws, nothing else.
 
+mod areas;
 pub mod chrome;
 pub mod copy_menu;
 pub mod form;
@@ -15,7 +16,6 @@ pub mod variables;
 use super::app::{App, Pane, Screen};
 use super::theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;
@@ -29,30 +29,16 @@ pub fn view(app: &App, frame: &mut Frame) {
         }
         return;
     }
-    let [title, banner, body, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(chrome::banner_height(app, area)),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [title, banner, body, footer] = areas::screen(area, chrome::banner_height(app, area));
     chrome::render_title(app, frame, title);
     chrome::render_banner(app, frame, banner);
     chrome::render_footer(app, frame, footer);
     match &app.screen {
         Screen::Main => {
             let top_height = (body.height * 2 / 5).max(9);
-            let [top, bottom] =
-                Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(body);
-            let [integrations, credentials, payloads] = Layout::horizontal([
-                Constraint::Percentage(28),
-                Constraint::Percentage(36),
-                Constraint::Percentage(36),
-            ])
-            .areas(top);
-            let [jobs, detail] =
-                Layout::horizontal([Constraint::Percentage(46), Constraint::Percentage(54)])
-                    .areas(bottom);
+            let [top, bottom] = areas::top_and_bottom(body, top_height);
+            let [integrations, credentials, payloads] = areas::three_lists(top);
+            let [jobs, detail] = areas::jobs_and_detail(bottom);
             panes::render_list_pane(app, frame, integrations, Pane::Integrations);
             panes::render_list_pane(app, frame, credentials, Pane::Credentials);
             panes::render_list_pane(app, frame, payloads, Pane::Payloads);

@@ -105,7 +105,17 @@ impl<'de> Reader<'de> {
 
     /// Spaces, tabs, line ends and comments. Other whitespace `ron` knows (form feed, U+2028…)
     /// stops here and ends in a decline wherever it stands.
+    #[inline]
     fn skip_ws(&mut self) -> Result<()> {
+        // Called four times a field, and most often at a token: that check is inlined.
+        match self.peek() {
+            Some(b' ' | b'\t' | b'\n' | b'\r' | b'/') => self.skip_ws_run(),
+            _ => Ok(()),
+        }
+    }
+
+    #[inline(never)]
+    fn skip_ws_run(&mut self) -> Result<()> {
         let bytes = self.bytes();
         loop {
             match bytes.get(self.pos) {

@@ -322,6 +322,15 @@ impl<'de> Reader<'de> {
         }
     }
 
+    /// `(` the fields of a struct `)`.
+    fn parenthesised_fields<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        self.expect(b'(')?;
+        let value = self.fields(visitor)?;
+        self.skip_ws()?;
+        self.expect(b')')?;
+        Ok(value)
+    }
+
     /// The fields of a struct up to (not including) its `)`.
     fn fields<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
         self.depth += 1;
@@ -433,11 +442,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             return Ok(value);
         }
         // A struct name before `(` (`Payload(…)`) is checked by `ron`.
-        self.expect(b'(')?;
-        let value = self.fields(visitor)?;
-        self.skip_ws()?;
-        self.expect(b')')?;
-        Ok(value)
+        self.parenthesised_fields(visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -660,11 +665,7 @@ impl<'de> de::VariantAccess<'de> for &mut Reader<'de> {
     ) -> Result<V::Value> {
         self.skip_ws()?;
         // `deserialize_enum` has cleared the newtype flag, so the parentheses are required.
-        self.expect(b'(')?;
-        let value = self.fields(visitor)?;
-        self.skip_ws()?;
-        self.expect(b')')?;
-        Ok(value)
+        self.parenthesised_fields(visitor)
     }
 }
 

@@ -92,15 +92,15 @@ fn with_runtime(body: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> Exit
 }
 
 async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
-    // The terminal's frame buffers are made on a second thread while this one reads and checks
-    // the workspace: both are needed before the first frame, and on two cores they overlap.
-    let (store, terminal) = std::thread::scope(|scope| {
-        let terminal = scope.spawn(TerminalGuard::prepare);
-        let store = WorkspaceStore::open(path);
-        // A panic there (none is known) only means making it again here.
-        let terminal = terminal.join().unwrap_or_else(|_| TerminalGuard::prepare());
-        (store, terminal)
-    });
+    // The terminal's frame buffers are made on the runtime's worker (idle this early) while
+    // this thread reads and checks the workspace: both are needed before the first frame, and
+    // on two cores they overlap.
+    let preparing = tokio::spawn(async { TerminalGuard::prepare() });
+    let store = WorkspaceStore::open(path);
+    // A panic there (none is known) only means making it again here.
+    let terminal = preparing
+        .await
+        .unwrap_or_else(|_| TerminalGuard::prepare());
     let store = match store {
         Ok(store) => Arc::new(store),
         Err(e) => {

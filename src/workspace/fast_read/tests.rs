@@ -383,7 +383,7 @@ proptest! {
 
 #[test]
 fn counts_the_elements_of_the_workspace_lists() {
-    use super::count_elements;
+    use super::count::count_elements;
     for text in corpus() {
         let workspace = with_ron(text).expect("ron reads the corpus");
         for (section, len) in [

@@ -98,9 +98,7 @@ async fn open_tui(path: &Path, color: ColorChoice) -> ExitCode {
     let preparing = tokio::spawn(async { TerminalGuard::prepare() });
     let store = WorkspaceStore::open(path);
     // A panic there (none is known) only means making it again here.
-    let terminal = preparing
-        .await
-        .unwrap_or_else(|_| TerminalGuard::prepare());
+    let terminal = preparing.await.unwrap_or_else(|_| TerminalGuard::prepare());
     let store = match store {
         Ok(store) => Arc::new(store),
         Err(e) => {

@@ -605,3 +605,35 @@ fn issues(workspace: &Workspace) -> Vec<Issue> {
     checker.variables();
     checker.issues
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_duplicate_id_names_the_first_record_that_holds_it_in_file_order() {
+        let mut workspace = Workspace::default();
+        let integration = |id: &str| Integration {
+            id: id.into(),
+            name: id.to_string(),
+            base_url: "http://h".to_string(),
+            description: String::new(),
+            timeout_secs: None,
+            headers: Vec::new(),
+            tls: TlsOptions::default(),
+        };
+        for id in ["b", "a", "b", "c", "a", "b"] {
+            workspace.integrations.push(integration(id));
+        }
+        let duplicates: Vec<(usize, Option<usize>)> = issues(&workspace)
+            .into_iter()
+            .filter(|i| i.message.contains("duplicate id"))
+            .map(|i| (i.index, i.related))
+            .collect();
+        assert_eq!(
+            duplicates,
+            [(2, Some(0)), (4, Some(1)), (5, Some(0))],
+            "later holders, each naming the first"
+        );
+    }
+}

@@ -12,10 +12,13 @@ mod tui_support;
 #[expect(dead_code, reason = "the fixtures use only some of the builders")]
 mod builders;
 
-/// The fixtures build their model values with the test builders, which the test crate keeps in
-/// `common`.
+#[path = "../tests/it/common/ports.rs"]
+mod ports;
+
+/// The fixtures build their model values with the test builders, and the tmux helpers take their
+/// ports, from the test crate's `common`.
 mod common {
-    pub(crate) use super::builders;
+    pub(crate) use super::{builders, ports};
 }
 
 use crossterm::event::KeyCode;

@@ -146,10 +146,8 @@ async fn a_token_endpoint_that_times_out_fails_the_refresh() {
 
 #[tokio::test]
 async fn a_refused_connection_fails_the_refresh() {
-    // A port that was just free: nothing listens on it.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
+    // A port nothing listens on, and that no outgoing connection is handed meanwhile.
+    let port = common::ports::port_outside_the_ephemeral_range();
     let o = failed_refresh(None, |ws, _| {
         ws.payload_mut("oauth-token").unwrap().endpoint =
             format!("http://127.0.0.1:{port}/oauth/token");

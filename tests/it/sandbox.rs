@@ -1,5 +1,6 @@
 //! The sandbox's endpoints over real HTTP: protected contacts, ping, webhook, slow/large, restarts.
 
+use crate::common::ports::port_outside_the_ephemeral_range;
 use crate::sandbox_support;
 
 use payloads::sandbox::{self, SandboxConfig};
@@ -227,8 +228,8 @@ async fn a_taken_port_is_an_error_that_says_so() {
 
 #[tokio::test]
 async fn tokens_survive_a_restart_on_the_same_port() {
-    let first = start(any_port()).await;
-    let port = first.addr.port();
+    let port = port_outside_the_ephemeral_range();
+    let first = start(on_port(port)).await;
     assert_eq!(first.base_url(), format!("http://127.0.0.1:{port}"));
     let (access, refresh_token) = tokens(&first).await;
     assert_eq!(
@@ -239,11 +240,7 @@ async fn tokens_survive_a_restart_on_the_same_port() {
     );
     first.shutdown().await;
 
-    let second = start(SandboxConfig {
-        port,
-        ..SandboxConfig::default()
-    })
-    .await;
+    let second = start(on_port(port)).await;
     let response = get_with_bearer(&second, "/api/contacts", Some(&access)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let (status, body) = refresh(&second, &refresh_token).await;
@@ -311,8 +308,8 @@ async fn large_streams_exactly_the_bytes_asked_for() {
 
 #[tokio::test]
 async fn shutdown_does_not_wait_for_idle_keep_alive_connections() {
-    let sbx = start(any_port()).await;
-    let port = sbx.addr.port();
+    let port = port_outside_the_ephemeral_range();
+    let sbx = start(on_port(port)).await;
     let shared = client();
     let response = shared.get(sbx.base_url()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -322,11 +319,7 @@ async fn shutdown_does_not_wait_for_idle_keep_alive_connections() {
         .await
         .expect("shutdown finishes while a client holds an idle connection");
 
-    let again = start(SandboxConfig {
-        port,
-        ..SandboxConfig::default()
-    })
-    .await;
+    let again = start(on_port(port)).await;
     let response = shared.get(again.base_url()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     again.shutdown().await;

@@ -7,6 +7,7 @@
 
 pub mod bin;
 pub mod builders;
+pub mod ports;
 pub mod token_mock;
 
 pub use builders::{bearer_token, credential, integration, payload};

@@ -15,6 +15,15 @@ pub fn any_port() -> SandboxConfig {
     }
 }
 
+/// A sandbox on `port`, for a test that restarts it there: take the port from
+/// `common::ports`, never from a sandbox started on [`any_port`].
+pub fn on_port(port: u16) -> SandboxConfig {
+    SandboxConfig {
+        port,
+        ..SandboxConfig::default()
+    }
+}
+
 pub async fn start(config: SandboxConfig) -> SandboxHandle {
     sandbox::start(config).await.expect("sandbox starts")
 }

@@ -85,12 +85,9 @@ impl Drop for Tmux {
     }
 }
 
+/// A port for the sandbox a child process starts; see `common::ports` for why not `bind(0)`.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    crate::common::ports::port_outside_the_ephemeral_range()
 }
 
 /// The demo workspace on the sandbox at `port`, plus a Payload `slow` whose answer takes 30 s:

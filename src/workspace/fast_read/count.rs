@@ -5,7 +5,8 @@
 /// `memchr` from parenthesis to parenthesis and over strings (escaped and raw) and comments
 /// between records. Only a hint for serde's `size_hint`, so the rare text that fools it (a
 /// parenthesis or quote in a comment inside a record) costs a wrong capacity, never a wrong
-/// value; `None` where an element is not a `(…)` record or the text ends first.
+/// value; `None` where an element is not a `(…)` record or the text ends first, wherever it
+/// ends (the text is whatever the user saved, cut anywhere).
 pub(super) fn count_elements(text: &[u8]) -> Option<usize> {
     let mut records = 0;
     let mut at = 0;
@@ -28,7 +29,7 @@ fn after_group(text: &[u8], open: usize) -> Option<usize> {
     let mut level = 0usize;
     let mut at = open;
     loop {
-        at += memchr::memchr3(b'(', b')', b'"', &text[at..])?;
+        at += memchr::memchr3(b'(', b')', b'"', text.get(at..)?)?;
         match text[at] {
             b'(' => level += 1,
             b')' => {
@@ -57,18 +58,19 @@ fn after_string(text: &[u8], quote: usize) -> Option<usize> {
     if quote > hashes && text[quote - hashes - 1] == b'r' {
         let fence = &text[quote - hashes..quote];
         loop {
-            let close = memchr::memchr(b'"', &text[from..])? + from;
-            if text[close + 1..].starts_with(fence) {
+            let close = memchr::memchr(b'"', text.get(from..)?)? + from;
+            if text.get(close + 1..)?.starts_with(fence) {
                 return Some(close + 1 + hashes);
             }
             from = close + 1;
         }
     }
     loop {
-        let next = memchr::memchr2(b'"', b'\\', &text[from..])? + from;
+        let next = memchr::memchr2(b'"', b'\\', text.get(from..)?)? + from;
         if text[next] == b'"' {
             return Some(next + 1);
         }
+        // Past the escaped byte, which may be past the end when the text stops at a `\`.
         from = next + 2;
     }
 }
@@ -81,7 +83,7 @@ fn after_comment(text: &[u8], at: usize) -> Option<usize> {
             let mut nested = 1;
             let mut at = at + 2;
             while nested > 0 {
-                at += memchr::memchr2(b'/', b'*', &text[at..])?;
+                at += memchr::memchr2(b'/', b'*', text.get(at..)?)?;
                 if text[at..].starts_with(b"/*") {
                     nested += 1;
                     at += 2;

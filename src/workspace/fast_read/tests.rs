@@ -407,3 +407,45 @@ fn counts_the_elements_of_the_workspace_lists() {
     );
     assert_eq!(count_elements(b"1, 2,"), None);
 }
+
+/// A file cut anywhere (a save interrupted, an editor's half-typed record) is counted or
+/// declined, never a panic: each of the workspace's lists in the corpus cut at each of its first
+/// 4,096 bytes, escapes and raw strings included. A text ending at a string's `\` once indexed past the end.
+#[test]
+fn counting_a_list_cut_at_any_byte_ends_in_a_count_or_none() {
+    use super::count::count_elements;
+    assert_eq!(count_elements(br#"(a: "x\"#), None);
+    assert_eq!(count_elements(br##"(a: r#"x""##), None);
+    assert_eq!(count_elements(b"(a: /* x"), None);
+    for text in corpus() {
+        for section in ["integrations", "credentials", "payloads", "variables"] {
+            let Some(at) = text.find(&format!("{section}: [")) else {
+                continue;
+            };
+            let list = &text.as_bytes()[at + section.len() + 3..];
+            // The first records of each list hold every kind of string and comment; cutting a
+            // 1,000-record list at each of its bytes would add nothing but time.
+            for end in 0..=list.len().min(4096) {
+                let _ = count_elements(&list[..end]);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    /// Any bytes at all, weighted to the ones the counter acts on, are counted or declined.
+    #[test]
+    fn counting_any_bytes_ends_in_a_count_or_none(
+        bytes in proptest::collection::vec(
+            prop_oneof![
+                4 => proptest::sample::select(b"()[]\"\\/*#r, \n".to_vec()),
+                1 => any::<u8>(),
+            ],
+            0..64,
+        )
+    ) {
+        let _ = super::count::count_elements(&bytes);
+    }
+}

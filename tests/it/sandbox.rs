@@ -240,7 +240,7 @@ async fn tokens_survive_a_restart_on_the_same_port() {
     );
     first.shutdown().await;
 
-    let second = start(on_port(port)).await;
+    let second = restart_on(port).await;
     let response = get_with_bearer(&second, "/api/contacts", Some(&access)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let (status, body) = refresh(&second, &refresh_token).await;
@@ -248,6 +248,37 @@ async fn tokens_survive_a_restart_on_the_same_port() {
     assert_eq!(second.api_requests(), 1);
     assert_eq!(second.token_requests(), 1);
     second.shutdown().await;
+}
+
+/// The race `restart_on` waits out, made to last: a child process holds a copy of a closed
+/// listener, as a child spawned by another test does from fork to exec, until it is let go.
+#[tokio::test]
+async fn a_restart_waits_while_a_child_process_holds_the_port() {
+    let port = port_outside_the_ephemeral_range();
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    // `head` waits for one byte of its stdin; its stdout is the listener.
+    let mut holder = std::process::Command::new("head")
+        .args(["-c", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::os::fd::OwnedFd::from(listener))
+        .spawn()
+        .expect("head runs");
+    let error = sandbox::start(on_port(port)).await.err();
+    assert_eq!(
+        error.map(|e| e.kind()),
+        Some(std::io::ErrorKind::AddrInUse),
+        "the child holds the port"
+    );
+
+    let let_go = holder.stdin.take().expect("piped");
+    let (restarted, ()) = tokio::join!(restart_on(port), async move {
+        // Once `restart_on` has been refused once and waits, the child is let go.
+        tokio::task::yield_now().await;
+        drop(let_go);
+    });
+    assert_eq!(restarted.addr.port(), port);
+    holder.wait().expect("head ends");
+    restarted.shutdown().await;
 }
 
 #[tokio::test]
@@ -319,7 +350,7 @@ async fn shutdown_does_not_wait_for_idle_keep_alive_connections() {
         .await
         .expect("shutdown finishes while a client holds an idle connection");
 
-    let again = start(on_port(port)).await;
+    let again = restart_on(port).await;
     let response = shared.get(again.base_url()).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     again.shutdown().await;

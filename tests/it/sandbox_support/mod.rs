@@ -24,6 +24,27 @@ pub fn on_port(port: u16) -> SandboxConfig {
     }
 }
 
+/// Starts a sandbox again on the `port` of one just shut down.
+///
+/// Its listener is closed, but the port stays taken while a process spawned by another test in
+/// this binary holds a copy of the socket, from fork until exec closes it: a moment, and no event
+/// announces its end. So a port still in use is tried again at a short interval, up to [`BOUND`].
+pub async fn restart_on(port: u16) -> SandboxHandle {
+    let deadline = tokio::time::Instant::now() + BOUND;
+    loop {
+        match sandbox::start(on_port(port)).await {
+            Ok(sandbox) => return sandbox,
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AddrInUse
+                    && tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(Duration::from_millis(5)).await; // ok: bounded poll interval
+            }
+            Err(e) => panic!("the sandbox restarts on port {port}: {e}"),
+        }
+    }
+}
+
 pub async fn start(config: SandboxConfig) -> SandboxHandle {
     sandbox::start(config).await.expect("sandbox starts")
 }

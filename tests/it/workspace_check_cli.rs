@@ -70,6 +70,25 @@ fn a_syntax_error_exits_1() {
     );
 }
 
+/// A save cut short inside a string, right after a backslash: the text ends where an escaped
+/// character should follow. Reported at its place like any syntax error (it once panicked).
+#[test]
+fn a_file_cut_after_a_backslash_in_a_string_is_a_syntax_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    std::fs::write(&path, "(integrations: [(id: \"a\\").unwrap();
+    let out = check(&["--workspace", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "{}:1:22: expected end of string\n\
+             payloads: 1 error; fix it and run `payloads check` again\n",
+            path.display()
+        )
+    );
+}
+
 #[test]
 fn a_missing_file_says_so_and_how_to_create_one() {
     let dir = tempfile::tempdir().unwrap();

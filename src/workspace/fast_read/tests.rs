@@ -432,6 +432,26 @@ fn counting_a_list_cut_at_any_byte_ends_in_a_count_or_none() {
     }
 }
 
+/// The whole reader on a file cut short (a save interrupted, a copy half made): it declines or,
+/// where the cut still leaves a whole workspace, reads what `ron` reads; never a panic.
+#[test]
+fn reading_a_file_cut_short_declines_or_agrees_with_ron() {
+    // The text with every part of the model, as written and as saved; the rest of the corpus
+    // repeats their forms and would add only time.
+    for text in [EVERY_FEATURE, corpus().last().expect("the saved text")] {
+        // Cut just after each byte the reader acts on, and at every 16th byte in between.
+        let acted_on = |end: usize| {
+            end.is_multiple_of(16) || br##"\"#/*()[],:"##.contains(&text.as_bytes()[end - 1])
+        };
+        for end in (1..=text.len()).filter(|&end| text.is_char_boundary(end) && acted_on(end)) {
+            let cut = &text[..end];
+            if let Ok(fast) = from_str::<Workspace>(cut) {
+                assert_eq!(Ok(fast), with_ron(cut).map_err(|e| e.to_string()), "{cut}");
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 

@@ -53,20 +53,28 @@ fn a_broken_copy_exits_1_with_every_error_at_path_line_col() {
     );
 }
 
-#[test]
-fn a_syntax_error_exits_1() {
+/// `check` on a file holding `text_of_file` exits 1 with one error: `path:place_and_reason`.
+fn assert_one_syntax_error(text_of_file: &str, place_and_reason: &str) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("w.ron");
-    std::fs::write(&path, "(\n    integrations: [\n        (id: \"a\", name: \"A\" base_url: \"http://x\"),\n    ],\n)\n").unwrap();
+    std::fs::write(&path, text_of_file).unwrap();
     let out = check(&["--workspace", path.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stderr),
         format!(
-            "{}:3:29: integration \"a\": expected a comma (is one missing at the end of the previous line?)\n\
+            "{}:{place_and_reason}\n\
              payloads: 1 error; fix it and run `payloads check` again\n",
             path.display()
         )
+    );
+}
+
+#[test]
+fn a_syntax_error_exits_1() {
+    assert_one_syntax_error(
+        "(\n    integrations: [\n        (id: \"a\", name: \"A\" base_url: \"http://x\"),\n    ],\n)\n",
+        "3:29: integration \"a\": expected a comma (is one missing at the end of the previous line?)",
     );
 }
 
@@ -74,19 +82,7 @@ fn a_syntax_error_exits_1() {
 /// character should follow. Reported at its place like any syntax error (it once panicked).
 #[test]
 fn a_file_cut_after_a_backslash_in_a_string_is_a_syntax_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("w.ron");
-    std::fs::write(&path, "(integrations: [(id: \"a\\").unwrap();
-    let out = check(&["--workspace", path.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        text(&out.stderr),
-        format!(
-            "{}:1:22: expected end of string\n\
-             payloads: 1 error; fix it and run `payloads check` again\n",
-            path.display()
-        )
-    );
+    assert_one_syntax_error("(integrations: [(id: \"a\\", "1:22: expected end of string");
 }
 
 #[test]

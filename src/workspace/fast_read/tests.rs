@@ -410,7 +410,8 @@ fn counts_the_elements_of_the_workspace_lists() {
 
 /// A file cut anywhere (a save interrupted, an editor's half-typed record) is counted or
 /// declined, never a panic: each of the workspace's lists in the corpus cut at each of its first
-/// 4,096 bytes, escapes and raw strings included. A text ending at a string's `\` once indexed past the end.
+/// 4,096 bytes, escapes and raw strings included. A text ending at a string's `\` once indexed
+/// past the end.
 #[test]
 fn counting_a_list_cut_at_any_byte_ends_in_a_count_or_none() {
     use super::count::count_elements;

@@ -153,7 +153,8 @@ impl SandboxHandle {
     }
 
     /// Stops accepting connections, cuts slow and large answers short, lets open connections
-    /// finish (for at most a few seconds), and returns once the port is free again.
+    /// finish (for at most a few seconds), and returns once this process has let go of the port.
+    /// A child spawned a moment before still holds a copy of the listener until its exec.
     pub async fn shutdown(mut self) {
         self.state.shutdown.cancel();
         if tokio::time::timeout(SHUTDOWN_GRACE, &mut self.server)
